@@ -1,0 +1,36 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { Environment } from './config/environment';
+import { requestIdFor } from './logging/request-id';
+
+/** The request body cap of the contract: anything larger is a 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Builds the whole application, configured the same for `main.ts` and for the tests, so what the
+ * tests exercise is what production runs. It does not listen.
+ */
+export async function createApp(env: Environment): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (req: IncomingMessage) => requestIdFor(req),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
+    bufferLogs: true,
+    // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      reply.header('X-Request-Id', request.id);
+    });
+  return app;
+}

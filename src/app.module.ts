@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfigModule } from './config/app-config.module';
+import type { Environment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { TasksModule } from './tasks/tasks.module';
+
+@Module({})
+export class AppModule {
+  /** `environment` is the validated config; without it, process.env is validated here. */
+  static forRoot(environment?: Environment): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(environment),
+        LoggingModule.forRoot(),
+        DatabaseModule,
+        HealthModule,
+        TasksModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import type { Environment } from '../config/environment';
+import { Task } from '../tasks/task.entity';
+import { parsePostgresUrl } from './connection-url';
+
+export type DataSourcePurpose = 'app' | 'migrations';
+
+/** Under ts-node (dev, CLI) the migrations are the sources; in `dist/` they are compiled. */
+const runningFromSources = __filename.endsWith('.ts');
+export const MIGRATIONS_GLOB = runningFromSources
+  ? join(__dirname, '..', '..', 'migrations', '*.ts')
+  : join(__dirname, '..', 'migrations', '*.js');
+
+export const MIGRATIONS_TABLE = 'typeorm_migrations';
+
+/**
+ * The one place DataSource options are made, for the Nest app and for the typeorm CLI
+ * (`ormconfig.ts`) alike, so the two cannot drift. Migrations use `DATABASE_MIGRATIONS_URL` when
+ * set: a pooled endpoint (PgBouncer in transaction mode) cannot hold the session lock they need.
+ */
+export function buildDataSourceOptions(
+  env: Environment,
+  purpose: DataSourcePurpose = 'app',
+): DataSourceOptions {
+  const url =
+    purpose === 'migrations' ? (env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL) : env.DATABASE_URL;
+  const { host, port, username, password, database, ssl } = parsePostgresUrl(url);
+  const options: PostgresDataSourceOptions = {
+    type: 'postgres',
+    host,
+    port,
+    username,
+    password,
+    database,
+    ssl,
+    entities: [Task],
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // gen_random_uuid() is built in (PostgreSQL 13+): no CREATE EXTENSION, so a least-privilege
+    // role can run the app.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    migrationsRun: false,
+    logging: false,
+    poolSize: purpose === 'migrations' ? 1 : env.DATABASE_POOL_SIZE,
+    connectTimeoutMS: env.DATABASE_CONNECT_TIMEOUT_MS,
+    applicationName: purpose === 'migrations' ? 'tasks-api-migrations' : 'tasks-api',
+    extra: {
+      // Server-side limit, and a client-side one a little later that also fires when the
+      // server cannot answer at all (packets lost), so no request waits forever.
+      statement_timeout: purpose === 'migrations' ? 0 : env.DATABASE_STATEMENT_TIMEOUT_MS,
+      query_timeout:
+        purpose === 'migrations' ? undefined : env.DATABASE_STATEMENT_TIMEOUT_MS + 1000,
+      idle_in_transaction_session_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+    },
+  };
+  return options;
+}

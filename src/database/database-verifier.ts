@@ -1,0 +1,70 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { Environment } from '../config/environment';
+import { parsePostgresUrl } from './connection-url';
+import { MIGRATIONS_TABLE } from './data-source-options';
+import { explainDatabaseStartupError } from './startup-errors';
+
+export class DatabaseStartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseStartupError';
+  }
+}
+
+const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
+
+/**
+ * Proves at startup that the database answers a real query in time, and says so in the log with
+ * its latency and the state of the migrations. A failure stops the boot with a message that says
+ * why (credentials, host, database name), without the password.
+ */
+@Injectable()
+export class DatabaseVerifier implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly env: Environment,
+    @InjectPinoLogger('Database') private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = performance.now();
+    try {
+      const [row] = await withTimeout(
+        this.dataSource.query<{ database: string }[]>('SELECT current_database() AS database'),
+        this.env.DATABASE_CONNECT_TIMEOUT_MS,
+      );
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      this.logger.info({ database: row.database, latencyMs }, 'database verified');
+      await this.logMigrationState();
+    } catch (error) {
+      throw new DatabaseStartupError(
+        explainDatabaseStartupError(error, parsePostgresUrl(this.env.DATABASE_URL)),
+      );
+    }
+  }
+
+  private async logMigrationState(): Promise<void> {
+    const [{ hasTable }] = await this.dataSource.query<{ hasTable: boolean }[]>(PENDING_QUERY, [
+      MIGRATIONS_TABLE,
+    ]);
+    const pending = hasTable ? await this.dataSource.showMigrations() : true;
+    if (pending) {
+      this.logger.warn('database has pending migrations: run `npm run migration:run`');
+    } else {
+      this.logger.info('database migrations up to date');
+    }
+  }
+}
+
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool, QueryResultRow } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { Environment } from '../config/environment';
+import { mapPgError } from './pg-error-mapper';
+
+/** A fixed SQL text with a stable name, prepared once per connection when enabled. */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export interface SqlResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/**
+ * Runs parameterised SQL on the pool of TypeORM's DataSource. The hot paths of the API use it
+ * instead of the QueryBuilder: rows go straight back to JSON, so entity hydration is wasted work,
+ * and TypeORM cannot use named prepared statements, which save PostgreSQL a parse per query.
+ * Every driver error leaves here as a DataLayerError.
+ */
+@Injectable()
+export class SqlExecutor {
+  private readonly pool: Pool;
+  private readonly prepare: boolean;
+
+  constructor(dataSource: DataSource, env: Environment) {
+    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+    this.prepare = env.DATABASE_PREPARED_STATEMENTS;
+  }
+
+  async run<T extends QueryResultRow>(
+    statement: Statement,
+    values: unknown[],
+  ): Promise<SqlResult<T>> {
+    try {
+      const result = await this.pool.query<T>({
+        name: this.prepare ? statement.name : undefined,
+        text: statement.text,
+        values,
+      });
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  /** Pool figures for metrics and health: connections busy, idle, and callers waiting. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
+  }
+}

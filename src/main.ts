@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { loadEnvFile } from './config/env-file';
+import { ConfigValidationError, Environment, validateEnvironment } from './config/environment';
+import { Logger } from 'nestjs-pino';
+import { parsePostgresUrl, redactUrl } from './database/connection-url';
+import { DatabaseStartupError } from './database/database-verifier';
+import { explainDatabaseStartupError } from './database/startup-errors';
+
+/** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function loadConfig(): Environment {
+  loadEnvFile();
+  try {
+    return validateEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) fail(error.message);
+    throw error;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const env = loadConfig();
+  try {
+    const app = await createApp(env);
+    const logger = app.get(Logger);
+    logger.log(
+      `configuration loaded (NODE_ENV=${env.NODE_ENV}, database ${redactUrl(env.DATABASE_URL)}, pool ${env.DATABASE_POOL_SIZE})`,
+      'Bootstrap',
+    );
+    app.enableShutdownHooks();
+    await app.listen({ port: env.PORT, host: env.HOST });
+    logger.log(`listening on port ${env.PORT}`, 'Bootstrap');
+  } catch (error) {
+    fail(`Startup failed: ${describeStartupError(error, env)}`);
+  }
+}
+
+/** Database failures get their own sentence; anything else its message, never a connection URL. */
+function describeStartupError(error: unknown, env: Environment): string {
+  if (error instanceof DatabaseStartupError) return error.message;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && code !== '') {
+    return explainDatabaseStartupError(error, parsePostgresUrl(env.DATABASE_URL));
+  }
+  return (error as Error)?.message ?? String(error);
+}
+
+void bootstrap();
