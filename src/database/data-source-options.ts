@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { Environment } from '../config/environment';
 import { Task } from '../tasks/task.entity';
@@ -23,7 +22,7 @@ export const MIGRATIONS_TABLE = 'typeorm_migrations';
 export function buildDataSourceOptions(
   env: Environment,
   purpose: DataSourcePurpose = 'app',
-): DataSourceOptions {
+): PostgresDataSourceOptions {
   const url =
     purpose === 'migrations' ? (env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL) : env.DATABASE_URL;
   const { host, port, username, password, database, ssl } = parsePostgresUrl(url);

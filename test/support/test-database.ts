@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Environment, validateEnvironment } from '../../src/config/environment';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+
+/** The server the global setup provides; tests create and drop their own databases on it. */
+export function adminUrl(): string {
+  const url = process.env.TEST_ADMIN_DATABASE_URL;
+  if (!url) throw new Error('TEST_ADMIN_DATABASE_URL is not set: run the tests with `npm test`');
+  return url;
+}
+
+export function urlForDatabase(name: string, base = adminUrl()): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function testEnvironment(
+  databaseUrl: string,
+  overrides: Record<string, string> = {},
+): Environment {
+  return validateEnvironment({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '4',
+    ...overrides,
+  });
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  env: Environment;
+  /** A DataSource on the test database, for assertions straight on the rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database with a unique name, made by the real migrations unless `migrate` is false.
+ * `drop()` closes the helper's connections and drops the database even if an app still holds some.
+ */
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const name = `tasks_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = urlForDatabase(name);
+  const env = testEnvironment(url);
+  const dataSource = new DataSource({ ...buildDataSourceOptions(env, 'migrations'), poolSize: 2 });
+  await dataSource.initialize();
+  if (options.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });
+  return {
+    name,
+    url,
+    env,
+    query: (sql, params) => dataSource.query(sql, params),
+    async drop() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
