@@ -7,5 +7,5 @@ import { buildDataSourceOptions } from './src/database/data-source-options';
 // migrations purpose (DATABASE_MIGRATIONS_URL when set).
 loadEnvFile();
 export default new DataSource(
-  buildDataSourceOptions(validateEnvironment(process.env), 'migrations'),
+  buildDataSourceOptions(validateEnvironment(process.env, { purpose: 'migrations' }), 'migrations'),
 );

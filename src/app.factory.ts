@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
+import { applySecurity } from './http/security';
 import { requestIdFor } from './logging/request-id';
 
 /** The request body cap of the contract: anything larger is a 413. */
@@ -26,11 +27,12 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      reply.header('X-Request-Id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Declared up front so every request object has the same shape (set by AuthGuard on /api).
+  fastify.decorateRequest('user', null);
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  await applySecurity(app, env);
   return app;
 }

@@ -1,22 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/app-config.module';
-import type { Environment } from './config/environment';
+import { Environment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
 export class AppModule {
   /** `environment` is the validated config; without it, process.env is validated here. */
   static forRoot(environment?: Environment): DynamicModule {
+    const env = environment ?? validateEnvironment(process.env);
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(environment),
+        AppConfigModule.forRoot(env),
         LoggingModule.forRoot(),
         DatabaseModule,
         HealthModule,
+        // Global guards run in the order their modules are imported: authenticate, then count.
+        AuthModule,
+        RateLimitModule.forRoot(env),
         TasksModule,
       ],
     };

@@ -11,6 +11,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { IsCorsOrigins, IsHttpUrl } from './http-url.validator';
 import { IsPostgresUrl } from './is-postgres-url.validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -79,7 +80,85 @@ export class Environment {
   @Transform(toBool)
   @IsBoolean()
   DATABASE_PREPARED_STATEMENTS = true;
+
+  /**
+   * Secret for HS256/HS384/HS512 bearer tokens (at least 32 bytes in production). No default:
+   * `npm run dev` and `.env.example` set a development one. This or AUTH_JWKS_URL is required.
+   */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_SECRET?: string;
+
+  /** JWKS of an identity provider, for RS*, PS*, ES* and EdDSA tokens (keys cached by `kid`). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsHttpUrl()
+  AUTH_JWKS_URL?: string;
+
+  /** When set, the token's `iss` must equal it. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  /** When set, the token's `aud` must contain it (a comma-separated list accepts any of them). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CLOCK_TOLERANCE_S = 30;
+
+  /** Least time between two JWKS fetches caused by an unknown `kid`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUTH_JWKS_COOLDOWN_MS = 30_000;
+
+  /** Time allowed for one JWKS fetch; a failed fetch answers 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  AUTH_JWKS_TIMEOUT_MS = 5000;
+
+  /** Origins allowed to call the API from a browser: `*` or a comma-separated list; empty: none. */
+  @IsCorsOrigins()
+  CORS_ORIGINS = '';
+
+  /** `Access-Control-Allow-Credentials: true` (not with `*`). Bearer tokens do not need it. */
+  @Transform(toBool)
+  @IsBoolean()
+  CORS_CREDENTIALS = false;
+
+  /** Per-user rate limiting of /api (by IP for requests without a user). */
+  @Transform(toBool)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  RATE_LIMIT_TTL_MS = 60_000;
+
+  /** Requests per user per RATE_LIMIT_TTL_MS window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_LIMIT = 600;
 }
+
+/** Production secrets shorter than this are refused: HS256 wants a key as long as its hash. */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
 
 export type EnvironmentInput = Record<string, string | undefined>;
 
@@ -115,9 +194,45 @@ function pickKnown(raw: EnvironmentInput): EnvironmentInput {
  * Validates the raw environment once; both the Nest app (ConfigModule `validate`) and the
  * typeorm CLI (`ormconfig.ts`) call this, so they read the same variables the same way.
  */
-export function validateEnvironment(raw: EnvironmentInput): Environment {
+export function validateEnvironment(
+  raw: EnvironmentInput,
+  options: { purpose?: EnvironmentPurpose } = {},
+): Environment {
   const env = plainToInstance(Environment, pickKnown(raw), { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  const problems = [...describe(errors), ...crossChecks(env, options.purpose ?? 'app')];
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
+}
+
+/**
+ * `app`: the HTTP service, which cannot run without a way to verify tokens. `migrations`: the
+ * typeorm CLI and other database-only tools, which never see a token.
+ */
+export type EnvironmentPurpose = 'app' | 'migrations';
+
+/** Rules that involve more than one variable, in the same one-line-per-problem style. */
+function crossChecks(env: Environment, purpose: EnvironmentPurpose): string[] {
+  const problems: string[] = [];
+  const secret = typeof env.AUTH_JWT_SECRET === 'string' ? env.AUTH_JWT_SECRET : undefined;
+  if (purpose === 'app' && secret === undefined && env.AUTH_JWKS_URL === undefined) {
+    problems.push(
+      'AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set (a secret for HS256 tokens, or the JWKS URL of an identity provider)',
+    );
+  }
+  if (
+    env.NODE_ENV === 'production' &&
+    secret !== undefined &&
+    Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES
+  ) {
+    problems.push(
+      `AUTH_JWT_SECRET is invalid: must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`,
+    );
+  }
+  if (env.CORS_CREDENTIALS === true && env.CORS_ORIGINS.trim() === '*') {
+    problems.push(
+      'CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins',
+    );
+  }
+  return problems;
 }

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Environment, validateEnvironment } from '../../src/config/environment';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { TEST_JWT_SECRET } from './auth';
 
 /** The server the global setup provides; tests create and drop their own databases on it. */
 export function adminUrl(): string {
@@ -26,6 +27,7 @@ export function testEnvironment(
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '4',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
     ...overrides,
   });
 }
@@ -53,7 +55,9 @@ export interface TestDatabase {
  * A fresh database with a unique name, made by the real migrations unless `migrate` is false.
  * `drop()` closes the helper's connections and drops the database even if an app still holds some.
  */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `tasks_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = urlForDatabase(name);

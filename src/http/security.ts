@@ -1,0 +1,69 @@
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parseCorsOrigins } from '../config/http-url.validator';
+import type { Environment } from '../config/environment';
+
+/** Where interactive API docs (Swagger UI) are served; they get DOCS_CSP instead of the default. */
+export const DOCS_PATH = '/docs';
+
+/**
+ * Swagger UI needs inline styles and its init script, and shows data: images. Everything else
+ * keeps helmet's strict default policy.
+ */
+export const DOCS_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline' https:",
+  "img-src 'self' data: https:",
+  "font-src 'self' https: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'self'",
+  "form-action 'self'",
+].join('; ');
+
+export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'X-Request-Id'];
+export const CORS_EXPOSED_HEADERS = [
+  'Location',
+  'Link',
+  'X-Next-Cursor',
+  'X-Request-Id',
+  'Retry-After',
+];
+/** How long a browser may cache a preflight answer. */
+export const CORS_MAX_AGE_S = 600;
+
+function isDocsUrl(url: string): boolean {
+  return (
+    url.startsWith(DOCS_PATH) &&
+    (url.length === DOCS_PATH.length || '/?#'.includes(url[DOCS_PATH.length]))
+  );
+}
+
+/**
+ * Security headers on every response (helmet defaults, CSP relaxed only under /docs) and, when
+ * CORS_ORIGINS is set, CORS for browser frontends. Call before the app is initialised.
+ */
+export async function applySecurity(app: NestFastifyApplication, env: Environment): Promise<void> {
+  await app.register(helmet, { global: true });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      if (isDocsUrl(request.url)) reply.header('Content-Security-Policy', DOCS_CSP);
+      done();
+    });
+
+  const origins = parseCorsOrigins(env.CORS_ORIGINS);
+  if (origins.length === 0) return;
+  app.enableCors({
+    origin: origins.length === 1 && origins[0] === '*' ? '*' : origins,
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    credentials: env.CORS_CREDENTIALS,
+    maxAge: CORS_MAX_AGE_S,
+  });
+}

@@ -1,0 +1,24 @@
+import { SignJWT } from 'jose';
+
+/** The HS256 secret every test app verifies with (testEnvironment sets it). */
+export const TEST_JWT_SECRET = 'test-secret-for-the-tasks-api-e2e-suite-0123456789';
+const key = new TextEncoder().encode(TEST_JWT_SECRET);
+
+/** A valid HS256 token for `userId`, signed with TEST_JWT_SECRET, valid for an hour. */
+export function tokenFor(
+  userId: string,
+  claims: Record<string, unknown> = {},
+  secret: Uint8Array = key,
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(secret);
+}
+
+/** `{ Authorization: 'Bearer …' }` for `userId`. */
+export async function authHeaders(userId: string): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await tokenFor(userId)}` };
+}
