@@ -1,3 +1,4 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
@@ -14,13 +15,16 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Builds the whole application, configured the same for `main.ts` and for the tests, so what the
  * tests exercise is what production runs. It does not listen.
  */
-export async function createApp(env: Environment): Promise<NestFastifyApplication> {
+export async function createApp(
+  env: Environment,
+  options: { extraModules?: Array<Type | DynamicModule> } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, options.extraModules), adapter, {
     bufferLogs: true,
     // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
     abortOnError: false,

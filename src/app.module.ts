@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment, validateEnvironment } from './config/environment';
@@ -10,8 +10,14 @@ import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
 export class AppModule {
-  /** `environment` is the validated config; without it, process.env is validated here. */
-  static forRoot(environment?: Environment): DynamicModule {
+  /**
+   * `environment` is the validated config; without it, process.env is validated here.
+   * `extraModules` lets a test mount a probe controller inside the otherwise unchanged app.
+   */
+  static forRoot(
+    environment?: Environment,
+    extraModules: Array<Type | DynamicModule> = [],
+  ): DynamicModule {
     const env = environment ?? validateEnvironment(process.env);
     return {
       module: AppModule,
@@ -24,6 +30,7 @@ export class AppModule {
         AuthModule,
         RateLimitModule.forRoot(env),
         TasksModule,
+        ...extraModules,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import type { Environment } from '../../src/config/environment';
@@ -9,9 +10,15 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The real application on a real socket (port 0), as main.ts builds it. */
-export async function startTestApp(env: Environment): Promise<RunningApp> {
-  const app = await createApp(env);
+/**
+ * The real application on a real socket (port 0), as main.ts builds it; `extraModules` (tests
+ * only) adds probe controllers.
+ */
+export async function startTestApp(
+  env: Environment,
+  options: { extraModules?: Array<Type | DynamicModule> } = {},
+): Promise<RunningApp> {
+  const app = await createApp(env, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };

@@ -1,0 +1,439 @@
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
+import { AuthProbeModule } from '../support/auth-probe.module';
+import { TEST_JWT_SECRET, tokenFor } from '../support/auth';
+import { deadUrl, JwksServer, startJwksServer } from '../support/jwks-server';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+
+const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+const now = () => Math.floor(Date.now() / 1000);
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+async function call(
+  app: RunningApp,
+  path: string,
+  authorization?: string,
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const headers: Record<string, string> = {};
+  if (authorization !== undefined) headers.authorization = authorization;
+  const res = await fetch(`${app.url}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Asserts a 401 with the contract's code and the RFC 6750 challenge. */
+async function expect401(
+  app: RunningApp,
+  path: string,
+  authorization: string | undefined,
+  code: 'UNAUTHORIZED' | 'TOKEN_EXPIRED' | 'INVALID_TOKEN',
+  reason?: string,
+): Promise<void> {
+  const res = await call(app, path, authorization);
+  expect(res.status).toBe(401);
+  expect(res.body).toMatchObject({ code, details: reason ? { reason } : {} });
+  const challenge = res.headers.get('www-authenticate');
+  expect(challenge).toMatch(/^Bearer realm="tasks-api"/);
+  if (code === 'UNAUTHORIZED') expect(challenge).not.toContain('error=');
+  else expect(challenge).toContain('error="invalid_token"');
+}
+
+async function signHs(
+  claims: Record<string, unknown>,
+  options: { alg?: string; key?: Uint8Array } = {},
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: options.alg ?? 'HS256' })
+    .sign(options.key ?? secret);
+}
+
+describe('authentication with the HS256 secret', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startTestApp(db.env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('admits a valid token and exposes its sub to the controller', async () => {
+    const res = await call(app, '/api/alice/auth-probe', `Bearer ${await tokenFor('alice')}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: 'alice', path_user: 'alice' });
+    // Served again from the verified-token cache: same answer.
+    const again = await call(app, '/api/alice/auth-probe', `Bearer ${await tokenFor('alice')}`);
+    expect(again.body).toEqual({ user: 'alice', path_user: 'alice' });
+  });
+
+  it('accepts HS384 and HS512, the scheme in any case, and /api routes without a user in the path', async () => {
+    for (const alg of ['HS384', 'HS512']) {
+      const token = await signHs({ sub: 'bob', exp: now() + 60 }, { alg });
+      expect((await call(app, '/api/bob/auth-probe', `bearer ${token}`)).status).toBe(200);
+    }
+    const res = await call(app, '/api/auth-probe', `BEARER ${await tokenFor('carol')}`);
+    expect(res.body).toEqual({ user: 'carol' });
+  });
+
+  it('answers 403 FORBIDDEN when the path user is not the token subject', async () => {
+    const res = await call(app, '/api/bob/auth-probe', `Bearer ${await tokenFor('alice')}`);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'FORBIDDEN', details: {} });
+    // A cached token is checked against the path too.
+    const cached = await call(app, '/api/bob/auth-probe', `Bearer ${await tokenFor('alice')}`);
+    expect(cached.status).toBe(403);
+  });
+
+  it('compares the decoded path segment with sub', async () => {
+    const token = await tokenFor('auth0|user 1');
+    const res = await call(
+      app,
+      `/api/${encodeURIComponent('auth0|user 1')}/auth-probe`,
+      `Bearer ${token}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ user: 'auth0|user 1' });
+  });
+
+  it('401 UNAUTHORIZED without a header, with another scheme, or with an empty bearer', async () => {
+    await expect401(app, '/api/alice/auth-probe', undefined, 'UNAUTHORIZED');
+    await expect401(app, '/api/alice/auth-probe', 'Basic YWxpY2U6cHc=', 'UNAUTHORIZED');
+    await expect401(app, '/api/alice/auth-probe', 'Bearer', 'UNAUTHORIZED');
+    await expect401(app, '/api/alice/auth-probe', 'Bearer a b', 'UNAUTHORIZED');
+    await expect401(app, '/api/auth-probe', 'Token abc', 'UNAUTHORIZED');
+  });
+
+  it('401 INVALID_TOKEN for garbage and oversized tokens', async () => {
+    await expect401(app, '/api/alice/auth-probe', 'Bearer garbage', 'INVALID_TOKEN', 'malformed');
+    await expect401(app, '/api/alice/auth-probe', 'Bearer a.b.c', 'INVALID_TOKEN', 'malformed');
+    await expect401(
+      app,
+      '/api/alice/auth-probe',
+      `Bearer ${'a'.repeat(9000)}`,
+      'INVALID_TOKEN',
+      'malformed',
+    );
+  });
+
+  it('401 TOKEN_EXPIRED for an expired token, beyond the clock tolerance', async () => {
+    const token = await signHs({ sub: 'alice', exp: now() - 120 });
+    await expect401(app, '/api/alice/auth-probe', `Bearer ${token}`, 'TOKEN_EXPIRED');
+    const res = await call(app, '/api/alice/auth-probe', `Bearer ${token}`);
+    expect(res.headers.get('www-authenticate')).toContain('expired');
+  });
+
+  it('tolerates a little clock skew on exp and nbf', async () => {
+    const token = await signHs({ sub: 'alice', exp: now() - 5, nbf: now() + 5 });
+    expect((await call(app, '/api/alice/auth-probe', `Bearer ${token}`)).status).toBe(200);
+  });
+
+  it('401 INVALID_TOKEN when nbf is in the future', async () => {
+    const token = await signHs({ sub: 'alice', exp: now() + 600, nbf: now() + 300 });
+    await expect401(
+      app,
+      '/api/alice/auth-probe',
+      `Bearer ${token}`,
+      'INVALID_TOKEN',
+      'not_yet_valid',
+    );
+  });
+
+  it('401 INVALID_TOKEN for a token without exp', async () => {
+    const token = await signHs({ sub: 'alice' });
+    await expect401(app, '/api/alice/auth-probe', `Bearer ${token}`, 'INVALID_TOKEN', 'claims');
+  });
+
+  it('401 INVALID_TOKEN for a wrong signature (another secret, or a tampered payload)', async () => {
+    const other = await signHs(
+      { sub: 'alice', exp: now() + 60 },
+      { key: new TextEncoder().encode('another-secret-that-is-long-enough-000000') },
+    );
+    await expect401(app, '/api/alice/auth-probe', `Bearer ${other}`, 'INVALID_TOKEN', 'signature');
+    const [header, , signature] = (await tokenFor('alice')).split('.');
+    const tampered = `${header}.${b64({ sub: 'bob', exp: now() + 60 })}.${signature}`;
+    await expect401(app, '/api/bob/auth-probe', `Bearer ${tampered}`, 'INVALID_TOKEN', 'signature');
+  });
+
+  it('401 INVALID_TOKEN for alg none', async () => {
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', exp: now() + 60 })}.`;
+    await expect401(app, '/api/alice/auth-probe', `Bearer ${unsigned}`, 'INVALID_TOKEN');
+  });
+
+  it('401 INVALID_TOKEN for an asymmetric token when only the secret is configured', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const token = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await expect401(app, '/api/alice/auth-probe', `Bearer ${token}`, 'INVALID_TOKEN', 'algorithm');
+  });
+
+  it('401 INVALID_TOKEN for a missing, empty, non-string, too long or NUL-bearing sub', async () => {
+    for (const sub of [undefined, '', 42, 'x'.repeat(256), 'a\u0000b']) {
+      const token = await signHs({ sub, exp: now() + 60 });
+      await expect401(app, '/api/auth-probe', `Bearer ${token}`, 'INVALID_TOKEN');
+    }
+    const longest = await signHs({ sub: 'x'.repeat(255), exp: now() + 60 });
+    expect((await call(app, '/api/auth-probe', `Bearer ${longest}`)).status).toBe(200);
+  });
+
+  it('leaves routes outside /api alone, and health needs no token', async () => {
+    expect((await call(app, '/open-probe')).body).toEqual({ open: true });
+    expect((await call(app, '/health/live')).status).toBe(200);
+    // @CurrentUser() on an unguarded route is a programming error, not a silent null.
+    expect((await call(app, '/open-probe/misused')).status).toBe(500);
+  });
+});
+
+describe('issuer and audience, when configured', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const env = testEnvironment(db.url, {
+      AUTH_ISSUER: 'https://issuer.example',
+      AUTH_AUDIENCE: 'tasks-api, other-api',
+    });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const claims = { sub: 'alice', exp: now() + 600 };
+
+  it('accepts the right issuer and any listed audience', async () => {
+    for (const aud of ['tasks-api', 'other-api', ['x', 'tasks-api']]) {
+      const token = await signHs({ ...claims, iss: 'https://issuer.example', aud });
+      expect((await call(app, '/api/alice/auth-probe', `Bearer ${token}`)).status).toBe(200);
+    }
+  });
+
+  it('401 INVALID_TOKEN for another or a missing issuer or audience', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ iss: 'https://evil.example', aud: 'tasks-api' }, 'iss'],
+      [{ aud: 'tasks-api' }, 'iss'],
+      [{ iss: 'https://issuer.example', aud: 'someone-else' }, 'aud'],
+      [{ iss: 'https://issuer.example' }, 'aud'],
+    ];
+    for (const [extra, claim] of cases) {
+      const token = await signHs({ ...claims, ...extra });
+      const res = await call(app, '/api/alice/auth-probe', `Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({
+        code: 'INVALID_TOKEN',
+        details: { reason: 'claims', claim },
+      });
+    }
+  });
+});
+
+describe('authentication with a JWKS (RS256, EdDSA)', () => {
+  let db: TestDatabase;
+  let jwks: JwksServer;
+  let app: RunningApp;
+  let rsa: { privateKey: KeyLike; publicKey: KeyLike };
+  let ed: { privateKey: KeyLike; publicKey: KeyLike };
+
+  const publicJwk = async (key: KeyLike, kid: string, alg: string): Promise<JWK> => ({
+    ...(await exportJWK(key)),
+    kid,
+    alg,
+    use: 'sig',
+  });
+  const sign = (key: KeyLike, alg: string, kid: string | undefined, sub = 'alice') =>
+    new SignJWT({ sub })
+      .setProtectedHeader(kid === undefined ? { alg } : { alg, kid })
+      .setExpirationTime('5m')
+      .sign(key);
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    rsa = await generateKeyPair('RS256');
+    ed = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    jwks = await startJwksServer([
+      await publicJwk(rsa.publicKey, 'rsa-1', 'RS256'),
+      await publicJwk(ed.publicKey, 'ed-1', 'EdDSA'),
+    ]);
+    const env = testEnvironment(db.url, {
+      AUTH_JWT_SECRET: '',
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_JWKS_COOLDOWN_MS: '0',
+    });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await jwks?.close();
+    await db?.drop();
+  });
+
+  it('verifies RS256 and EdDSA tokens by kid', async () => {
+    for (const token of [
+      await sign(rsa.privateKey, 'RS256', 'rsa-1'),
+      await sign(ed.privateKey, 'EdDSA', 'ed-1'),
+    ]) {
+      const res = await call(app, '/api/alice/auth-probe', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ user: 'alice' });
+    }
+  });
+
+  it('refuses HS256 tokens, including one signed with the RSA public key as the secret', async () => {
+    const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
+    const confused = await signHs({ sub: 'alice', exp: now() + 60 }, { key: pem });
+    await expect401(
+      app,
+      '/api/alice/auth-probe',
+      `Bearer ${confused}`,
+      'INVALID_TOKEN',
+      'algorithm',
+    );
+    await expect401(
+      app,
+      '/api/alice/auth-probe',
+      `Bearer ${await tokenFor('alice')}`,
+      'INVALID_TOKEN',
+      'algorithm',
+    );
+  });
+
+  it('refuses a token signed by a key that is not in the set', async () => {
+    const stranger = await generateKeyPair('RS256');
+    const token = await sign(stranger.privateKey, 'RS256', 'rsa-1');
+    await expect401(app, '/api/alice/auth-probe', `Bearer ${token}`, 'INVALID_TOKEN', 'signature');
+    const unknownKid = await sign(stranger.privateKey, 'RS256', 'who-is-this');
+    await expect401(
+      app,
+      '/api/alice/auth-probe',
+      `Bearer ${unknownKid}`,
+      'INVALID_TOKEN',
+      'unknown_key',
+    );
+  });
+
+  it('follows a key rotation: a token with a new kid verifies after a refetch', async () => {
+    const next = await generateKeyPair('RS256');
+    const token = await sign(next.privateKey, 'RS256', 'rsa-2', 'rotated');
+    await expect401(
+      app,
+      '/api/rotated/auth-probe',
+      `Bearer ${token}`,
+      'INVALID_TOKEN',
+      'unknown_key',
+    );
+    const before = jwks.fetches;
+    jwks.keys = [await publicJwk(next.publicKey, 'rsa-2', 'RS256')];
+    const res = await call(app, '/api/rotated/auth-probe', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(jwks.fetches).toBe(before + 1);
+    // The retired key no longer verifies new tokens.
+    const old = await sign(rsa.privateKey, 'RS256', 'rsa-1', 'rotated');
+    await expect401(
+      app,
+      '/api/rotated/auth-probe',
+      `Bearer ${old}`,
+      'INVALID_TOKEN',
+      'unknown_key',
+    );
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After while the JWKS fails, and recovers', async () => {
+    const token = await sign(ed.privateKey, 'EdDSA', 'ed-2', 'outage');
+    jwks.failWith = 500;
+    const res = await call(app, '/api/outage/auth-probe', `Bearer ${token}`);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    jwks.failWith = undefined;
+    jwks.keys = [await publicJwk(ed.publicKey, 'ed-2', 'EdDSA')];
+    expect((await call(app, '/api/outage/auth-probe', `Bearer ${token}`)).status).toBe(200);
+  });
+});
+
+describe('authentication with both a secret and a JWKS', () => {
+  let db: TestDatabase;
+  let jwks: JwksServer;
+  let app: RunningApp;
+  let rsa: { privateKey: KeyLike; publicKey: KeyLike };
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    rsa = await generateKeyPair('RS256');
+    jwks = await startJwksServer([
+      { ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256' },
+    ]);
+    const env = testEnvironment(db.url, { AUTH_JWKS_URL: jwks.url });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await jwks?.close();
+    await db?.drop();
+  });
+
+  it('verifies HS tokens with the secret and RS tokens with the JWKS, never crosswise', async () => {
+    expect((await call(app, '/api/a/auth-probe', `Bearer ${await tokenFor('a')}`)).status).toBe(
+      200,
+    );
+    const rs = await new SignJWT({ sub: 'a' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
+    expect((await call(app, '/api/a/auth-probe', `Bearer ${rs}`)).status).toBe(200);
+    const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
+    const confused = await signHs({ sub: 'a', exp: now() + 60 }, { key: pem });
+    await expect401(app, '/api/a/auth-probe', `Bearer ${confused}`, 'INVALID_TOKEN', 'signature');
+  });
+});
+
+describe('authentication while the JWKS server is down', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const env = testEnvironment(db.url, {
+      AUTH_JWT_SECRET: '',
+      AUTH_JWKS_URL: await deadUrl(),
+      AUTH_JWKS_TIMEOUT_MS: '1000',
+    });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('answers 503 with Retry-After for asymmetric tokens, and still 401 for a missing header', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    for (let i = 0; i < 2; i++) {
+      const res = await call(app, '/api/alice/auth-probe', `Bearer ${token}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    }
+    await expect401(app, '/api/alice/auth-probe', undefined, 'UNAUTHORIZED');
+  });
+});
