@@ -1,0 +1,92 @@
+import { AuthProbeModule } from '../support/auth-probe.module';
+import { tokenFor } from '../support/auth';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+
+async function get(app: RunningApp, path: string, token?: string): Promise<Response> {
+  return fetch(`${app.url}${path}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+describe('rate limiting (3 requests per minute per user)', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const env = testEnvironment(db.url, { RATE_LIMIT_LIMIT: '3', RATE_LIMIT_TTL_MS: '60000' });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After once a user spends the budget', async () => {
+    const token = await tokenFor('busy');
+    for (let i = 0; i < 3; i++) {
+      const ok = await get(app, '/api/busy/auth-probe', token);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-ratelimit-limit')).toBeNull();
+    }
+    const limited = await get(app, '/api/busy/auth-probe', token);
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await limited.json()).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retry_after_s: retryAfter },
+    });
+    // One budget per user across routes.
+    expect((await get(app, '/api/auth-probe', token)).status).toBe(429);
+  });
+
+  it('counts per user, after authentication: another user still has a budget', async () => {
+    const token = await tokenFor('calm');
+    for (let i = 0; i < 3; i++) {
+      expect((await get(app, '/api/calm/auth-probe', token)).status).toBe(200);
+    }
+  });
+
+  it('lets failed authentication answer 401, not 429', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await get(app, '/api/busy/auth-probe')).status).toBe(401);
+    }
+  });
+
+  it('counts requests without a user by address, and never limits health', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(app, '/open-probe')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    for (let i = 0; i < 5; i++) {
+      expect((await get(app, '/health/live')).status).toBe(200);
+    }
+  });
+});
+
+describe('rate limiting turned off', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const env = testEnvironment(db.url, { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_LIMIT: '1' });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('never answers 429 with RATE_LIMIT_ENABLED=false', async () => {
+    const token = await tokenFor('free');
+    for (let i = 0; i < 5; i++) {
+      expect((await get(app, '/api/free/auth-probe', token)).status).toBe(200);
+    }
+  });
+});

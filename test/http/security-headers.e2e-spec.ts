@@ -1,0 +1,135 @@
+import { AuthProbeModule } from '../support/auth-probe.module';
+import { tokenFor } from '../support/auth';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+
+const FRONTEND = 'http://localhost:5173';
+
+function preflight(app: RunningApp, origin: string, method: string, headers: string) {
+  return fetch(`${app.url}/api/alice/auth-probe`, {
+    method: 'OPTIONS',
+    headers: {
+      origin,
+      'access-control-request-method': method,
+      'access-control-request-headers': headers,
+    },
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+describe('security headers and CORS with a list of origins', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    const env = testEnvironment(db.url, { CORS_ORIGINS: `${FRONTEND}, https://app.example.com` });
+    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('sends helmet headers with the default CSP', async () => {
+    const res = await fetch(`${app.url}/health/live`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('relaxes the CSP only under /docs (for Swagger UI)', async () => {
+    const docs = await fetch(`${app.url}/docs`);
+    expect(docs.headers.get('content-security-policy')).toContain(
+      "script-src 'self' 'unsafe-inline'",
+    );
+    const deeper = await fetch(`${app.url}/docs/swagger-ui.css`);
+    expect(deeper.headers.get('content-security-policy')).toContain(
+      "script-src 'self' 'unsafe-inline'",
+    );
+    const lookalike = await fetch(`${app.url}/docsx`);
+    expect(lookalike.headers.get('content-security-policy')).toContain("script-src 'self';");
+  });
+
+  it('answers a preflight for each method with the allowed headers', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      const res = await preflight(app, FRONTEND, method, 'authorization,content-type,x-request-id');
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
+      expect(res.headers.get('access-control-allow-methods')).toContain(method);
+      const allowed = res.headers.get('access-control-allow-headers')?.toLowerCase();
+      expect(allowed).toContain('authorization');
+      expect(allowed).toContain('content-type');
+      expect(allowed).toContain('x-request-id');
+      expect(res.headers.get('access-control-max-age')).toBe('600');
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('does not allow an origin that is not listed', async () => {
+    const res = await preflight(app, 'https://evil.example', 'GET', 'authorization');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows and exposes headers on an actual cross-origin request', async () => {
+    const res = await fetch(`${app.url}/api/alice/auth-probe`, {
+      headers: { origin: FRONTEND, authorization: `Bearer ${await tokenFor('alice')}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
+    expect(res.headers.get('vary')?.toLowerCase()).toContain('origin');
+    const exposed = res.headers.get('access-control-expose-headers');
+    for (const header of ['Location', 'Link', 'X-Next-Cursor', 'X-Request-Id', 'Retry-After']) {
+      expect(exposed).toContain(header);
+    }
+  });
+
+  it('sends the CORS headers on a 401 too, so the frontend can read it', async () => {
+    const res = await fetch(`${app.url}/api/alice/auth-probe`, { headers: { origin: FRONTEND } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
+  });
+});
+
+describe('CORS with * and with credentials', () => {
+  let db: TestDatabase;
+  let star: RunningApp;
+  let credentialed: RunningApp;
+  let none: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    star = await startTestApp(testEnvironment(db.url, { CORS_ORIGINS: '*' }));
+    credentialed = await startTestApp(
+      testEnvironment(db.url, { CORS_ORIGINS: FRONTEND, CORS_CREDENTIALS: 'true' }),
+    );
+    none = await startTestApp(testEnvironment(db.url));
+  });
+
+  afterAll(async () => {
+    await star?.close();
+    await credentialed?.close();
+    await none?.close();
+    await db?.drop();
+  });
+
+  it('allows any origin with *', async () => {
+    const res = await preflight(star, 'https://anywhere.example', 'DELETE', 'authorization');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('allows credentials only when CORS_CREDENTIALS=true', async () => {
+    const res = await preflight(credentialed, FRONTEND, 'GET', 'authorization');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('sends no CORS headers when CORS_ORIGINS is empty', async () => {
+    const res = await fetch(`${none.url}/health/live`, { headers: { origin: FRONTEND } });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
