@@ -24,11 +24,15 @@ export async function createApp(
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, options.extraModules), adapter, {
-    bufferLogs: true,
-    // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(env, options.extraModules),
+    adapter,
+    {
+      bufferLogs: true,
+      // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
