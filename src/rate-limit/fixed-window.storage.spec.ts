@@ -51,4 +51,17 @@ describe('FixedWindowThrottlerStorage', () => {
     await storage.increment('c', 1000, 5);
     expect(storage.size).toBe(1);
   });
+
+  it('restarts a window that ended between two sweeps', async () => {
+    await storage.increment('a', 1000, 1);
+    now += 500;
+    await storage.increment('b', 1000, 1);
+    now += 700; // sweeps: a is gone, b's window still runs
+    await storage.increment('a', 1000, 1);
+    now += 400; // b's window ended, no sweep due yet
+    await expect(storage.increment('b', 1000, 1)).resolves.toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
+  });
 });
