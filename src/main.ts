@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
     const app = await createApp(env);
     const logger = app.get(Logger);
     logger.log(
-      `configuration loaded (NODE_ENV=${env.NODE_ENV}, database ${redactUrl(env.DATABASE_URL)}, pool ${env.DATABASE_POOL_SIZE})`,
+      `configuration loaded (NODE_ENV=${env.NODE_ENV}, database ${redactUrl(env.DATABASE_URL)}, pool ${env.DATABASE_POOL_SIZE}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
       'Bootstrap',
     );
     app.enableShutdownHooks();
@@ -38,6 +38,14 @@ async function bootstrap(): Promise<void> {
   } catch (error) {
     fail(`Startup failed: ${describeStartupError(error, env)}`);
   }
+}
+
+/** Which key sources verify tokens; the JWKS by host only, the secret never. */
+function describeAuth(env: Environment): string {
+  const sources: string[] = [];
+  if (env.AUTH_JWT_SECRET !== undefined) sources.push('HS* secret');
+  if (env.AUTH_JWKS_URL !== undefined) sources.push(`JWKS at ${new URL(env.AUTH_JWKS_URL).host}`);
+  return sources.join(' + ');
 }
 
 /** Database failures get their own sentence; anything else its message, never a connection URL. */

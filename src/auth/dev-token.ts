@@ -1,10 +1,7 @@
 import { SignJWT } from 'jose';
+import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 
-/**
- * The secret `.env.example` ships for local development. Never valid in production (the config
- * refuses short secrets there, and this one is public anyway).
- */
-export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+export { DEVELOPMENT_JWT_SECRET };
 
 export interface TokenRequest {
   userId: string;

@@ -1,3 +1,4 @@
+import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
 import { ConfigValidationError, validateEnvironment } from './environment';
 
 const base = { DATABASE_URL: 'postgres://u@localhost/tasks' };
@@ -45,6 +46,14 @@ describe('authentication and hardening configuration', () => {
     // Bytes, not characters: 16 two-byte characters are 32 bytes.
     expect(problems({ ...prod, AUTH_JWT_SECRET: 'é'.repeat(16) })).toEqual([]);
     expect(problems({ ...base, NODE_ENV: 'development', AUTH_JWT_SECRET: 'dev' })).toEqual([]);
+  });
+
+  it('refuses the public development secret in production only', () => {
+    const dev = { ...base, AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET };
+    expect(problems({ ...dev, NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET is invalid: the development secret/),
+    ]);
+    expect(problems({ ...dev, NODE_ENV: 'development' })).toEqual([]);
   });
 
   it('refuses a JWKS URL that is not http(s), without echoing it', () => {

@@ -11,6 +11,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
 import { IsCorsOrigins, IsHttpUrl } from './http-url.validator';
 import { IsPostgresUrl } from './is-postgres-url.validator';
 
@@ -220,14 +221,16 @@ function crossChecks(env: Environment, purpose: EnvironmentPurpose): string[] {
       'AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set (a secret for HS256 tokens, or the JWKS URL of an identity provider)',
     );
   }
-  if (
-    env.NODE_ENV === 'production' &&
-    secret !== undefined &&
-    Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES
-  ) {
-    problems.push(
-      `AUTH_JWT_SECRET is invalid: must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`,
-    );
+  if (env.NODE_ENV === 'production' && secret !== undefined) {
+    if (Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+      problems.push(
+        `AUTH_JWT_SECRET is invalid: must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`,
+      );
+    } else if (secret === DEVELOPMENT_JWT_SECRET) {
+      problems.push(
+        'AUTH_JWT_SECRET is invalid: the development secret of .env.example is public; set your own when NODE_ENV=production',
+      );
+    }
   }
   if (env.CORS_CREDENTIALS === true && env.CORS_ORIGINS.trim() === '*') {
     problems.push(
