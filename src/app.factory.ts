@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
+import { registerJsonBodyParser } from './common/json-body';
 import { applySecurity } from './http/security';
 import { requestIdFor } from './logging/request-id';
 
@@ -29,6 +30,8 @@ export async function createApp(
     adapter,
     {
       bufferLogs: true,
+      // Nest's parsers would accept forms; the contract takes JSON only (json-body.ts).
+      bodyParser: false,
       // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
       abortOnError: false,
     },
@@ -36,10 +39,12 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
   // Declared up front so every request object has the same shape (set by AuthGuard on /api).
   fastify.decorateRequest('user', null);
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
   await applySecurity(app, env);
   return app;

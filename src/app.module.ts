@@ -1,5 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { ApiValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
@@ -31,6 +34,10 @@ export class AppModule {
         RateLimitModule.forRoot(env),
         TasksModule,
         ...extraModules,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
       ],
     };
   }
