@@ -1,47 +1,32 @@
-import {
-  ForbiddenException,
-  ServiceUnavailableException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ApiError, ErrorDetails } from '../common/api-error';
 
 export type AuthErrorCode = 'UNAUTHORIZED' | 'TOKEN_EXPIRED' | 'INVALID_TOKEN';
 
 /**
- * The 401s of the contract. The body is `{ code, message, details }` (the global filter adds
- * `request_id`); the guard sets `WWW-Authenticate` on the reply before throwing.
+ * The 401s of the contract. The guard sets `WWW-Authenticate` on the reply before throwing; the
+ * global filter renders the body and keeps the header.
  */
-export class AuthenticationError extends UnauthorizedException {
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
-    super({ code, message, details });
+export class AuthenticationError extends ApiError {
+  constructor(code: AuthErrorCode, message: string, details: ErrorDetails = {}) {
+    super(HttpStatus.UNAUTHORIZED, code, message, details);
   }
 }
 
 /** A valid token for another user than the one in the path. */
-export class PathUserMismatchError extends ForbiddenException {
-  readonly code = 'FORBIDDEN';
-
+export class PathUserMismatchError extends ApiError {
   constructor() {
-    super({
-      code: 'FORBIDDEN',
-      message: 'The token does not grant access to this user',
-      details: {},
-    });
+    super(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'The token does not grant access to this user');
   }
 }
 
 /** The identity provider's key set cannot be fetched: the server's problem, not the caller's. */
-export class AuthUnavailableError extends ServiceUnavailableException {
-  readonly code = 'SERVICE_UNAVAILABLE';
-
+export class AuthUnavailableError extends ApiError {
   constructor() {
-    super({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'Token verification is temporarily unavailable',
-      details: {},
-    });
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'SERVICE_UNAVAILABLE',
+      'Token verification is temporarily unavailable, retry later',
+    );
   }
 }

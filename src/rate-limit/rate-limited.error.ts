@@ -1,17 +1,11 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
 
 /** 429 RATE_LIMITED; the guard sets `Retry-After` on the reply before throwing it. */
-export class RateLimitedError extends HttpException {
-  readonly code = 'RATE_LIMITED';
-
+export class RateLimitedError extends ApiError {
   constructor(readonly retryAfterS: number) {
-    super(
-      {
-        code: 'RATE_LIMITED',
-        message: 'Too many requests, retry later',
-        details: { retry_after_s: retryAfterS },
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    super(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', 'Too many requests, retry later', {
+      retry_after_s: retryAfterS,
+    });
   }
 }

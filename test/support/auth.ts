@@ -4,18 +4,21 @@ import { SignJWT } from 'jose';
 export const TEST_JWT_SECRET = 'test-secret-for-the-tasks-api-e2e-suite-0123456789';
 const key = new TextEncoder().encode(TEST_JWT_SECRET);
 
-/** A valid HS256 token for `userId`, signed with TEST_JWT_SECRET, valid for an hour. */
+/**
+ * An HS256 token for `userId`, signed with TEST_JWT_SECRET, valid for an hour unless `claims`
+ * says otherwise (e.g. a past `exp`).
+ */
 export function tokenFor(
   userId: string,
   claims: Record<string, unknown> = {},
   secret: Uint8Array = key,
 ): Promise<string> {
-  return new SignJWT(claims)
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(secret);
+    .setIssuedAt();
+  if (claims.exp === undefined) jwt.setExpirationTime('1h');
+  return jwt.sign(secret);
 }
 
 /** `{ Authorization: 'Bearer …' }` for `userId`. */

@@ -1,0 +1,117 @@
+import { authHeaders, tokenFor } from '../support/auth';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const SOME_TASK = '00000000-0000-4000-8000-000000000000';
+// Every row has three entries: jest passes `done` to a test function with more parameters than
+// the row has values.
+const ROUTES: Array<[string, string, object | undefined]> = [
+  ['GET', '/api/alice/tasks', undefined],
+  ['POST', '/api/alice/tasks', { title: 'x' }],
+  ['GET', `/api/alice/tasks/${SOME_TASK}`, undefined],
+  ['PUT', `/api/alice/tasks/${SOME_TASK}`, { title: 'y' }],
+  ['PATCH', `/api/alice/tasks/${SOME_TASK}`, { title: 'y' }],
+  ['PATCH', `/api/alice/tasks/${SOME_TASK}/complete`, undefined],
+  ['DELETE', `/api/alice/tasks/${SOME_TASK}`, undefined],
+];
+
+describe('the tasks API behind authentication', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startTestApp(db.env);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  function send(method: string, path: string, headers: Record<string, string>, body?: object) {
+    return fetch(`${app.url}${path}`, {
+      method,
+      headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(10_000),
+    });
+  }
+
+  it.each(ROUTES)(
+    '%s %s without a token: 401 UNAUTHORIZED in the contract format',
+    async (method, path, body) => {
+      const res = await send(method, path, { 'x-request-id': 'req-401' }, body);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="tasks-api"');
+      expect(res.headers.get('x-request-id')).toBe('req-401');
+      expect(await res.json()).toEqual({
+        code: 'UNAUTHORIZED',
+        message: 'Authorization header is missing',
+        details: {},
+        request_id: 'req-401',
+      });
+    },
+  );
+
+  it.each(ROUTES)("%s %s with bob's token: 403 FORBIDDEN", async (method, path, body) => {
+    const res = await send(method, path, await authHeaders('bob'), body);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: 'FORBIDDEN', details: {} });
+  });
+
+  it('401 TOKEN_EXPIRED and INVALID_TOKEN carry the invalid_token challenge and a request id', async () => {
+    const expired = await tokenFor('alice', { exp: Math.floor(Date.now() / 1000) - 3600 });
+    const res = await send('GET', '/api/alice/tasks', { authorization: `Bearer ${expired}` });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const body = (await res.json()) as { code: string; request_id: string };
+    expect(body.code).toBe('TOKEN_EXPIRED');
+    expect(body.request_id).toBe(res.headers.get('x-request-id'));
+    const bad = await send('GET', '/api/alice/tasks', { authorization: 'Bearer not.a.jwt' });
+    expect(await bad.json()).toMatchObject({
+      code: 'INVALID_TOKEN',
+      details: { reason: 'malformed' },
+    });
+  });
+
+  it("runs the README's session: create, list, get, update, complete, delete", async () => {
+    const auth = await authHeaders('alice');
+    const created = await send('POST', '/api/alice/tasks', auth, {
+      title: 'Buy milk',
+      description: '2 litres',
+    });
+    expect(created.status).toBe(201);
+    const task = (await created.json()) as { id: string; user_id: string };
+    expect(task.user_id).toBe('alice');
+    expect(created.headers.get('location')).toBe(`/api/alice/tasks/${task.id}`);
+
+    const list = await send('GET', '/api/alice/tasks', auth);
+    expect(((await list.json()) as Array<{ id: string }>).map((t) => t.id)).toEqual([task.id]);
+    expect((await send('GET', `/api/alice/tasks/${task.id}`, auth)).status).toBe(200);
+
+    const updated = await send('PUT', `/api/alice/tasks/${task.id}`, auth, {
+      title: 'Buy oat milk',
+    });
+    expect(await updated.json()).toMatchObject({ title: 'Buy oat milk', completed: false });
+    const completed = await send('PATCH', `/api/alice/tasks/${task.id}/complete`, auth);
+    expect(await completed.json()).toMatchObject({ completed: true });
+
+    // Bob, with his own valid token and path, cannot see it.
+    const bob = await authHeaders('bob');
+    expect((await send('GET', `/api/bob/tasks/${task.id}`, bob)).status).toBe(404);
+    expect(await (await send('GET', '/api/bob/tasks', bob)).json()).toEqual([]);
+
+    expect((await send('DELETE', `/api/alice/tasks/${task.id}`, auth)).status).toBe(204);
+    expect((await send('GET', `/api/alice/tasks/${task.id}`, auth)).status).toBe(404);
+  });
+
+  it('keeps user ids with reserved characters working end to end', async () => {
+    const user = 'google-oauth2|1234 5678';
+    const path = `/api/${encodeURIComponent(user)}/tasks`;
+    const created = await send('POST', path, await authHeaders(user), { title: 'odd id' });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ user_id: user });
+    expect(created.headers.get('location')).toMatch(new RegExp(`^${path.replace(/[|]/g, '\\|')}/`));
+  });
+});
