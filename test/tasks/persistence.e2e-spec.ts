@@ -1,0 +1,34 @@
+import { TasksService } from '../../src/tasks/tasks.service';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { initTestApp } from '../support/test-app';
+
+describe('persistence across an app restart', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('reads with a new app instance what the closed one wrote', async () => {
+    const first = await initTestApp(db.env);
+    const created = await first.get(TasksService).create('dana', {
+      title: 'survive a restart',
+      description: 'please',
+    });
+    const toggled = await first.get(TasksService).setCompleted('dana', created.id);
+    await first.close();
+
+    const second = await initTestApp(db.env);
+    try {
+      expect(await second.get(TasksService).get('dana', created.id)).toEqual(toggled);
+      const { tasks } = await second.get(TasksService).list('dana', { limit: 10 });
+      expect(tasks).toEqual([toggled]);
+    } finally {
+      await second.close();
+    }
+  });
+});
