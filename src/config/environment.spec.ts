@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfigModule } from './app-config.module';
@@ -187,6 +187,11 @@ describe('loadEnvFile', () => {
     writeFileSync(file, 'LOG_LEVEL=debug\n');
     loadEnvFile(file);
     expect(loader).toHaveBeenCalledWith(file);
+  });
+
+  it('looks for .env in the working directory by default', () => {
+    loadEnvFile();
+    expect(loader.mock.calls).toEqual(existsSync('.env') ? [['.env']] : []);
   });
 
   it('does nothing when there is no file', () => {

@@ -63,6 +63,20 @@ describe('migrations', () => {
     expect((await schemaObjects(db)).tables).toEqual(['tasks']);
   });
 
+  it('leaves nothing for the schema builder to change: entity and migrations agree', async () => {
+    // In-process twin of `npm run migration:check`: what `migration:generate` would write.
+    const migrated = await createTestDatabase();
+    const source = new DataSource(buildDataSourceOptions(migrated.env, 'migrations'));
+    try {
+      await source.initialize();
+      const pending = await source.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await source.destroy();
+      await migrated.drop();
+    }
+  });
+
   describe('through the npm scripts (typeorm CLI, ormconfig.ts)', () => {
     let fresh: TestDatabase;
 

@@ -147,7 +147,7 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
       await expectValidation(service.get(userId, MISSING_ID), 'user_id');
     });
 
-    it.each(['not-a-uuid', '', `${MISSING_ID}x`, "1' OR '1'='1"])(
+    it.each(['not-a-uuid', '', `${MISSING_ID}x`, "1' OR '1'='1", undefined as unknown as string])(
       'refuses the id %p as not a uuid',
       async (id) => {
         await expectValidation(service.get('alice', id), 'id');
