@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfigModule } from './app-config.module';
@@ -180,7 +180,10 @@ describe('loadEnvFile', () => {
   const loader = jest.spyOn(process, 'loadEnvFile').mockImplementation(() => undefined);
 
   afterEach(() => loader.mockClear());
-  afterAll(() => loader.mockRestore());
+  afterAll(() => {
+    loader.mockRestore();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('loads the file when there is one', () => {
     const file = join(dir, '.env');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,7 +22,8 @@ export function run(
   env: Record<string, string>,
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<Finished> {
-  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'tasks-api-run-'));
+  const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'tasks-api-run-'));
+  const cwd = options.cwd ?? (scratch as string);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
@@ -37,6 +38,7 @@ export function run(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       resolve({ code, signal, stdout, stderr });
     });
   });
