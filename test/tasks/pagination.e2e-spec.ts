@@ -113,6 +113,18 @@ describe('listing: filters and keyset pagination', () => {
     expect(await service.list('nobody', { limit: 10 })).toEqual({ tasks: [], next: null });
   });
 
+  it.each([0, -1, 1.5, 501, Number.NaN])('refuses limit %p', async (limit) => {
+    await expect(service.list(OWNER, { limit })).rejects.toThrow(
+      new ValidationError('limit must be an integer from 1 to 500', 'limit'),
+    );
+  });
+
+  it('accepts the largest page, 500', async () => {
+    const page = await service.list(OWNER, { limit: 500 });
+    expect(page.tasks).toHaveLength(TOTAL);
+    expect(page.next).toBeNull();
+  });
+
   it('refuses a cursor that does not decode', () => {
     for (const bad of ['', 'not base64!', Buffer.from('123.not-a-uuid').toString('base64url')]) {
       expect(() => decodeCursor(bad)).toThrow(ValidationError);
