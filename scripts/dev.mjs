@@ -9,10 +9,11 @@
 // app process itself waits for the database (scripts/dev-wait-for-db.cjs), so it never boots
 // against a half-made schema.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -102,6 +103,32 @@ async function runMigrations() {
   }
 }
 
+/**
+ * The watch build skips type checking (tsconfig.dev.json, noCheck) so the app is up in seconds;
+ * this checker reports type errors alongside, at the lowest CPU priority so it never delays the
+ * build or the app. `npm run typecheck` and `npm run build` still check everything.
+ */
+function startTypeChecker() {
+  const tsc = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      ...['-p', 'tsconfig.build.json', '--noEmit', '--incremental', 'false'],
+      ...['--watch', '--preserveWatchOutput', '--pretty', 'false'],
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    setPriority(tsc.pid, 19);
+  } catch {
+    // Not permitted here: it then runs at normal priority.
+  }
+  createInterface({ input: tsc.stdout }).on('line', (line) => {
+    if (line.trim() !== '') process.stdout.write(`[typecheck] ${line}\n`);
+  });
+  return tsc;
+}
+
 async function main() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   process.env.NODE_ENV ??= 'development';
@@ -115,7 +142,7 @@ async function main() {
 
   const nest = spawn(
     join(root, 'node_modules', '.bin', 'nest'),
-    ['start', '--watch', '--no-shell'],
+    ['start', '--watch', '--no-shell', '--path', 'tsconfig.dev.json'],
     {
       stdio: 'inherit',
       env: {
@@ -131,6 +158,7 @@ async function main() {
     },
   );
 
+  const typeChecker = startTypeChecker();
   let server;
   let stopping = false;
   let failed = false;
@@ -145,10 +173,12 @@ async function main() {
   }
   process.on('exit', () => {
     rmSync(readyFile, { force: true });
+    if (typeChecker.exitCode === null) typeChecker.kill();
     if (nest.exitCode === null && nest.signalCode === null) nest.kill('SIGTERM');
   });
   nest.on('exit', async (code, signal) => {
     rmSync(readyFile, { force: true });
+    typeChecker.kill();
     if (server) await server.stop().catch(() => {});
     process.exit(failed ? 1 : stopping ? 0 : (code ?? (signal ? 1 : 0)));
   });
