@@ -1,5 +1,5 @@
 import { TasksService } from '../../src/tasks/tasks.service';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 import { initTestApp } from '../support/test-app';
 
 describe('persistence across an app restart', () => {
@@ -13,7 +13,7 @@ describe('persistence across an app restart', () => {
     await db?.drop();
   });
 
-  it('reads with a new app instance what the closed one wrote', async () => {
+  it('reads with a new app instance (unnamed statements) what the closed one wrote', async () => {
     const first = await initTestApp(db.env);
     const created = await first.get(TasksService).create('dana', {
       title: 'survive a restart',
@@ -22,7 +22,10 @@ describe('persistence across an app restart', () => {
     const toggled = await first.get(TasksService).setCompleted('dana', created.id);
     await first.close();
 
-    const second = await initTestApp(db.env);
+    // The second instance as behind PgBouncer < 1.21: unnamed statements only.
+    const second = await initTestApp(
+      testEnvironment(db.url, { DATABASE_PREPARED_STATEMENTS: 'false' }),
+    );
     try {
       expect(await second.get(TasksService).get('dana', created.id)).toEqual(toggled);
       const { tasks } = await second.get(TasksService).list('dana', { limit: 10 });
