@@ -120,6 +120,8 @@ describe('the built app (node dist/main.js) at startup', () => {
         .split('\n')
         .map((line) => JSON.parse(line));
       expect(lines.some((l) => /listening on port/.test(l.msg))).toBe(true);
+      // It checks the migrations state at startup.
+      expect(lines.some((l) => l.msg === 'database migrations up to date')).toBe(true);
       const dbPassword = new URL(db.url).password;
       if (dbPassword) expect(stdout).not.toContain(`:${dbPassword}@`);
     } finally {

@@ -14,23 +14,42 @@ function newestMtime(path) {
 export function distIsStale(root) {
   const main = join(root, 'dist', 'main.js');
   if (!existsSync(main)) return true;
-  const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+  const inputs = [
+    'src',
+    'migrations',
+    'package.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'tsconfig.migrations.json',
+    'nest-cli.json',
+  ];
   return inputs.some((input) => newestMtime(join(root, input)) > statSync(main).mtimeMs);
 }
 
-/** Runs `nest build` when dist/ is missing or older than the sources; rejects with its output. */
-export async function buildDistIfStale(root) {
-  if (!distIsStale(root)) return false;
-  const nest = join(root, 'node_modules', '.bin', 'nest');
-  await new Promise((resolve, reject) => {
-    const child = spawn(nest, ['build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function exec(root, command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`nest build failed (${code}):\n${output}`)),
+      code === 0 ? resolve() : reject(new Error(`${args.join(' ')} failed (${code}):\n${output}`)),
     );
   });
+}
+
+/**
+ * What `npm run build` does (the app, then the compiled migrations the built app looks for),
+ * when dist/ is missing or older than its sources.
+ */
+export async function buildDistIfStale(root) {
+  if (!distIsStale(root)) return false;
+  await exec(root, join(root, 'node_modules', '.bin', 'nest'), ['build']);
+  await exec(root, process.execPath, [
+    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.migrations.json',
+  ]);
   return true;
 }
