@@ -10,7 +10,7 @@
 // against a half-made schema.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
@@ -56,6 +56,16 @@ async function startDevPostgres(port) {
   mkdirSync(dataRoot, { recursive: true });
   // As root the server runs as a system user, which must be able to reach its data folder.
   chmodSync(dataRoot, 0o755);
+  if (process.getuid?.() === 0) {
+    for (let dir = root; dir !== dirname(dir); dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) {
+        throw new Error(
+          `as root, PostgreSQL runs as the "postgres" user, which cannot enter ${dir}; ` +
+            `allow it (chmod o+x ${dir}), run as a normal user, or set DATABASE_URL`,
+        );
+      }
+    }
+  }
   const fresh = !existsSync(join(dataRoot, 'pg', 'PG_VERSION'));
   log(`${fresh ? 'creating' : 'starting'} embedded PostgreSQL in .dev-data/pg on port ${port}`);
   const server = await startEmbeddedPostgres({
