@@ -1,0 +1,97 @@
+import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
+import { ConfigValidationError, validateEnvironment } from './environment';
+
+const base = { DATABASE_URL: 'postgres://u@localhost/tasks' };
+const problems = (raw: Record<string, string | undefined>, purpose?: 'app' | 'migrations') => {
+  try {
+    validateEnvironment(raw, { purpose });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    return error.problems;
+  }
+};
+
+describe('authentication and hardening configuration', () => {
+  it('requires a secret or a JWKS URL for the app, in one line', () => {
+    expect(problems(base)).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set/),
+    ]);
+    expect(problems({ ...base, AUTH_JWT_SECRET: '  ' })).toHaveLength(1);
+  });
+
+  it('does not need one for migrations', () => {
+    expect(problems(base, 'migrations')).toEqual([]);
+  });
+
+  it('accepts either key source, with defaults for the rest', () => {
+    const env = validateEnvironment({ ...base, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' });
+    expect(env).toMatchObject({
+      AUTH_CLOCK_TOLERANCE_S: 30,
+      CORS_ORIGINS: '',
+      CORS_CREDENTIALS: false,
+      RATE_LIMIT_ENABLED: true,
+      RATE_LIMIT_TTL_MS: 60_000,
+      RATE_LIMIT_LIMIT: 600,
+    });
+    expect(env.AUTH_JWT_SECRET).toBeUndefined();
+    expect(problems({ ...base, AUTH_JWT_SECRET: 'short' })).toEqual([]);
+  });
+
+  it('refuses a secret shorter than 32 bytes in production, not in development', () => {
+    const prod = { ...base, NODE_ENV: 'production' };
+    expect(problems({ ...prod, AUTH_JWT_SECRET: 'x'.repeat(31) })).toEqual([
+      'AUTH_JWT_SECRET is invalid: must be at least 32 bytes when NODE_ENV=production',
+    ]);
+    // Bytes, not characters: 16 two-byte characters are 32 bytes.
+    expect(problems({ ...prod, AUTH_JWT_SECRET: 'é'.repeat(16) })).toEqual([]);
+    expect(problems({ ...base, NODE_ENV: 'development', AUTH_JWT_SECRET: 'dev' })).toEqual([]);
+  });
+
+  it('refuses the public development secret in production only', () => {
+    const dev = { ...base, AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET };
+    expect(problems({ ...dev, NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET is invalid: the development secret/),
+    ]);
+    expect(problems({ ...dev, NODE_ENV: 'development' })).toEqual([]);
+  });
+
+  it('refuses a JWKS URL that is not http(s), without echoing it', () => {
+    const found = problems({ ...base, AUTH_JWKS_URL: 'ftp://secret@host/jwks' });
+    expect(found).toEqual([expect.stringMatching(/^AUTH_JWKS_URL is invalid/)]);
+    expect(found[0]).not.toContain('secret@');
+    expect(problems({ ...base, AUTH_JWKS_URL: 'not a url' })).toHaveLength(1);
+  });
+
+  it('checks CORS_ORIGINS and its combination with credentials', () => {
+    const secret = { ...base, AUTH_JWT_SECRET: 's' };
+    expect(problems({ ...secret, CORS_ORIGINS: '*' })).toEqual([]);
+    expect(
+      problems({ ...secret, CORS_ORIGINS: 'http://localhost:5173, https://a.example' }),
+    ).toEqual([]);
+    for (const bad of [
+      'https://a.example/',
+      'https://a.example/app',
+      'a.example',
+      '*,https://a.example',
+      'ftp://a.example',
+    ]) {
+      expect(problems({ ...secret, CORS_ORIGINS: bad })).toEqual([
+        expect.stringMatching(/^CORS_ORIGINS is invalid/),
+      ]);
+    }
+    expect(problems({ ...secret, CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' })).toEqual([
+      'CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins',
+    ]);
+  });
+
+  it('bounds the rate limit settings', () => {
+    const secret = { ...base, AUTH_JWT_SECRET: 's' };
+    expect(validateEnvironment({ ...secret, RATE_LIMIT_ENABLED: 'off' }).RATE_LIMIT_ENABLED).toBe(
+      false,
+    );
+    expect(problems({ ...secret, RATE_LIMIT_LIMIT: '0' })).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_LIMIT is invalid/),
+    ]);
+  });
+});
