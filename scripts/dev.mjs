@@ -91,14 +91,41 @@ function databaseUrl(port) {
   return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${DEV_DATABASE}`;
 }
 
+let tsNodeRegistered = false;
+/** Lets this script require the app's TypeScript sources (once). */
+function requireSources() {
+  if (!tsNodeRegistered) {
+    require('ts-node').register({ transpileOnly: true, project: join(root, 'tsconfig.json') });
+    tsNodeRegistered = true;
+  }
+}
+
+/**
+ * The app refuses to start without a way to verify tokens. For development, when neither a secret
+ * nor a JWKS URL is configured, use the public development secret, which is also what
+ * `npm run token` signs with when nothing is set (and what the config refuses in production).
+ */
+function ensureDevelopmentTokenSecret() {
+  if (process.env.AUTH_JWT_SECRET?.trim() || process.env.AUTH_JWKS_URL?.trim()) return;
+  requireSources();
+  const { DEVELOPMENT_JWT_SECRET } = require('../src/auth/development-secret.ts');
+  process.env.AUTH_JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  log(
+    'AUTH_JWT_SECRET is not set: using the development secret (`npm run token -- <user>` signs with it)',
+  );
+}
+
 /** The app's own config validation and DataSource options, loaded from the TypeScript sources. */
 async function runMigrations() {
-  require('ts-node').register({ transpileOnly: true, project: join(root, 'tsconfig.json') });
+  requireSources();
   const { DataSource } = require('typeorm');
   const { validateEnvironment } = require('../src/config/environment.ts');
   const { buildDataSourceOptions } = require('../src/database/data-source-options.ts');
   const dataSource = new DataSource(
-    buildDataSourceOptions(validateEnvironment(process.env), 'migrations'),
+    buildDataSourceOptions(
+      validateEnvironment(process.env, { purpose: 'migrations' }),
+      'migrations',
+    ),
   );
   await dataSource.initialize();
   try {
@@ -142,6 +169,7 @@ function startTypeChecker() {
 async function main() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   process.env.NODE_ENV ??= 'development';
+  ensureDevelopmentTokenSecret();
   const external = !!process.env.DATABASE_URL?.trim();
   const port = external ? undefined : await choosePort();
   if (external) log('DATABASE_URL is set: using that database, no embedded PostgreSQL');

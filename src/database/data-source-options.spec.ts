@@ -7,6 +7,7 @@ const env = (extra: Record<string, string> = {}) =>
     DATABASE_URL: 'postgres://app:pw@pooled.example.com:6543/tasks?sslmode=require',
     DATABASE_POOL_SIZE: '7',
     DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+    AUTH_JWT_SECRET: 'not-used-by-the-data-source',
     ...extra,
   });
 

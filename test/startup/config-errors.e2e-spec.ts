@@ -1,3 +1,4 @@
+import { TEST_JWT_SECRET } from '../support/auth';
 import { Finished, ROOT, run, runMain } from '../support/child-process';
 
 const SECRET = 'Sup3r-s3cret-pw';
@@ -14,8 +15,30 @@ function expectCleanFailure(result: Finished, message: RegExp): void {
 describe('the built app (node dist/main.js) with bad configuration', () => {
   it('npm run start:prod without DATABASE_URL exits 1 naming the variable', async () => {
     // npm runs the script in the project folder, so a developer's own .env applies here.
-    const result = await run('npm', ['run', '--silent', 'start:prod'], {}, { cwd: ROOT });
+    const result = await run(
+      'npm',
+      ['run', '--silent', 'start:prod'],
+      { AUTH_JWT_SECRET: TEST_JWT_SECRET },
+      { cwd: ROOT },
+    );
     expectCleanFailure(result, /DATABASE_URL is required but not set/);
+  });
+
+  it('refuses to start without a token secret or JWKS URL, in one line', async () => {
+    const result = await runMain({
+      DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
+      AUTH_JWT_SECRET: '',
+    });
+    expectCleanFailure(result, /AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set/);
+  });
+
+  it('refuses a short secret in production, without echoing it', async () => {
+    const result = await runMain({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
+      AUTH_JWT_SECRET: SECRET,
+    });
+    expectCleanFailure(result, /AUTH_JWT_SECRET is invalid: must be at least 32 bytes/);
   });
 
   it('refuses a DATABASE_URL that is not a postgres URL, without echoing it', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { closedPort, startSilentServer } from '../support/tcp-proxy';
 import { Finished, ROOT, run, runMain } from '../support/child-process';
 import { adminUrl, createTestDatabase, TestDatabase } from '../support/test-database';
+import { TEST_JWT_SECRET } from '../support/auth';
 
 const SECRET = 'Sup3r-s3cret-pw';
 
@@ -94,6 +95,7 @@ describe('the built app (node dist/main.js) at startup', () => {
       env: {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: db.url,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
         PORT: String(port),
         HOST: '127.0.0.1',
         NODE_ENV: 'production',

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_JWT_SECRET } from './auth';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -44,7 +45,11 @@ export function run(
   });
 }
 
-/** The built app, as `npm run start:prod` runs it. */
+/**
+ * The built app, as `npm run start:prod` runs it. It gets the test token secret unless `env`
+ * sets AUTH_JWT_SECRET itself (to '' to start it without one).
+ */
 export function runMain(env: Record<string, string>, timeoutMs?: number): Promise<Finished> {
-  return run(process.execPath, [join(ROOT, 'dist', 'main.js')], env, { timeoutMs });
+  const withAuth = { AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env };
+  return run(process.execPath, [join(ROOT, 'dist', 'main.js')], withAuth, { timeoutMs });
 }
