@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
 import { registerJsonBodyParser } from './common/json-body';
 import { requestIdFor } from './logging/request-id';
+import { setupOpenApi } from './openapi/openapi';
 
 /** The request body cap of the contract: anything larger is a 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -35,5 +36,6 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     reply.header('X-Request-Id', request.id);
     done();
   });
+  setupOpenApi(app);
   return app;
 }

@@ -1,11 +1,37 @@
 import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 export const TITLE_MAX = 255;
 export const DESCRIPTION_MAX = 10_000;
 /** PostgreSQL text cannot hold U+0000; refusing it here makes it a 400, not a driver error. */
 const NO_NUL = /^[^\u0000]*$/;
+
+/** The OpenAPI side of the rules below; the DTOs pass these to `@ApiProperty`. */
+export const TITLE_API: ApiPropertyOptions = {
+  type: String,
+  minLength: 1,
+  maxLength: TITLE_MAX,
+  pattern: '^[^\\u0000]*$',
+  description: `Trimmed before it is checked and stored; 1 to ${TITLE_MAX} characters (Unicode code points) after trimming; no NUL characters.`,
+  example: 'Buy milk',
+};
+
+export const DESCRIPTION_API: ApiPropertyOptions = {
+  type: String,
+  nullable: true,
+  maxLength: DESCRIPTION_MAX,
+  pattern: '^[^\\u0000]*$',
+  description: `null, or at most ${DESCRIPTION_MAX} characters; no NUL characters. Stored as sent.`,
+  example: 'Two litres, semi-skimmed',
+};
+
+export const COMPLETED_API: ApiPropertyOptions = {
+  type: Boolean,
+  description: 'A JSON boolean; strings such as "true" are refused.',
+  example: false,
+};
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
