@@ -1,6 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { APP_INFO } from '../health/app-info';
 import { BEARER_AUTH } from './openapi.constants';
 
@@ -59,16 +64,75 @@ export function serializeOpenApiDocument(document: OpenAPIObject): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** Swagger UI at /docs, the document at /docs/openapi.json. */
-export function setupOpenApi(app: INestApplication): OpenAPIObject {
+/**
+ * Swagger UI at /docs and the document at /docs/openapi.json, served straight from Fastify:
+ * the files of `swagger-ui-dist`, kept in memory, and a page with no inline script, so a strict
+ * Content-Security-Policy (script-src 'self') does not break it. (@fastify/static, which
+ * SwaggerModule.setup would use, cannot be loaded by jest on Node 20: one of its dependencies is
+ * an ES module.)
+ */
+export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup(DOCS_PATH, app, document, {
-    jsonDocumentUrl: OPENAPI_JSON_PATH,
-    raw: ['json'],
-    customSiteTitle: 'tasks-api',
-  });
+  const json = serializeOpenApiDocument(document);
+  const fastify = app.getHttpAdapter().getInstance();
+  const page = (_: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').send(SWAGGER_UI_HTML);
+  fastify.get(`/${DOCS_PATH}`, page);
+  fastify.get(`/${DOCS_PATH}/`, page);
+  fastify.get(`/${OPENAPI_JSON_PATH}`, (_, reply) =>
+    reply.type('application/json; charset=utf-8').send(json),
+  );
+  fastify.get(`/${DOCS_PATH}/swagger-initializer.js`, (_, reply) =>
+    reply.type('application/javascript; charset=utf-8').send(SWAGGER_UI_INIT),
+  );
+  const dist = getAbsoluteFSPath();
+  for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
+    let content: Buffer | undefined;
+    fastify.get(`/${DOCS_PATH}/${file}`, (_, reply) => {
+      content ??= readFileSync(join(dist, file));
+      return reply.type(type).header('Cache-Control', 'public, max-age=86400').send(content);
+    });
+  }
   return document;
 }
+
+const SWAGGER_UI_ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const SWAGGER_UI_HTML = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>tasks-api</title>
+    <link rel="stylesheet" type="text/css" href="/${DOCS_PATH}/swagger-ui.css">
+    <link rel="icon" type="image/png" href="/${DOCS_PATH}/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="/${DOCS_PATH}/favicon-16x16.png" sizes="16x16">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/${DOCS_PATH}/swagger-ui-bundle.js" charset="UTF-8"></script>
+    <script src="/${DOCS_PATH}/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+    <script src="/${DOCS_PATH}/swagger-initializer.js" charset="UTF-8"></script>
+  </body>
+</html>
+`;
+
+const SWAGGER_UI_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '/${OPENAPI_JSON_PATH}',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    persistAuthorization: false,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
 
 function canonical(value: unknown, keepOrder = false): unknown {
   if (Array.isArray(value)) return value.map((item) => canonical(item));
