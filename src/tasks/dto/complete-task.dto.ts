@@ -1,5 +1,4 @@
 import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
 import { OptionalBody } from '../../common/validation.pipe';
 import { COMPLETED_API, CompletedField } from './task-fields';
 
@@ -12,7 +11,6 @@ import { COMPLETED_API, CompletedField } from './task-fields';
 @OptionalBody()
 export class CompleteTaskDto {
   @ApiPropertyOptional(COMPLETED_API)
-  @IsOptional()
   @CompletedField()
   completed?: boolean;
 }

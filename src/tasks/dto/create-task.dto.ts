@@ -24,7 +24,6 @@ export class CreateTaskDto {
   description?: string | null;
 
   @ApiPropertyOptional({ ...COMPLETED_API, default: false })
-  @IsOptional()
   @CompletedField()
   completed?: boolean;
 }

@@ -28,7 +28,6 @@ export class UpdateTaskDto {
   description?: string | null;
 
   @ApiPropertyOptional(COMPLETED_API)
-  @IsOptional()
   @CompletedField()
   completed?: boolean;
 }
