@@ -365,22 +365,19 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
 
     it('replaces an insane id with a new UUID', async () => {
       const { api, tasks } = await suite.newUser();
-      for (const sent of [
+      const insane = [
         'a'.repeat(129),
         'has space',
         'semi;colon',
-        'new\\line',
-        '<script>',
+        'back\\slash',
+        '<b>',
+        'a/b',
+        '%20',
         'ünï',
-      ]) {
-        const res = await api
-          .get(`${tasks}/nope`, {
-            headers: { 'x-request-id': encodeURI(sent) === sent ? sent : sent },
-          })
-          .catch(async () =>
-            // fetch refuses some header values itself; send those percent-encoded (still insane)
-            api.get(`${tasks}/nope`, { headers: { 'x-request-id': encodeURIComponent(sent) } }),
-          );
+        '',
+      ];
+      for (const sent of insane) {
+        const res = await api.get(`${tasks}/nope`, { headers: { 'x-request-id': sent } });
         const id = res.headers.get('x-request-id')!;
         expect(id).toMatch(UUID_RE);
         expect(res.body.request_id).toBe(id);

@@ -48,7 +48,8 @@ export class HttpClient {
       body = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${this.baseUrl}${path}`, {
+    const url = new URL(`${this.baseUrl}${path}`);
+    const res = await fetch(url, {
       method,
       headers,
       body,
@@ -58,7 +59,8 @@ export class HttpClient {
     const where = `${method} ${path} → ${res.status}`;
     if (res.status >= 500) throw new Error(`${where}: a 5xx, which no input may cause: ${text}`);
     if (!res.headers.get('x-request-id')) throw new Error(`${where}: no X-Request-Id header`);
-    this.validator.check(method, path, res.status, res.headers.get('content-type'), text);
+    // Checked against the path as sent: fetch resolves dot segments first.
+    this.validator.check(method, url.pathname, res.status, res.headers.get('content-type'), text);
     let parsed: unknown;
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
