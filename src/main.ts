@@ -40,10 +40,16 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-/** Database failures get their own sentence; anything else its message, never a connection URL. */
+/**
+ * Database failures get their own sentence (DatabaseVerifier); a port that cannot be bound names
+ * the address; anything else its message, never a connection URL.
+ */
 function describeStartupError(error: unknown, env: Environment): string {
   if (error instanceof DatabaseStartupError) return error.message;
-  const code = (error as { code?: unknown })?.code;
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  if (syscall === 'listen' && typeof code === 'string') {
+    return `cannot listen on ${env.HOST}:${env.PORT} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
+  }
   if (typeof code === 'string' && code !== '') {
     return explainDatabaseStartupError(error, parsePostgresUrl(env.DATABASE_URL));
   }

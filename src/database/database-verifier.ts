@@ -16,7 +16,8 @@ export class DatabaseStartupError extends Error {
 const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
 
 /**
- * Proves at startup that the database answers a real query in time, and says so in the log with
+ * Opens the DataSource at startup (TypeORM is told not to, so a failure surfaces here, once) and
+ * proves that the database answers a real query in time, and says so in the log with
  * its latency and the state of the migrations. A failure stops the boot with a message that says
  * why (credentials, host, database name), without the password.
  */
@@ -31,6 +32,7 @@ export class DatabaseVerifier implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const started = performance.now();
     try {
+      if (!this.dataSource.isInitialized) await this.dataSource.initialize();
       const [row] = await withTimeout(
         this.dataSource.query<{ database: string }[]>('SELECT current_database() AS database'),
         this.env.DATABASE_CONNECT_TIMEOUT_MS,

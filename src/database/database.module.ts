@@ -15,6 +15,10 @@ import { SqlExecutor } from './sql-executor';
         // Fail fast: a process that cannot reach its database should exit and be restarted
         // by its supervisor, not retry silently for half a minute.
         retryAttempts: 0,
+        // DatabaseVerifier opens the connection at bootstrap, so a failure is reported as one
+        // clear line (host, user, database; no password) instead of TypeORM's and Nest's stack
+        // traces on stderr.
+        manualInitialization: true,
       }),
     }),
   ],

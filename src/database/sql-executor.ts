@@ -24,12 +24,18 @@ export interface SqlResult<T> {
  */
 @Injectable()
 export class SqlExecutor {
-  private readonly pool: Pool;
   private readonly prepare: boolean;
 
-  constructor(dataSource: DataSource, env: Environment) {
-    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+  constructor(
+    private readonly dataSource: DataSource,
+    env: Environment,
+  ) {
     this.prepare = env.DATABASE_PREPARED_STATEMENTS;
+  }
+
+  /** Read on use: the DataSource opens its pool at bootstrap (DatabaseVerifier), after this exists. */
+  private get pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   async run<T extends QueryResultRow>(

@@ -36,6 +36,8 @@ const COLUMNS = `id, user_id AS "userId", title, description, completed,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITABLE = ['title', 'description', 'completed'] as const;
+/** The contract's largest page. */
+export const MAX_PAGE_SIZE = 500;
 
 const INSERT: Statement = {
   name: 'tasks_insert',
@@ -92,6 +94,7 @@ export class TasksRepository {
   /** One page in (created_at, id) order, resuming after `after`; reads at most limit + 1 rows. */
   list(userId: string, options: ListOptions): Promise<TaskPage> {
     return this.guard('list', userId, async () => {
+      checkLimit(options.limit);
       const order = options.order ?? 'desc';
       const values: unknown[] = [userId];
       const filters = ['user_id = $1'];
@@ -188,6 +191,13 @@ function checkUserId(userId: unknown): asserts userId is string {
     throw new ValidationError('user id is required', 'user_id');
   }
   if ([...userId].length > 255) throw new ValidationError('user id is too long', 'user_id');
+}
+
+/** A page of 0 rows would have no last row to resume after; the contract allows 1..500. */
+function checkLimit(limit: unknown): void {
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_PAGE_SIZE) {
+    throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'limit');
+  }
 }
 
 function checkId(id: string): string {

@@ -29,4 +29,21 @@ describe('health endpoints (database up)', () => {
     expect(body.latency_ms).toBeGreaterThanOrEqual(0);
     expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
   });
+
+  it('echoes a sane X-Request-Id and replaces anything else', async () => {
+    const sane = await fetch(`${running.url}/health/live`, {
+      headers: { 'X-Request-Id': 'trace-42.a:b' },
+    });
+    expect(sane.headers.get('x-request-id')).toBe('trace-42.a:b');
+    const insane = await fetch(`${running.url}/health/live`, {
+      headers: { 'X-Request-Id': 'x'.repeat(200) },
+    });
+    expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers an unknown route with 404 and a request id', async () => {
+    const res = await fetch(`${running.url}/no/such/route`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

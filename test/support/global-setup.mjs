@@ -2,11 +2,17 @@
 // TEST_DATABASE_URL when given (CI against a real server), otherwise an embedded PostgreSQL in a
 // temporary folder, so `npm test` passes on a laptop with nothing installed.
 // Tests only ever connect to databases they created (test/support/test-database.ts).
+// It also builds dist/ when missing or stale, for the tests that run `node dist/main.js`; the
+// build runs while the server starts.
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildDistIfStale } from './build-dist.mjs';
 
-export default async function globalSetup() {
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function startServer() {
   if (process.env.TEST_DATABASE_URL) {
     process.env.TEST_ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL;
     return;
@@ -15,8 +21,22 @@ export default async function globalSetup() {
   const dir = await mkdtemp(join(tmpdir(), 'tasks-api-test-pg-'));
   // As root the server runs as a system user, which must be able to reach its data folder.
   await chmod(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), persistent: false, durable: false });
+  const server = await startEmbeddedPostgres({
+    dataDir: join(dir, 'data'),
+    persistent: false,
+    durable: false,
+  });
   globalThis.__EMBEDDED_PG__ = { server, dir };
   process.env.TEST_ADMIN_DATABASE_URL = server.url;
   process.env.TEST_EMBEDDED_PG_DATA = join(dir, 'data');
+}
+
+export default async function globalSetup() {
+  const [build, server] = await Promise.allSettled([buildDistIfStale(root), startServer()]);
+  if (server.status === 'rejected') throw server.reason;
+  if (build.status === 'rejected') {
+    // The teardown does not run when the setup fails: stop the server here.
+    await globalThis.__EMBEDDED_PG__?.server.stop();
+    throw build.reason;
+  }
 }

@@ -16,3 +16,10 @@ export async function startTestApp(env: Environment): Promise<RunningApp> {
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
 }
+
+/** The real application, initialised (database opened and verified) but not listening. */
+export async function initTestApp(env: Environment): Promise<NestFastifyApplication> {
+  const app = await createApp(env);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,218 @@
+// `npm run dev`: the service in watch mode with nothing to install or configure.
+//
+// Without DATABASE_URL (in the environment or .env) it starts an embedded PostgreSQL whose data
+// lives in .dev-data/pg (git-ignored, so tasks survive restarts), creates the `tasks` database,
+// applies the migrations and runs `nest start --watch` against it. With DATABASE_URL set it uses
+// that database instead and only applies the migrations.
+//
+// The TypeScript compile (the slow part, ~6 s) runs while the database starts and migrates; the
+// app process itself waits for the database (scripts/dev-wait-for-db.cjs), so it never boots
+// against a half-made schema.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createConnection } from 'node:net';
+import { setPriority, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const require = createRequire(import.meta.url);
+const { EMBEDDED_USER, EMBEDDED_PASSWORD } = await import('./embedded-postgres.mjs');
+
+const DEV_DATABASE = 'tasks';
+const DEFAULT_PORT = 54329;
+
+function log(message) {
+  process.stdout.write(`[dev] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[dev] ${message}\n`);
+  process.exit(1);
+}
+
+/** True when something already accepts connections on 127.0.0.1:port. */
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => resolve(socket.destroy() || true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Where the embedded server will listen: fixed, so the URL is stable, unless that port is taken. */
+async function choosePort() {
+  const { freePort } = await import('./embedded-postgres.mjs');
+  const wanted = Number(process.env.DEV_DATABASE_PORT ?? DEFAULT_PORT);
+  return (await portInUse(wanted)) ? await freePort() : wanted;
+}
+
+async function startDevPostgres(port) {
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.mjs');
+  const dataRoot = join(root, '.dev-data');
+  mkdirSync(dataRoot, { recursive: true });
+  // As root the server runs as a system user, which must be able to reach its data folder.
+  chmodSync(dataRoot, 0o755);
+  if (process.getuid?.() === 0) {
+    for (let dir = root; dir !== dirname(dir); dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) {
+        throw new Error(
+          `as root, PostgreSQL runs as the "postgres" user, which cannot enter ${dir}; ` +
+            `allow it (chmod o+x ${dir}), run as a normal user, or set DATABASE_URL`,
+        );
+      }
+    }
+  }
+  const fresh = !existsSync(join(dataRoot, 'pg', 'PG_VERSION'));
+  log(`${fresh ? 'creating' : 'starting'} embedded PostgreSQL in .dev-data/pg on port ${port}`);
+  const server = await startEmbeddedPostgres({
+    dataDir: join(dataRoot, 'pg'),
+    port,
+    persistent: true,
+  });
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      DEV_DATABASE,
+    ]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE "${DEV_DATABASE}"`);
+  } finally {
+    await client.end();
+  }
+  return server;
+}
+
+function databaseUrl(port) {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${DEV_DATABASE}`;
+}
+
+/** The app's own config validation and DataSource options, loaded from the TypeScript sources. */
+async function runMigrations() {
+  require('ts-node').register({ transpileOnly: true, project: join(root, 'tsconfig.json') });
+  const { DataSource } = require('typeorm');
+  const { validateEnvironment } = require('../src/config/environment.ts');
+  const { buildDataSourceOptions } = require('../src/database/data-source-options.ts');
+  const dataSource = new DataSource(
+    buildDataSourceOptions(validateEnvironment(process.env), 'migrations'),
+  );
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    log(
+      applied.length === 0
+        ? 'migrations up to date'
+        : `applied migrations: ${applied.map((m) => m.name).join(', ')}`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * The watch build skips type checking (tsconfig.dev.json, noCheck) so the app is up in seconds;
+ * this checker reports type errors alongside, at the lowest CPU priority so it never delays the
+ * build or the app. `npm run typecheck` and `npm run build` still check everything.
+ */
+function startTypeChecker() {
+  const tsc = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      ...['-p', 'tsconfig.build.json', '--noEmit', '--incremental', 'false'],
+      ...['--watch', '--preserveWatchOutput', '--pretty', 'false'],
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    setPriority(tsc.pid, 19);
+  } catch {
+    // Not permitted here: it then runs at normal priority.
+  }
+  createInterface({ input: tsc.stdout }).on('line', (line) => {
+    if (line.trim() !== '') process.stdout.write(`[typecheck] ${line}\n`);
+  });
+  return tsc;
+}
+
+async function main() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  process.env.NODE_ENV ??= 'development';
+  const external = !!process.env.DATABASE_URL?.trim();
+  const port = external ? undefined : await choosePort();
+  if (external) log('DATABASE_URL is set: using that database, no embedded PostgreSQL');
+  else process.env.DATABASE_URL = databaseUrl(port);
+  const url = process.env.DATABASE_URL;
+  const readyFile = join(tmpdir(), `tasks-api-dev-${process.pid}.ready`);
+  rmSync(readyFile, { force: true });
+
+  const nest = spawn(
+    join(root, 'node_modules', '.bin', 'nest'),
+    ['start', '--watch', '--no-shell', '--path', 'tsconfig.dev.json'],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NODE_OPTIONS: [
+          process.env.NODE_OPTIONS ?? '',
+          `--require ${JSON.stringify(join(root, 'scripts', 'dev-wait-for-db.cjs'))}`,
+        ]
+          .join(' ')
+          .trim(),
+        TASKS_DEV_DB_READY_FILE: readyFile,
+      },
+    },
+  );
+
+  const typeChecker = startTypeChecker();
+  let server;
+  let stopping = false;
+  let failed = false;
+  // The embedded-postgres package stops its servers on a signal and exits at once; take the
+  // signals over so the app shuts down first (it still has connections) and postgres after.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      stopping = true;
+      if (nest.exitCode === null && nest.signalCode === null) nest.kill(signal);
+    });
+  }
+  process.on('exit', () => {
+    rmSync(readyFile, { force: true });
+    if (typeChecker.exitCode === null) typeChecker.kill();
+    if (nest.exitCode === null && nest.signalCode === null) nest.kill('SIGTERM');
+  });
+  nest.on('exit', async (code, signal) => {
+    rmSync(readyFile, { force: true });
+    typeChecker.kill();
+    if (server) await server.stop().catch(() => {});
+    process.exit(failed ? 1 : stopping ? 0 : (code ?? (signal ? 1 : 0)));
+  });
+
+  // A setup failure stops the compile too; the exit handler above then stops postgres.
+  const abort = (message) => {
+    failed = true;
+    process.stderr.write(`[dev] ${message}\n`);
+    if (nest.exitCode === null && nest.signalCode === null) nest.kill('SIGTERM');
+  };
+  // The compile runs meanwhile; the app process waits for the ready file.
+  try {
+    if (!external) server = await startDevPostgres(port);
+  } catch (error) {
+    return abort(`could not start the embedded PostgreSQL: ${error?.message ?? error}`);
+  }
+  try {
+    await runMigrations();
+  } catch (error) {
+    const { redactUrl } = require('../src/database/connection-url.ts');
+    const message = String(error?.message ?? error).replaceAll(url, redactUrl(url));
+    return abort(`migrations failed on ${redactUrl(url)}: ${message}`);
+  }
+  writeFileSync(readyFile, `${process.pid}\n`);
+}
+
+main().catch((error) => fail(error.stack ?? String(error)));

@@ -1,0 +1,204 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfigModule } from './app-config.module';
+import { loadEnvFile } from './env-file';
+import { ConfigValidationError, Environment, validateEnvironment } from './environment';
+import { isPostgresUrl } from './is-postgres-url.validator';
+
+const URL_OK = 'postgres://app:pw@db.example.com:5432/tasks';
+
+function problems(raw: Record<string, string | undefined>): string[] {
+  try {
+    validateEnvironment(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('validateEnvironment', () => {
+  it('applies every default when only DATABASE_URL is set', () => {
+    const env = validateEnvironment({ DATABASE_URL: URL_OK });
+    expect(env).toBeInstanceOf(Environment);
+    expect({ ...env }).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: URL_OK,
+      DATABASE_POOL_SIZE: 10,
+      DATABASE_CONNECT_TIMEOUT_MS: 5000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 5000,
+      DATABASE_PREPARED_STATEMENTS: true,
+    });
+  });
+
+  it('reads every variable, converting numbers and booleans', () => {
+    const env = validateEnvironment({
+      NODE_ENV: 'production',
+      PORT: ' 8080 ',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgresql://u@h/db?sslmode=require',
+      DATABASE_MIGRATIONS_URL: 'postgres://u@direct/db',
+      DATABASE_POOL_SIZE: '3',
+      DATABASE_CONNECT_TIMEOUT_MS: '250',
+      DATABASE_STATEMENT_TIMEOUT_MS: '60000',
+      DATABASE_PREPARED_STATEMENTS: 'off',
+    });
+    expect(env).toMatchObject({
+      NODE_ENV: 'production',
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      DATABASE_MIGRATIONS_URL: 'postgres://u@direct/db',
+      DATABASE_POOL_SIZE: 3,
+      DATABASE_CONNECT_TIMEOUT_MS: 250,
+      DATABASE_STATEMENT_TIMEOUT_MS: 60000,
+      DATABASE_PREPARED_STATEMENTS: false,
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['YES', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads DATABASE_PREPARED_STATEMENTS=%s as %s', (raw, expected) => {
+    const env = validateEnvironment({ DATABASE_URL: URL_OK, DATABASE_PREPARED_STATEMENTS: raw });
+    expect(env.DATABASE_PREPARED_STATEMENTS).toBe(expected);
+  });
+
+  it('says DATABASE_URL is required when it is missing or blank', () => {
+    expect(problems({})).toEqual(['DATABASE_URL is required but not set']);
+    expect(problems({ DATABASE_URL: '   ' })).toEqual(['DATABASE_URL is required but not set']);
+  });
+
+  it.each([
+    'mysql://u:p@h/db',
+    'postgres://u:p@h',
+    'postgres://u:p@h/',
+    'postgres://u:p@h/a/b',
+    'not a url',
+    'postgres:///db',
+  ])('refuses DATABASE_URL=%s without echoing the value', (value) => {
+    const [problem, ...rest] = problems({ DATABASE_URL: value });
+    expect(rest).toEqual([]);
+    expect(problem).toBe(
+      'DATABASE_URL is invalid: must be a postgres:// or postgresql:// URL with a host and a database name',
+    );
+  });
+
+  it('lists one line per bad variable, never their values', () => {
+    const found = problems({
+      DATABASE_URL: URL_OK,
+      NODE_ENV: 'staging',
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      DATABASE_MIGRATIONS_URL: 'http://secret-host/db',
+      DATABASE_POOL_SIZE: '0',
+      DATABASE_CONNECT_TIMEOUT_MS: 'soon',
+      DATABASE_STATEMENT_TIMEOUT_MS: '1.5',
+      DATABASE_PREPARED_STATEMENTS: 'maybe',
+    });
+    expect(found.map((p) => p.split(' ')[0]).sort()).toEqual(
+      [
+        'NODE_ENV',
+        'PORT',
+        'LOG_LEVEL',
+        'DATABASE_MIGRATIONS_URL',
+        'DATABASE_POOL_SIZE',
+        'DATABASE_CONNECT_TIMEOUT_MS',
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+        'DATABASE_PREPARED_STATEMENTS',
+      ].sort(),
+    );
+    expect(found.join('\n')).not.toMatch(/secret-host|staging|70000|loud|maybe|soon/);
+    expect(found.every((p) => / is invalid: /.test(p))).toBe(true);
+  });
+
+  it('treats a blank DATABASE_MIGRATIONS_URL as unset', () => {
+    const env = validateEnvironment({ DATABASE_URL: URL_OK, DATABASE_MIGRATIONS_URL: '' });
+    expect(env.DATABASE_MIGRATIONS_URL).toBeUndefined();
+  });
+
+  it('ignores variables it does not know', () => {
+    const env = validateEnvironment({ DATABASE_URL: URL_OK, PATH: '/bin', SECRET: 'x' });
+    expect(env).not.toHaveProperty('PATH');
+    expect(env).not.toHaveProperty('SECRET');
+  });
+
+  it('formats the error as a heading and an indented line per problem', () => {
+    expect(new ConfigValidationError(['A is bad', 'B is bad']).message).toBe(
+      'Invalid configuration:\n  - A is bad\n  - B is bad',
+    );
+  });
+});
+
+describe('isPostgresUrl', () => {
+  it('accepts both schemes, IPv6 hosts and encoded database names', () => {
+    expect(isPostgresUrl('postgres://h/db')).toBe(true);
+    expect(isPostgresUrl('postgresql://u:p%40ss@[::1]:5433/my%20db?sslmode=require')).toBe(true);
+  });
+
+  it('refuses anything that is not a string', () => {
+    expect(isPostgresUrl(undefined)).toBe(false);
+    expect(isPostgresUrl(5432)).toBe(false);
+  });
+});
+
+describe('AppConfigModule', () => {
+  it('provides the environment it is given', () => {
+    const env = validateEnvironment({ DATABASE_URL: URL_OK });
+    const module = AppConfigModule.forRoot(env);
+    expect(module.providers).toEqual([{ provide: Environment, useValue: env }]);
+  });
+
+  it('validates process.env when given nothing', () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = URL_OK;
+    try {
+      const module = AppConfigModule.forRoot();
+      const [provider] = module.providers as { useValue: Environment }[];
+      expect(provider.useValue.DATABASE_URL).toBe(URL_OK);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+});
+
+describe('loadEnvFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tasks-api-env-'));
+  // jest gives each test file its own copy of process.env, which Node's loader does not write
+  // to; what is checked here is the decision to load, Node's loader does the rest.
+  const loader = jest.spyOn(process, 'loadEnvFile').mockImplementation(() => undefined);
+
+  afterEach(() => loader.mockClear());
+  afterAll(() => {
+    loader.mockRestore();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads the file when there is one', () => {
+    const file = join(dir, '.env');
+    writeFileSync(file, 'LOG_LEVEL=debug\n');
+    loadEnvFile(file);
+    expect(loader).toHaveBeenCalledWith(file);
+  });
+
+  it('looks for .env in the working directory by default', () => {
+    loadEnvFile();
+    expect(loader.mock.calls).toEqual(existsSync('.env') ? [['.env']] : []);
+  });
+
+  it('does nothing when there is no file', () => {
+    loadEnvFile(join(dir, 'missing.env'));
+    expect(loader).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,66 @@
+import { validateEnvironment } from '../config/environment';
+import { buildDataSourceOptions, MIGRATIONS_GLOB, MIGRATIONS_TABLE } from './data-source-options';
+import { withTimeout } from './database-verifier';
+
+const env = (extra: Record<string, string> = {}) =>
+  validateEnvironment({
+    DATABASE_URL: 'postgres://app:pw@pooled.example.com:6543/tasks?sslmode=require',
+    DATABASE_POOL_SIZE: '7',
+    DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+    ...extra,
+  });
+
+describe('buildDataSourceOptions', () => {
+  it('builds the app pool from DATABASE_URL with its limits', () => {
+    const options = buildDataSourceOptions(env());
+    expect(options).toMatchObject({
+      type: 'postgres',
+      host: 'pooled.example.com',
+      port: 6543,
+      username: 'app',
+      password: 'pw',
+      database: 'tasks',
+      ssl: { rejectUnauthorized: false },
+      synchronize: false,
+      migrationsRun: false,
+      migrationsTableName: MIGRATIONS_TABLE,
+      migrations: [MIGRATIONS_GLOB],
+      poolSize: 7,
+      connectTimeoutMS: 5000,
+      applicationName: 'tasks-api',
+      extra: { statement_timeout: 3000, query_timeout: 4000 },
+    });
+    // Under ts-jest the migrations are the TypeScript sources.
+    expect(MIGRATIONS_GLOB).toMatch(/migrations[\\/]\*\.ts$/);
+  });
+
+  it('uses DATABASE_MIGRATIONS_URL for migrations, one connection, no statement timeout', () => {
+    const options = buildDataSourceOptions(
+      env({ DATABASE_MIGRATIONS_URL: 'postgres://owner@direct.example.com/tasks' }),
+      'migrations',
+    );
+    expect(options).toMatchObject({
+      host: 'direct.example.com',
+      username: 'owner',
+      ssl: false,
+      poolSize: 1,
+      applicationName: 'tasks-api-migrations',
+      extra: { statement_timeout: 0, query_timeout: undefined },
+    });
+  });
+
+  it('falls back to DATABASE_URL for migrations', () => {
+    expect(buildDataSourceOptions(env(), 'migrations').host).toBe('pooled.example.com');
+  });
+});
+
+describe('withTimeout', () => {
+  it('passes the result through when the work is in time', async () => {
+    await expect(withTimeout(Promise.resolve(42), 1000)).resolves.toBe(42);
+  });
+
+  it('rejects with ETIMEDOUT when the work takes longer', async () => {
+    const never = new Promise(() => undefined);
+    await expect(withTimeout(never, 10)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});

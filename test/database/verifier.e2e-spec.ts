@@ -1,0 +1,57 @@
+import { PinoLogger } from 'nestjs-pino';
+import { createApp } from '../../src/app.factory';
+import { DatabaseStartupError } from '../../src/database/database-verifier';
+import { SqlExecutor } from '../../src/database/sql-executor';
+import { initTestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  TestDatabase,
+  testEnvironment,
+  urlForDatabase,
+} from '../support/test-database';
+
+describe('database verification at startup (in process)', () => {
+  let unmigrated: TestDatabase;
+
+  beforeAll(async () => {
+    unmigrated = await createTestDatabase({ migrate: false });
+  });
+
+  afterAll(async () => {
+    await unmigrated?.drop();
+  });
+
+  it('starts on a database without the schema, warning that migrations are pending', async () => {
+    const warn = jest.spyOn(PinoLogger.prototype, 'warn');
+    const app = await initTestApp(unmigrated.env);
+    try {
+      expect(warn).toHaveBeenCalledWith(
+        'database has pending migrations: run `npm run migration:run`',
+      );
+      expect(app.get(SqlExecutor).poolStats()).toEqual({
+        total: expect.any(Number),
+        idle: expect.any(Number),
+        waiting: 0,
+      });
+    } finally {
+      warn.mockRestore();
+      await app.close();
+    }
+  });
+
+  it('refuses to start on a database that does not exist, saying so', async () => {
+    const app = await createApp(testEnvironment(urlForDatabase('tasks_test_does_not_exist')));
+    try {
+      const error = await app.init().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DatabaseStartupError);
+      expect((error as Error).message).toMatch(
+        /^database "tasks_test_does_not_exist" does not exist at [^ ]+:\d+$/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});

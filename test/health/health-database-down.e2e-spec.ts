@@ -1,0 +1,102 @@
+import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
+import { LifecycleState } from '../../src/health/lifecycle.state';
+import { TasksService } from '../../src/tasks/tasks.service';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+
+/**
+ * The app reaches its database through a local TCP relay; stopping the relay cuts the open
+ * connections and refuses new ones, which is what a database outage looks like to the app.
+ */
+describe('when the database goes away and comes back', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let running: RunningApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const target = new URL(db.url);
+    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    running = await startTestApp(
+      testEnvironment(proxy.urlFor(db.url), { DATABASE_CONNECT_TIMEOUT_MS: '1000' }),
+    );
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await proxy?.stop();
+    await db?.drop();
+  });
+
+  const get = async (path: string) => {
+    const res = await fetch(`${running.url}${path}`);
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: await res.json(),
+    };
+  };
+
+  it('is healthy while the database answers', async () => {
+    expect((await get('/health/ready')).status).toBe(200);
+    const overall = await get('/health');
+    expect(overall.status).toBe(200);
+    expect(overall.body).toMatchObject({
+      status: 'ok',
+      version: expect.any(String),
+      shutting_down: false,
+      database: { status: 'up', connected: true, database: db.name },
+    });
+    await running.app.get(TasksService).create('u1', { title: 'before the outage' });
+  });
+
+  it('answers 503 on ready, /health and /health/db, and 200 on live, while it is down', async () => {
+    await proxy.stop();
+
+    const ready = await get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.retryAfter).toBe('5');
+    expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+
+    const dbProbe = await get('/health/db');
+    expect(dbProbe.status).toBe(503);
+    expect(dbProbe.body).toEqual({ connected: false, latency_ms: null, database: null });
+
+    const overall = await get('/health');
+    expect(overall.status).toBe(503);
+    expect(overall.body).toMatchObject({ status: 'error', database: { status: 'down' } });
+
+    const live = await get('/health/live');
+    expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('fails data-layer calls with DatabaseConnectionError (retryable), not a generic error', async () => {
+    const service = running.app.get(TasksService);
+    await expect(service.list('u1', { limit: 10 })).rejects.toBeInstanceOf(DatabaseConnectionError);
+    await expect(service.create('u1', { title: 'during' })).rejects.toBeInstanceOf(
+      DatabaseConnectionError,
+    );
+  });
+
+  it('recovers by itself once the database is back', async () => {
+    await proxy.start();
+    expect((await get('/health/ready')).status).toBe(200);
+    expect((await get('/health/db')).body).toMatchObject({ connected: true, database: db.name });
+    const { tasks } = await running.app.get(TasksService).list('u1', { limit: 10 });
+    expect(tasks.map((t) => t.title)).toEqual(['before the outage']);
+  });
+
+  it('reports not ready while shutting down, even with the database up', async () => {
+    running.app.get(LifecycleState).markShuttingDown();
+    const ready = await get('/health/ready');
+    expect(ready).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
+    const overall = await get('/health');
+    expect(overall).toMatchObject({
+      status: 503,
+      body: { status: 'error', shutting_down: true, database: { status: 'up' } },
+    });
+    expect((await get('/health/live')).status).toBe(200);
+  });
+});

@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { closedPort, startSilentServer } from '../support/tcp-proxy';
+import { Finished, ROOT, run, runMain } from '../support/child-process';
+import { adminUrl, createTestDatabase, TestDatabase } from '../support/test-database';
+
+const SECRET = 'Sup3r-s3cret-pw';
+
+/** Every startup failure: exit code 1, one line naming the problem, the password nowhere. */
+function expectCleanFailure(result: Finished, message: RegExp): void {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
+  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+function withPassword(url: string, overrides: { user?: string; database?: string } = {}): string {
+  const u = new URL(url);
+  if (overrides.user) u.username = overrides.user;
+  if (overrides.database) u.pathname = `/${overrides.database}`;
+  u.password = SECRET;
+  return u.toString();
+}
+
+describe('the built app (node dist/main.js) at startup', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('names the user when the credentials are refused, never the password', async () => {
+    const result = await runMain({
+      DATABASE_URL: withPassword(db.url, { user: 'no_such_user_x' }),
+      LOG_LEVEL: 'info',
+    });
+    expectCleanFailure(
+      result,
+      /^Startup failed: database authentication failed for user "no_such_user_x" at 127\.0\.0\.1:\d+/m,
+    );
+  });
+
+  it('says the database does not exist', async () => {
+    const result = await runMain({
+      DATABASE_URL: withPassword(adminUrl(), { database: 'tasks_no_such_db' }),
+    });
+    // The password is only right for the embedded server; a trust-auth server ignores it.
+    expect(result.code).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
+    const url = new URL(adminUrl());
+    url.pathname = '/tasks_no_such_db';
+    const again = await runMain({ DATABASE_URL: url.toString() });
+    expectCleanFailure(again, /database "tasks_no_such_db" does not exist at 127\.0\.0\.1:\d+/);
+  });
+
+  it('says the connection is refused when nothing listens on the port', async () => {
+    const port = await closedPort();
+    const result = await runMain({
+      DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:${port}/tasks`,
+    });
+    expectCleanFailure(
+      result,
+      new RegExp(`database unreachable: connection refused at 127\\.0\\.0\\.1:${port}`),
+    );
+  });
+
+  it('gives up after the connect timeout when the host never answers', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const result = await runMain({
+        DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:${silent.port}/tasks`,
+        DATABASE_CONNECT_TIMEOUT_MS: '500',
+      });
+      expectCleanFailure(
+        result,
+        new RegExp(`no answer from 127\\.0\\.0\\.1:${silent.port} within the connect timeout`),
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('starts, serves /health/ready and stops on SIGTERM with a good database', async () => {
+    const port = await closedPort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        status = await fetch(`http://127.0.0.1:${port}/health/ready`)
+          .then((r) => r.status)
+          .catch(() => 0);
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+      // JSON log lines in production, with the URL's password masked.
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines.some((l) => /listening on port/.test(l.msg))).toBe(true);
+      // It checks the migrations state at startup.
+      expect(lines.some((l) => l.msg === 'database migrations up to date')).toBe(true);
+      const dbPassword = new URL(db.url).password;
+      if (dbPassword) expect(stdout).not.toContain(`:${dbPassword}@`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    // Nest closes the app, then re-raises the signal: the process ends by SIGTERM, or 0.
+    const { code, signal } = await exited;
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+  });
+
+  it('names the address when the port is already taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = await runMain({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `Startup failed: cannot listen on 127.0.0.1:${port} (address already in use)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});

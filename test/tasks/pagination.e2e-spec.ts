@@ -1,0 +1,133 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ValidationError } from '../../src/database/data-layer.errors';
+import { decodeCursor, encodeCursor } from '../../src/tasks/task-cursor';
+import type { Task } from '../../src/tasks/task.entity';
+import { ListOptions, SortOrder } from '../../src/tasks/tasks.repository';
+import { TasksService } from '../../src/tasks/tasks.service';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { initTestApp } from '../support/test-app';
+
+const OWNER = 'pager';
+const TOTAL = 250;
+
+describe('listing: filters and keyset pagination', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let service: TasksService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // 250 tasks in runs of five sharing one created_at (so the id must break ties), every third
+    // completed, plus another user's tasks at the very same instants, which must never show.
+    await db.query(
+      `INSERT INTO tasks (user_id, title, completed, created_at)
+       SELECT u, 'task ' || i, i % 3 = 0,
+              timestamptz '2026-01-01T00:00:00Z' + (i / 5) * interval '1 second'
+         FROM generate_series(1, $1::int) AS i, unnest(ARRAY[$2, 'someone-else']) AS u`,
+      [TOTAL, OWNER],
+    );
+    app = await initTestApp(db.env);
+    service = app.get(TasksService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  /** Every id of the owner in the order the API promises, straight from SQL. */
+  async function expectedIds(order: SortOrder, completed?: boolean): Promise<string[]> {
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    const rows = await db.query<{ id: string }>(
+      `SELECT id FROM tasks WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2)
+        ORDER BY created_at ${dir}, id ${dir}`,
+      [OWNER, completed ?? null],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Walks pages the way a client does: through the opaque cursor string. */
+  async function walk(
+    options: Omit<ListOptions, 'after'>,
+  ): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await service.list(OWNER, {
+        ...options,
+        after: cursor ? decodeCursor(cursor) : undefined,
+      });
+      pages++;
+      expect(page.tasks.length).toBeLessThanOrEqual(options.limit);
+      ids.push(...page.tasks.map((t: Task) => t.id));
+      cursor = page.next ? encodeCursor(page.next) : undefined;
+      if (cursor) expect(page.tasks).toHaveLength(options.limit);
+    } while (cursor && pages < 1000);
+    return { ids, pages };
+  }
+
+  it.each([['desc'], ['asc']] as const)(
+    'returns every row exactly once, in %s order, in pages of 7',
+    async (order) => {
+      const { ids, pages } = await walk({ limit: 7, order });
+      expect(ids).toHaveLength(TOTAL);
+      expect(new Set(ids).size).toBe(TOTAL);
+      expect(ids).toEqual(await expectedIds(order));
+      expect(pages).toBe(Math.ceil(TOTAL / 7));
+    },
+  );
+
+  it.each([
+    ['desc', true],
+    ['asc', false],
+  ] as const)(
+    'walks %s with completed=%s, only matching rows, each once',
+    async (order, completed) => {
+      const { ids } = await walk({ limit: 7, order, completed });
+      const expected = await expectedIds(order, completed);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(ids).toEqual(expected);
+      const rows = await db.query<{ completed: boolean }>(
+        'SELECT DISTINCT completed FROM tasks WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
+      expect(rows).toEqual([{ completed }]);
+    },
+  );
+
+  it('defaults to newest first', async () => {
+    const page = await service.list(OWNER, { limit: 3 });
+    expect(page.tasks.map((t) => t.id)).toEqual((await expectedIds('desc')).slice(0, 3));
+  });
+
+  it('has no next cursor when the page holds the last row', async () => {
+    const exact = await service.list(OWNER, { limit: TOTAL });
+    expect(exact.tasks).toHaveLength(TOTAL);
+    expect(exact.next).toBeNull();
+    const more = await service.list(OWNER, { limit: TOTAL - 1 });
+    expect(more.next).not.toBeNull();
+  });
+
+  it('returns an empty page for a user with no tasks', async () => {
+    expect(await service.list('nobody', { limit: 10 })).toEqual({ tasks: [], next: null });
+  });
+
+  it.each([0, -1, 1.5, 501, Number.NaN])('refuses limit %p', async (limit) => {
+    await expect(service.list(OWNER, { limit })).rejects.toThrow(
+      new ValidationError('limit must be an integer from 1 to 500', 'limit'),
+    );
+  });
+
+  it('accepts the largest page, 500', async () => {
+    const page = await service.list(OWNER, { limit: 500 });
+    expect(page.tasks).toHaveLength(TOTAL);
+    expect(page.next).toBeNull();
+  });
+
+  it('refuses a cursor that does not decode', () => {
+    for (const bad of ['', 'not base64!', Buffer.from('123.not-a-uuid').toString('base64url')]) {
+      expect(() => decodeCursor(bad)).toThrow(ValidationError);
+    }
+  });
+});

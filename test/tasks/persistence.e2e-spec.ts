@@ -1,0 +1,37 @@
+import { TasksService } from '../../src/tasks/tasks.service';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { initTestApp } from '../support/test-app';
+
+describe('persistence across an app restart', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('reads with a new app instance (unnamed statements) what the closed one wrote', async () => {
+    const first = await initTestApp(db.env);
+    const created = await first.get(TasksService).create('dana', {
+      title: 'survive a restart',
+      description: 'please',
+    });
+    const toggled = await first.get(TasksService).setCompleted('dana', created.id);
+    await first.close();
+
+    // The second instance as behind PgBouncer < 1.21: unnamed statements only.
+    const second = await initTestApp(
+      testEnvironment(db.url, { DATABASE_PREPARED_STATEMENTS: 'false' }),
+    );
+    try {
+      expect(await second.get(TasksService).get('dana', created.id)).toEqual(toggled);
+      const { tasks } = await second.get(TasksService).list('dana', { limit: 10 });
+      expect(tasks).toEqual([toggled]);
+    } finally {
+      await second.close();
+    }
+  });
+});

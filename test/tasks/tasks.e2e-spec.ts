@@ -1,0 +1,210 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { TaskNotFoundError, ValidationError } from '../../src/database/data-layer.errors';
+import type { Task } from '../../src/tasks/task.entity';
+import { TasksRepository } from '../../src/tasks/tasks.repository';
+import { TasksService } from '../../src/tasks/tasks.service';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { initTestApp } from '../support/test-app';
+
+const MISSING_ID = '00000000-0000-4000-8000-000000000000';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('tasks data layer (TasksService and TasksRepository from the real app)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let service: TasksService;
+  let repository: TasksRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await initTestApp(db.env);
+    service = app.get(TasksService);
+    repository = app.get(TasksRepository);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  describe('create and read', () => {
+    it('creates with defaults and reads it back by owner and id', async () => {
+      const before = Date.now();
+      const task = await service.create('alice', { title: 'Buy milk' });
+      expect(task).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        userId: 'alice',
+        title: 'Buy milk',
+        description: null,
+        completed: false,
+        createdAt: expect.any(Date),
+        updatedAt: expect.any(Date),
+      });
+      expect(task.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(task.updatedAt).toEqual(task.createdAt);
+      expect(await service.get('alice', task.id)).toEqual(task);
+    });
+
+    it('stores description and completed when given', async () => {
+      const task = await service.create('alice', {
+        title: 'Read',
+        description: 'chapter 3',
+        completed: true,
+      });
+      expect(await service.get('alice', task.id)).toMatchObject({
+        description: 'chapter 3',
+        completed: true,
+      });
+    });
+
+    it('keeps characters beyond ASCII, and 255 of them fit the title and the user id', async () => {
+      const userId = '🦊'.repeat(255);
+      const task = await service.create(userId, { title: 'ü'.repeat(255) });
+      expect(await service.get(userId, task.id)).toMatchObject({ userId, title: 'ü'.repeat(255) });
+    });
+
+    it('answers an unknown id with null (repository) and TaskNotFoundError (service)', async () => {
+      expect(await repository.findOne('alice', MISSING_ID)).toBeNull();
+      await expect(service.get('alice', MISSING_ID)).rejects.toBeInstanceOf(TaskNotFoundError);
+    });
+  });
+
+  describe('update, complete, delete', () => {
+    it('moves updated_at on update while created_at stays', async () => {
+      const task = await service.create('alice', { title: 'Draft', description: 'x' });
+      await sleep(15);
+      const updated = await service.update('alice', task.id, { title: 'Final' });
+      expect(updated).toMatchObject({ id: task.id, title: 'Final', description: 'x' });
+      expect(updated.createdAt).toEqual(task.createdAt);
+      expect(updated.updatedAt.getTime()).toBeGreaterThan(task.updatedAt.getTime());
+    });
+
+    it('changes only the fields given; null clears the description', async () => {
+      const task = await service.create('alice', { title: 'T', description: 'd' });
+      const updated = await service.update('alice', task.id, {
+        description: null,
+        completed: true,
+      });
+      expect(updated).toMatchObject({ title: 'T', description: null, completed: true });
+    });
+
+    it('refuses an update with no fields', async () => {
+      const task = await service.create('alice', { title: 'T' });
+      await expect(service.update('alice', task.id, {})).rejects.toThrow(
+        new ValidationError('Nothing to update'),
+      );
+      await expect(service.update('alice', task.id, { title: undefined })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    });
+
+    it('toggles completed, and sets it idempotently when a value is given', async () => {
+      const task = await service.create('alice', { title: 'T' });
+      expect((await service.setCompleted('alice', task.id)).completed).toBe(true);
+      expect((await service.setCompleted('alice', task.id)).completed).toBe(false);
+      expect((await service.setCompleted('alice', task.id, true)).completed).toBe(true);
+      expect((await service.setCompleted('alice', task.id, true)).completed).toBe(true);
+      expect((await service.setCompleted('alice', task.id, false)).completed).toBe(false);
+    });
+
+    it('deletes once; the second time the task is not found', async () => {
+      const task = await service.create('alice', { title: 'T' });
+      await service.delete('alice', task.id);
+      expect(await repository.findOne('alice', task.id)).toBeNull();
+      expect(await repository.delete('alice', task.id)).toBe(false);
+      await expect(service.delete('alice', task.id)).rejects.toBeInstanceOf(TaskNotFoundError);
+    });
+
+    it('answers update and complete of an unknown id with TaskNotFoundError', async () => {
+      await expect(service.update('alice', MISSING_ID, { title: 'x' })).rejects.toBeInstanceOf(
+        TaskNotFoundError,
+      );
+      await expect(service.setCompleted('alice', MISSING_ID)).rejects.toBeInstanceOf(
+        TaskNotFoundError,
+      );
+    });
+  });
+
+  describe('input the data layer refuses, before or by the database', () => {
+    const expectValidation = async (work: Promise<unknown>, field?: string) => {
+      const error = await work.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      if (field) expect((error as ValidationError).field).toBe(field);
+      return error as ValidationError;
+    };
+
+    it.each([
+      ['empty', ''],
+      ['blank', '   '],
+      ['too long', 'u'.repeat(256)],
+      ['not a string', undefined as unknown as string],
+    ])('refuses a user id that is %s', async (_, userId) => {
+      await expectValidation(service.create(userId, { title: 'T' }), 'user_id');
+      await expectValidation(service.list(userId, { limit: 10 }), 'user_id');
+      await expectValidation(service.get(userId, MISSING_ID), 'user_id');
+    });
+
+    it.each(['not-a-uuid', '', `${MISSING_ID}x`, "1' OR '1'='1", undefined as unknown as string])(
+      'refuses the id %p as not a uuid',
+      async (id) => {
+        await expectValidation(service.get('alice', id), 'id');
+        await expectValidation(service.update('alice', id, { title: 'x' }), 'id');
+        await expectValidation(service.setCompleted('alice', id), 'id');
+        await expectValidation(service.delete('alice', id), 'id');
+      },
+    );
+
+    it('refuses a NUL character in the title as a validation error', async () => {
+      const error = await expectValidation(service.create('alice', { title: 'a\u0000b' }));
+      expect(error.message).toBe('Value contains characters the database cannot store');
+    });
+
+    it('refuses a title over 255 characters and a blank title', async () => {
+      const long = await expectValidation(service.create('alice', { title: 't'.repeat(256) }));
+      expect(long.message).toBe('Value too long');
+      const blank = await expectValidation(service.create('alice', { title: '   ' }));
+      expect(blank.message).toBe('Value is not allowed');
+    });
+
+    it('leaves the description length to the HTTP layer (the column is text)', async () => {
+      const task = await service.create('alice', { title: 'T', description: 'd'.repeat(20_000) });
+      expect(task.description).toHaveLength(20_000);
+    });
+  });
+
+  describe('ownership', () => {
+    it('user B can neither see nor change nor delete user A’s task, which stays as it was', async () => {
+      const task = await service.create('user-a', { title: 'A’s secret', description: 'mine' });
+      const [before] = await db.query('SELECT * FROM tasks WHERE id = $1', [task.id]);
+
+      expect(await repository.findOne('user-b', task.id)).toBeNull();
+      expect(await repository.update('user-b', task.id, { title: 'stolen' })).toBeNull();
+      expect(await repository.setCompleted('user-b', task.id)).toBeNull();
+      expect(await repository.setCompleted('user-b', task.id, true)).toBeNull();
+      expect(await repository.delete('user-b', task.id)).toBe(false);
+      expect((await repository.list('user-b', { limit: 100 })).tasks).toEqual([]);
+      for (const attempt of [
+        service.get('user-b', task.id),
+        service.update('user-b', task.id, { completed: true }),
+        service.setCompleted('user-b', task.id),
+        service.delete('user-b', task.id),
+      ]) {
+        // Exactly what a missing task gives: nothing says whose it is.
+        await expect(attempt).rejects.toEqual(new TaskNotFoundError());
+      }
+
+      const [after] = await db.query('SELECT * FROM tasks WHERE id = $1', [task.id]);
+      expect(after).toEqual(before);
+      expect(await service.get('user-a', task.id)).toEqual(task);
+    });
+
+    it('user ids are exact: case and surrounding spaces make a different user', async () => {
+      const task = await service.create('Carol', { title: 'T' });
+      expect(await repository.findOne('carol', task.id)).toBeNull();
+      expect(await repository.findOne(' Carol', task.id)).toBeNull();
+    });
+  });
+});
