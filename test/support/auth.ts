@@ -1,36 +1,37 @@
 import { SignJWT } from 'jose';
 
-/** The HS256 secret the test apps are configured with (at least 32 bytes, as HS256 wants). */
-export const TEST_SECRET = 'tasks-api-e2e-test-secret-0123456789abcdef';
+/** The HS256 secret every test app verifies with (testEnvironment sets it). */
+export const TEST_JWT_SECRET = 'test-secret-for-the-tasks-api-e2e-suite-0123456789';
+const key = new TextEncoder().encode(TEST_JWT_SECRET);
 
 /**
- * Environment overrides for an app under test: the JWT secret, and no rate limit (the tests fire
- * hundreds of requests). Unknown keys are ignored by config validation, so this works whether or
- * not the authentication module is present.
+ * An HS256 token for `userId`, signed with TEST_JWT_SECRET, valid for an hour unless `claims`
+ * says otherwise (e.g. a past `exp`).
+ */
+export function tokenFor(
+  userId: string,
+  claims: Record<string, unknown> = {},
+  secret: Uint8Array = key,
+): Promise<string> {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuedAt();
+  if (claims.exp === undefined) jwt.setExpirationTime('1h');
+  return jwt.sign(secret);
+}
+
+/** `{ Authorization: 'Bearer …' }` for `userId`. */
+export async function authHeaders(userId: string): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await tokenFor(userId)}` };
+}
+
+/**
+ * Environment overrides for an app under test: the JWT secret, and no rate limit (the API suites
+ * fire hundreds of requests). Config validation ignores keys it does not know, so this also works
+ * on a build without the authentication module.
  */
 export const AUTH_TEST_ENV: Record<string, string> = {
-  AUTH_JWT_SECRET: TEST_SECRET,
+  AUTH_JWT_SECRET: TEST_JWT_SECRET,
   RATE_LIMIT_ENABLED: 'false',
 };
-
-export interface TokenOptions {
-  secret?: string;
-  alg?: 'HS256' | 'HS384' | 'HS512';
-  /** seconds from now; negative for an expired token */
-  expiresIn?: number;
-  issuer?: string;
-  audience?: string;
-}
-
-/** A bearer token for `userId` (its `sub`), signed like the service expects. */
-export async function tokenFor(userId: string, options: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({})
-    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.expiresIn ?? 3600));
-  if (options.issuer) jwt.setIssuer(options.issuer);
-  if (options.audience) jwt.setAudience(options.audience);
-  return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
-}
