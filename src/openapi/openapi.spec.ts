@@ -17,8 +17,12 @@ describe('openapi.json', () => {
 
   it('is what the code describes (else run `npm run openapi` and commit openapi.json)', () => {
     if (generated !== committed) {
+      const want = generated.split('\n');
+      const have = committed.split('\n');
+      const line = want.findIndex((text, i) => text !== have[i]);
       throw new Error(
-        'openapi.json is out of date with the controllers and DTOs: run `npm run openapi` and commit openapi.json',
+        `openapi.json is out of date with the controllers and DTOs: run \`npm run openapi\` and commit openapi.json\n` +
+          `first difference at line ${line + 1}:\n  committed: ${have[line]}\n  generated: ${want[line]}`,
       );
     }
   });
@@ -40,10 +44,13 @@ describe('openapi.json', () => {
     const script = join(__dirname, '..', '..', 'scripts', 'validate-openapi.cjs');
     const bad = join(tmpdir(), `openapi-invalid-${process.pid}.json`);
     writeFileSync(bad, JSON.stringify({ openapi: '3.0.0', info: { title: 'x' }, paths: {} }));
-    await expect(
-      promisify(execFile)(process.execPath, [script, bad], { timeout: 20_000 }),
-    ).rejects.toMatchObject({ code: 1 });
-    rmSync(bad, { force: true });
+    try {
+      await expect(
+        promisify(execFile)(process.execPath, [script, bad], { timeout: 20_000 }),
+      ).rejects.toMatchObject({ code: 1 });
+    } finally {
+      rmSync(bad, { force: true });
+    }
   });
 
   it('describes every route, the error body and the bearer scheme', () => {
