@@ -8,6 +8,7 @@ import type { Environment } from './config/environment';
 import { registerJsonBodyParser } from './common/json-body';
 import { applySecurity } from './http/security';
 import { requestIdFor } from './logging/request-id';
+import { setupOpenApi } from './openapi/openapi';
 
 /** The request body cap of the contract: anything larger is a 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -47,5 +48,6 @@ export async function createApp(
     done();
   });
   await applySecurity(app, env);
+  setupOpenApi(app);
   return app;
 }

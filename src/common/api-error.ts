@@ -1,20 +1,23 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
 /** The contract's error codes (../shared/api-contract.md, "Errors"). */
-export type ErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'INVALID_UUID'
-  | 'MALFORMED_JSON'
-  | 'UNAUTHORIZED'
-  | 'TOKEN_EXPIRED'
-  | 'INVALID_TOKEN'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR'
-  | 'SERVICE_UNAVAILABLE';
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'INVALID_UUID',
+  'MALFORMED_JSON',
+  'UNAUTHORIZED',
+  'TOKEN_EXPIRED',
+  'INVALID_TOKEN',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ErrorDetails = Record<string, unknown>;
 

@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from './api-error';
 
 const MALFORMED = 'Request body is not valid JSON';
+const NOT_UTF8 = 'Request body is not valid UTF-8';
+/** JSON text is UTF-8 (RFC 8259); invalid bytes are an error, not silently U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Makes `application/json` the only body the API accepts (anything else is 415), parsed by
@@ -14,9 +17,17 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
-    { parseAs: 'string', bodyLimit },
+    // As a buffer: with 'string', Fastify decodes leniently and then reports invalid UTF-8 as a
+    // Content-Length mismatch.
+    { parseAs: 'buffer', bodyLimit },
     (request, body, done) => {
-      const text = body.toString();
+      let text: string;
+      try {
+        text = utf8.decode(body as Buffer);
+      } catch {
+        done(new ApiError(HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', NOT_UTF8), undefined);
+        return;
+      }
       if (text.trim() === '') {
         done(null, undefined);
         return;

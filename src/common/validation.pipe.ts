@@ -3,6 +3,12 @@ import { FieldErrors, validationError } from './api-error';
 
 const OPTIONAL_BODIES = new WeakSet<object>();
 
+/**
+ * No body of the API nests at all; class-transformer recurses once per level, so a deep enough
+ * array (5,000 levels fit in 64 KiB) would overflow the stack and become a 500. Refused first.
+ */
+export const MAX_BODY_DEPTH = 16;
+
 /** Marks a body DTO whose request may come without any body at all. */
 export function OptionalBody(): ClassDecorator {
   return (target) => {
@@ -37,10 +43,17 @@ export class ApiValidationPipe extends ValidationPipe {
     ) {
       return undefined;
     }
-    if (metadata.type === 'body' && metadata.metatype && !isPlainObject(value)) {
-      throw validationError('Request body must be a JSON object', {
-        body: ['must be a JSON object'],
-      });
+    if (metadata.type === 'body' && metadata.metatype) {
+      if (!isPlainObject(value)) {
+        throw validationError('Request body must be a JSON object', {
+          body: ['must be a JSON object'],
+        });
+      }
+      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
+        throw validationError('Request body nests too deeply', {
+          body: [`must not nest deeper than ${MAX_BODY_DEPTH} levels`],
+        });
+      }
     }
     return super.transform(value, metadata);
   }
@@ -48,6 +61,19 @@ export class ApiValidationPipe extends ValidationPipe {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Iterative, so the check itself cannot overflow; stops at the first value past the limit. */
+export function nestsDeeperThan(root: object, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Object.values(value as object)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function collectFieldErrors(errors: ValidationError[], prefix = ''): FieldErrors {

@@ -1,8 +1,11 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { REQUEST_ID_HEADER } from '../openapi/api-responses';
 import { APP_INFO } from './app-info';
 import { DatabaseHealthIndicator } from './database.health';
+import { DatabaseProbeDto, HealthReportDto, LivenessDto, ReadinessDto } from './health.dto';
 import { LifecycleState } from './lifecycle.state';
 
 /** How long a probe waits for the database; below Kubernetes' default probe timeout budget. */
@@ -13,6 +16,30 @@ const RETRY_AFTER_S = '5';
  * Probes for Kubernetes and operators. No auth; no request logging when they succeed.
  * Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person needs.
  */
+/** 200 and 503 share the body: an unhealthy answer still says what is down. */
+function HealthResponses(type: Function, ok: string, down?: string): MethodDecorator {
+  const responses = [
+    ApiResponse({ status: 200, description: ok, type, headers: REQUEST_ID_HEADER }),
+  ];
+  if (down) {
+    responses.push(
+      ApiResponse({
+        status: 503,
+        description: down,
+        type,
+        headers: {
+          ...REQUEST_ID_HEADER,
+          'Retry-After': { description: 'Seconds', schema: { type: 'integer' } },
+        },
+      }),
+    );
+  }
+  return (target, key, descriptor) => {
+    for (const decorate of responses) decorate(target, key, descriptor);
+  };
+}
+
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -23,12 +50,20 @@ export class HealthController {
 
   /** Liveness: the event loop answers. Never touches the database, so an outage never restarts pods. */
   @Get('live')
+  @ApiOperation({ operationId: 'liveness', summary: 'Liveness: the process serves' })
+  @HealthResponses(LivenessDto, 'The process serves.')
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
+  @ApiOperation({ operationId: 'readiness', summary: 'Readiness: the database answers in time' })
+  @HealthResponses(
+    ReadinessDto,
+    'Ready to serve.',
+    'Not ready: the database does not answer in time, or the process is shutting down.',
+  )
+  @HealthCheck({ swaggerDocumentation: false })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     if (this.lifecycle.isShuttingDown) {
       unavailable(reply);
@@ -42,6 +77,8 @@ export class HealthController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'health', summary: 'Overall report: status, database, version' })
+  @HealthResponses(HealthReportDto, 'Healthy.', 'A check is down, or the process is shutting down.')
   async overall(@Res({ passthrough: true }) reply: FastifyReply) {
     const database = await this.database.probe(HEALTH_DB_TIMEOUT_MS);
     const ok = database.connected && !this.lifecycle.isShuttingDown;
@@ -56,6 +93,8 @@ export class HealthController {
   }
 
   @Get('db')
+  @ApiOperation({ operationId: 'databaseHealth', summary: 'Database: connected, latency, name' })
+  @HealthResponses(DatabaseProbeDto, 'Connected.', 'Not connected.')
   async db(@Res({ passthrough: true }) reply: FastifyReply) {
     const database = await this.database.probe(HEALTH_DB_TIMEOUT_MS);
     if (!database.connected) unavailable(reply);

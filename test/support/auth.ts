@@ -25,3 +25,13 @@ export function tokenFor(
 export async function authHeaders(userId: string): Promise<Record<string, string>> {
   return { Authorization: `Bearer ${await tokenFor(userId)}` };
 }
+
+/**
+ * Environment overrides for an app under test: the JWT secret, and no rate limit (the API suites
+ * fire hundreds of requests). Config validation ignores keys it does not know, so this also works
+ * on a build without the authentication module.
+ */
+export const AUTH_TEST_ENV: Record<string, string> = {
+  AUTH_JWT_SECRET: TEST_JWT_SECRET,
+  RATE_LIMIT_ENABLED: 'false',
+};

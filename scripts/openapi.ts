@@ -1,0 +1,44 @@
+// `npm run openapi`: writes openapi.json at the repository root from the controllers' decorators.
+// The app module is built in preview mode (no provider is instantiated), so no database is needed;
+// DATABASE_URL only has to pass config validation and is never connected to.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from '../src/app.module';
+import { validateEnvironment } from '../src/config/environment';
+import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/openapi/openapi';
+
+export const OPENAPI_FILE = join(__dirname, '..', 'openapi.json');
+
+/** The document the code describes, as openapi.json should hold it. */
+export async function generateOpenApi(): Promise<string> {
+  const env = validateEnvironment({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgres://openapi@localhost:5432/never-connected',
+  });
+  const app = await NestFactory.create(AppModule.forRoot(env), new FastifyAdapter(), {
+    preview: true,
+    abortOnError: false,
+    logger: false,
+  });
+  try {
+    return serializeOpenApiDocument(buildOpenApiDocument(app));
+  } finally {
+    await app.close();
+  }
+}
+
+if (require.main === module) {
+  generateOpenApi()
+    .then((text) => {
+      writeFileSync(OPENAPI_FILE, text);
+      process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`openapi generation failed: ${(error as Error)?.stack ?? error}\n`);
+      process.exit(1);
+    });
+}

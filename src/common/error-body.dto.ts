@@ -1,0 +1,41 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ERROR_CODES } from './api-error';
+import type { ErrorBody, ErrorCode, ErrorDetails } from './api-error';
+
+/** The OpenAPI schema of {@link ErrorBody}; documentation only, never instantiated. */
+@ApiSchema({
+  name: 'Error',
+  description: 'The body of every error response, whatever produced it.',
+})
+export class ErrorBodyDto implements ErrorBody {
+  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', example: 'NOT_FOUND' })
+  code: ErrorCode;
+
+  @ApiProperty({
+    description: 'For people; may change. Branch on `code`.',
+    example: 'Task not found',
+  })
+  message: string;
+
+  @ApiProperty({
+    type: 'object',
+    description:
+      'Extra facts about the error. VALIDATION_ERROR and INVALID_UUID list each field and what is wrong with it in `fields`.',
+    properties: {
+      fields: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'string' } },
+        example: { title: ['title must be 1 to 255 characters after trimming'] },
+      },
+    },
+    additionalProperties: true,
+  })
+  details: ErrorDetails;
+
+  @ApiProperty({
+    description:
+      'The request id, also in the X-Request-Id header; quote it when reporting a problem.',
+    example: '5f0c6a8e-3c2b-4f8e-9d71-0a4b2c6d8e10',
+  })
+  request_id: string;
+}

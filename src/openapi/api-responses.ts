@@ -1,0 +1,94 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { HeadersObject } from '@nestjs/swagger';
+import type { ErrorCode } from '../common/api-error';
+import { ErrorBodyDto } from '../common/error-body.dto';
+
+/** Every response carries it (app.factory.ts sets it before anything else runs). */
+export const REQUEST_ID_HEADER: HeadersObject = {
+  'X-Request-Id': {
+    description:
+      'The request id: the one the client sent when it matches ^[A-Za-z0-9._:-]{1,128}$, else a new UUID.',
+    schema: { type: 'string', maxLength: 128 },
+  },
+};
+
+const RETRY_AFTER: HeadersObject = {
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+};
+
+const WWW_AUTHENTICATE: HeadersObject = {
+  'WWW-Authenticate': {
+    description: 'Bearer challenge (RFC 6750), e.g. `Bearer error="invalid_token"`.',
+    schema: { type: 'string' },
+  },
+};
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is invalid; `details.fields` says what is wrong with each field.',
+  401: 'No bearer token, or one that is expired or invalid.',
+  403: 'The token is valid but `{user_id}` is not its subject.',
+  404: 'No such task for this user (a task of another user is answered the same way).',
+  413: 'The request body is larger than 64 KiB.',
+  415: 'The request body is not `application/json`.',
+  429: 'Too many requests; retry after `Retry-After` seconds.',
+  500: 'Unexpected failure; the body never holds a stack, SQL or driver text.',
+  503: 'The database cannot be reached; retry after `Retry-After` seconds.',
+};
+
+const HEADERS: Record<number, HeadersObject> = {
+  401: WWW_AUTHENTICATE,
+  429: RETRY_AFTER,
+  503: RETRY_AFTER,
+};
+
+export type ErrorResponses = Partial<Record<number, ErrorCode[]>>;
+
+/**
+ * Documents error responses: for each status, the `Error` body with `code` narrowed to the codes
+ * that status can carry on this route, and the headers that come with it.
+ */
+export function ApiErrorResponses(responses: ErrorResponses): MethodDecorator & ClassDecorator {
+  const decorators = Object.entries(responses).map(([status, codes]) =>
+    ApiResponse({
+      status: Number(status),
+      description: `${DESCRIPTIONS[Number(status)]} Codes: ${codes!.join(', ')}.`,
+      headers: { ...REQUEST_ID_HEADER, ...HEADERS[Number(status)] },
+      schema: {
+        allOf: [
+          { $ref: getSchemaPath(ErrorBodyDto) },
+          { type: 'object', properties: { code: { type: 'string', enum: codes } } },
+        ],
+      },
+    }),
+  );
+  return applyDecorators(ApiExtraModels(ErrorBodyDto), ...decorators);
+}
+
+/** What any /api route can answer, whatever it does: authentication, rate limit, failures. */
+export const API_ROUTE_ERRORS: ErrorResponses = {
+  401: ['UNAUTHORIZED', 'TOKEN_EXPIRED', 'INVALID_TOKEN'],
+  403: ['FORBIDDEN'],
+  429: ['RATE_LIMITED'],
+  500: ['INTERNAL_ERROR'],
+  503: ['SERVICE_UNAVAILABLE'],
+};
+
+/** A route whose request may carry a body: it is parsed as JSON, capped, and must be JSON. */
+export const BODY_ERRORS: ErrorResponses = {
+  400: ['VALIDATION_ERROR', 'MALFORMED_JSON'],
+  413: ['PAYLOAD_TOO_LARGE'],
+  415: ['UNSUPPORTED_MEDIA_TYPE'],
+};
+
+/** The union of several sets, codes merged per status. */
+export function mergeErrors(...sets: ErrorResponses[]): ErrorResponses {
+  const merged: ErrorResponses = {};
+  for (const set of sets) {
+    for (const [status, codes] of Object.entries(set)) {
+      const into = (merged[Number(status)] ??= []);
+      for (const code of codes!) if (!into.includes(code)) into.push(code);
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,2 @@
+/** Name of the bearer security scheme in the OpenAPI document. */
+export const BEARER_AUTH = 'bearer';
