@@ -18,6 +18,8 @@ export async function generateOpenApi(): Promise<string> {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: 'postgres://openapi@localhost:5432/never-connected',
+    // Only to pass validation: no token is signed or verified while the document is built.
+    AUTH_JWT_SECRET: 'openapi-generation-only-secret-never-used-0000',
   });
   const app = await NestFactory.create(AppModule.forRoot(env), new FastifyAdapter(), {
     preview: true,
