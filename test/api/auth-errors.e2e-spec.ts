@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { ApiSuite, startApiSuite } from '../support/api-suite';
+import { TEST_JWT_SECRET, tokenFor } from '../support/auth';
+import { HttpClient } from '../support/http';
+import { OpenApiValidator } from '../support/openapi-validator';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+
+/**
+ * The authentication and rate-limit answers of the task routes, as openapi.json documents them
+ * (status listed for the route, `Error` body with a code allowed for that status, and the
+ * WWW-Authenticate / Retry-After headers). The auth rules themselves are tested in test/auth.
+ */
+describe('401, 403 and 429 on the task routes match openapi.json', () => {
+  let suite: ApiSuite;
+  const taskId = randomUUID();
+
+  beforeAll(async () => {
+    suite = await startApiSuite();
+  });
+
+  afterAll(async () => {
+    await suite?.close();
+  });
+
+  const routes = (user: string): [string, string, unknown?][] => {
+    const tasks = `/api/${encodeURIComponent(user)}/tasks`;
+    return [
+      ['GET', tasks],
+      ['POST', tasks, { title: 'x' }],
+      ['GET', `${tasks}/${taskId}`],
+      ['PUT', `${tasks}/${taskId}`, { title: 'x' }],
+      ['PATCH', `${tasks}/${taskId}`, { title: 'x' }],
+      ['PATCH', `${tasks}/${taskId}/complete`],
+      ['DELETE', `${tasks}/${taskId}`],
+    ];
+  };
+
+  it.each([
+    ['no token', 'UNAUTHORIZED', async () => null],
+    [
+      'a token signed with another secret',
+      'INVALID_TOKEN',
+      () => tokenFor('alice', {}, new TextEncoder().encode(`${TEST_JWT_SECRET}-other`)),
+    ],
+    [
+      'an expired token',
+      'TOKEN_EXPIRED',
+      () => tokenFor('alice', { exp: Math.floor(Date.now() / 1000) - 3600 }),
+    ],
+    ['garbage', 'INVALID_TOKEN', async () => 'not.a.jwt'],
+  ])('401 with %s', async (_, code, token) => {
+    const api = suite.anonymous.withToken(await token());
+    for (const [method, path, json] of routes('alice')) {
+      const res = await api.request(method, path, { json });
+      expect({ method, path, status: res.status, code: res.body.code }).toEqual({
+        method,
+        path,
+        status: 401,
+        code,
+      });
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
+  });
+
+  it("403 FORBIDDEN for another user's path, before the body or the task id is looked at", async () => {
+    const api = suite.anonymous.withToken(await tokenFor('alice'));
+    for (const [method, path, json] of routes('bob')) {
+      const res = await api.request(method, path, { json });
+      expect({ method, path, status: res.status, code: res.body.code }).toEqual({
+        method,
+        path,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+    }
+  });
+
+  describe('rate limit', () => {
+    let db: TestDatabase;
+    let running: RunningApp;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      running = await startTestApp(
+        testEnvironment(db.url, { RATE_LIMIT_LIMIT: '2', RATE_LIMIT_TTL_MS: '60000' }),
+      );
+    });
+
+    afterAll(async () => {
+      await running?.close();
+      await db?.drop();
+    });
+
+    it('429 RATE_LIMITED with Retry-After once the budget is spent; health is not limited', async () => {
+      const api = new HttpClient(running.url, new OpenApiValidator(), await tokenFor('busy'));
+      expect((await api.get('/api/busy/tasks')).status).toBe(200);
+      expect((await api.post('/api/busy/tasks', { title: 'x' })).status).toBe(201);
+      const limited = await api.get('/api/busy/tasks');
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('RATE_LIMITED');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      for (let i = 0; i < 5; i++) expect((await api.get('/health/live')).status).toBe(200);
+    });
+  });
+});
