@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { loadEnvFile } from './config/env-file';
-import { ConfigValidationError, Environment, validateEnvironment } from './config/environment';
+import {
+  ConfigValidationError,
+  drainDelayMs,
+  Environment,
+  validateEnvironment,
+} from './config/environment';
 import { Logger } from 'nestjs-pino';
 import { parsePostgresUrl, redactUrl } from './database/connection-url';
 import { DatabaseStartupError } from './database/database-verifier';
 import { explainDatabaseStartupError } from './database/startup-errors';
+import { LifecycleState } from './health/lifecycle.state';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown';
 
 /** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
 function fail(message: string): never {
@@ -32,7 +39,12 @@ async function bootstrap(): Promise<void> {
       `configuration loaded (NODE_ENV=${env.NODE_ENV}, database ${redactUrl(env.DATABASE_URL)}, pool ${env.DATABASE_POOL_SIZE})`,
       'Bootstrap',
     );
-    app.enableShutdownHooks();
+    // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
+    // delay pass before anything closes.
+    new GracefulShutdown(app, app.get(LifecycleState), logger, {
+      drainDelayMs: drainDelayMs(env),
+      timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    }).install();
     await app.listen({ port: env.PORT, host: env.HOST });
     logger.log(`listening on port ${env.PORT}`, 'Bootstrap');
   } catch (error) {
