@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
 import { requestIdFor } from './logging/request-id';
+import { installMetrics } from './metrics/metrics.http';
 
 /** The request body cap of the contract: anything larger is a 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -32,5 +33,6 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     .addHook('onRequest', async (request, reply) => {
       reply.header('X-Request-Id', request.id);
     });
+  installMetrics(app, env);
   return app;
 }

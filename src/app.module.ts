@@ -4,6 +4,7 @@ import type { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         TasksModule,
+        MetricsModule,
       ],
     };
   }
