@@ -13,6 +13,8 @@ import { DatabaseStartupError } from './database/database-verifier';
 import { explainDatabaseStartupError } from './database/startup-errors';
 import { LifecycleState } from './health/lifecycle.state';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown';
+import { runMigrationsLocked } from './database/migration-runner';
+import pino from 'pino';
 
 /** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
 function fail(message: string): never {
@@ -33,6 +35,11 @@ function loadConfig(): Environment {
 async function bootstrap(): Promise<void> {
   const env = loadConfig();
   try {
+    if (env.MIGRATIONS_RUN_ON_STARTUP) {
+      // Same advisory lock as the migration Job: replicas starting together apply each once.
+      const logger = pino({ level: env.LOG_LEVEL, base: { context: 'Migrations' } });
+      await runMigrationsLocked(env, logger);
+    }
     const app = await createApp(env);
     const logger = app.get(Logger);
     logger.log(
