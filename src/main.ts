@@ -48,7 +48,11 @@ async function bootstrap(): Promise<void> {
     );
     // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
     // delay pass before anything closes.
-    new GracefulShutdown(app, app.get(LifecycleState), logger, {
+    const closable = {
+      closeListener: () => app.getHttpAdapter().close(),
+      close: () => app.close(),
+    };
+    new GracefulShutdown(closable, app.get(LifecycleState), logger, {
       drainDelayMs: drainDelayMs(env),
       timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     }).install();

@@ -2,7 +2,11 @@ import { EventEmitter } from 'node:events';
 import { LifecycleState } from '../health/lifecycle.state';
 import { Closable, GracefulShutdown, ShutdownLogger } from './graceful-shutdown';
 
-function setup(close: Closable['close'], options = { drainDelayMs: 50, timeoutMs: 200 }) {
+function setup(
+  close: Closable['close'],
+  options = { drainDelayMs: 50, timeoutMs: 200 },
+  closeListener?: Closable['closeListener'],
+) {
   const lifecycle = new LifecycleState();
   const lines: string[] = [];
   const logger: ShutdownLogger = {
@@ -10,7 +14,7 @@ function setup(close: Closable['close'], options = { drainDelayMs: 50, timeoutMs
     error: (m) => lines.push(`error ${m}`),
   };
   const exits: number[] = [];
-  const shutdown = new GracefulShutdown({ close }, lifecycle, logger, options, (c) =>
+  const shutdown = new GracefulShutdown({ close, closeListener }, lifecycle, logger, options, (c) =>
     exits.push(c),
   );
   return { lifecycle, lines, exits, shutdown };
@@ -33,6 +37,22 @@ describe('GracefulShutdown', () => {
     expect(lines[0]).toMatch(/^info SIGTERM received: readiness now 503/);
     expect(lines[1]).toMatch(/drain delay over/);
     expect(lines[2]).toMatch(/exit 0$/);
+  });
+
+  it('closes the listener first, then the rest, logging both', async () => {
+    const order: string[] = [];
+    const close = jest.fn(async () => void order.push('app'));
+    const closeListener = jest.fn(async () => void order.push('listener'));
+    const { lines, exits, shutdown } = setup(
+      close,
+      { drainDelayMs: 0, timeoutMs: 1000 },
+      closeListener,
+    );
+    await shutdown.handle('SIGINT');
+    expect(order).toEqual(['listener', 'app']);
+    expect(exits).toEqual([0]);
+    expect(lines[2]).toMatch(/listener closed, in-flight requests done after \d+ ms/);
+    expect(lines[3]).toMatch(/database pool closed after \d+ ms: exit 0$/);
   });
 
   it('forces exit 1 on a second signal, and does not close afterwards', async () => {

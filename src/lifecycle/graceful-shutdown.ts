@@ -1,7 +1,11 @@
-/** What shutdown needs from the app: Nest's `app.close()` stops the listener, waits for in-flight
- * requests (Fastify closes idle keep-alive sockets and answers 503 on ones that stay open), then
- * runs the shutdown hooks, which destroy the TypeORM DataSource and so end the pool. */
+/**
+ * What shutdown needs from the app. `closeListener` (the HTTP adapter's close) stops accepting
+ * connections and resolves once in-flight requests are answered (Fastify closes idle keep-alive
+ * sockets and answers 503 on requests arriving on open ones); `close` (Nest's `app.close()`)
+ * then runs the shutdown hooks, which destroy the TypeORM DataSource and so end the pool.
+ */
 export interface Closable {
+  closeListener?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,13 @@ export class GracefulShutdown {
       this.finish(1);
     }, timeoutMs);
     try {
+      if (this.app.closeListener) {
+        await this.app.closeListener();
+        this.logger.log(
+          `listener closed, in-flight requests done after ${this.elapsed()} ms: closing the database pool`,
+          CONTEXT,
+        );
+      }
       await this.app.close();
     } catch (error) {
       this.logger.error(`shutdown failed: ${(error as Error)?.message ?? error}; exit 1`, CONTEXT);
@@ -86,7 +97,7 @@ export class GracefulShutdown {
       return;
     }
     this.logger.log(
-      `listener closed, in-flight requests done, database pool closed after ${this.elapsed()} ms: exit 0`,
+      `application and database pool closed after ${this.elapsed()} ms: exit 0`,
       CONTEXT,
     );
     this.finish(0);
