@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
+import { registerJsonBodyParser } from './common/json-body';
 import { requestIdFor } from './logging/request-id';
 import { installMetrics } from './metrics/metrics.http';
 
@@ -22,17 +23,19 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     bufferLogs: true,
+    // Nest's parsers would accept forms; the contract takes JSON only (json-body.ts).
+    bodyParser: false,
     // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      reply.header('X-Request-Id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
   installMetrics(app, env);
   return app;
 }

@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { ApiValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
 import type { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
@@ -20,6 +23,10 @@ export class AppModule {
         HealthModule,
         TasksModule,
         MetricsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
       ],
     };
   }

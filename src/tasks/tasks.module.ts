@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
 
-/** Only the service leaves this module; the repository stays behind it. */
+/** The repository stays behind the service; nothing outside this module can reach it. */
 @Module({
+  controllers: [TasksController],
   providers: [TasksRepository, TasksService],
   exports: [TasksService],
 })

@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+// npm run bench -- [--users 1000] [--tasks 100] [--duration 10] [--connections 32]
+//                  [--scenarios get,list,list-open,create,update,mixed] [--pool 10] [--json out.json] [--keep]
+//
+// Sizes a deployment and catches regressions: seeds a database of its own (made by the project's
+// migrations) on the server of BENCH_DATABASE_URL (an admin URL; default: an embedded PostgreSQL),
+// starts the built service (`node dist/main.js`, production settings, request logging on), drives
+// each scenario with autocannon and prints a table (req/s, p50, p99, errors) and JSON.
+// It never touches an existing database: it creates `tasks_bench_<random>` and drops it at the end.
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, chmodSync, writeFileSync, rmSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from './embedded-postgres.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ALL_SCENARIOS = ['get', 'list', 'list-open', 'create', 'update', 'mixed'];
+const { values: opts } = parseArgs({
+  options: {
+    users: { type: 'string', default: '1000' },
+    tasks: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    warmup: { type: 'string', default: '3' },
+    scenarios: { type: 'string', default: ALL_SCENARIOS.join(',') },
+    pool: { type: 'string', default: '10' },
+    json: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const USERS = Number(opts.users);
+const TASKS = Number(opts.tasks);
+const SCENARIOS = opts.scenarios.split(',');
+for (const s of SCENARIOS) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
+
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const secret = randomBytes(32).toString('hex');
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+function token(sub) {
+  const now = Math.floor(Date.now() / 1000);
+  const data = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, iat: now, exp: now + 86400 })}`;
+  return `${data}.${createHmac('sha256', secret).update(data).digest('base64url')}`;
+}
+
+const cleanups = [];
+async function cleanup() {
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch(() => {});
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist/main.js')) || !existsSync(join(ROOT, 'dist/migrations'))) {
+    log('building (npm run build)');
+    const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('build failed');
+  }
+
+  let adminUrl = process.env.BENCH_DATABASE_URL;
+  if (!adminUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'tasks-bench-pg-'));
+    chmodSync(dir, 0o755);
+    log('starting an embedded PostgreSQL (set BENCH_DATABASE_URL to use a server of yours)');
+    const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), persistent: false });
+    cleanups.push(async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    adminUrl = server.url;
+  }
+  const name = `tasks_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${name}`;
+  const databaseUrl = dbUrl.toString();
+  cleanups.push(async () => {
+    if (!opts.keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  log(`migrating ${name} with the project's migrations`);
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+  };
+  await migrate(env);
+
+  const t0 = Date.now();
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  cleanups.push(() => db.end());
+  const width = Math.max(4, String(USERS).length);
+  await db.query(`
+    INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at)
+    SELECT 'user-' || lpad(((n - 1) / ${TASKS} + 1)::text, ${width}, '0'),
+           'Task ' || n,
+           CASE WHEN n % 2 = 0 THEN NULL ELSE repeat('lorem ipsum ', 1 + n % 10) END,
+           n % 3 = 0, ts, ts
+    FROM (SELECT n, now() - (n % 100000) * interval '5 minutes' AS ts
+          FROM generate_series(1, ${USERS * TASKS}) n) s`);
+  await db.query('VACUUM ANALYZE tasks');
+  const { rows } = await db.query(`
+    SELECT user_id, array_agg(id::text) AS ids FROM (
+      SELECT user_id, id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS r FROM tasks
+    ) s WHERE r <= 10 GROUP BY user_id`);
+  const users = rows.map((r) => ({
+    path: `/api/${r.user_id}/tasks`,
+    auth: `Bearer ${token(r.user_id)}`,
+    ids: r.ids,
+  }));
+  log(
+    `seeded ${USERS * TASKS} tasks for ${USERS} users in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const seededAt = (await db.query('SELECT now() AS now')).rows[0].now;
+
+  const port = await freePort();
+  const logFile = join(tmpdir(), `tasks-bench-${name}.log`);
+  const server = spawn('node', ['dist/main.js'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: opts.pool,
+      AUTH_JWT_SECRET: secret,
+      RATE_LIMIT_ENABLED: 'false',
+      SHUTDOWN_DRAIN_DELAY_MS: '0',
+    },
+    stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
+  });
+  const started = Date.now();
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        if (server.exitCode !== null) return resolve();
+        server.once('exit', resolve);
+        server.kill('SIGTERM');
+      }),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(`${base}/health/ready`, 15_000);
+  log(`service ready in ${Date.now() - started} ms (request log: ${logFile})`);
+
+  const results = [];
+  for (const scenario of SCENARIOS) {
+    if (Number(opts.warmup) > 0) await drive(base, users, scenario, Number(opts.warmup));
+    const r = await drive(base, users, scenario, Number(opts.duration));
+    results.push(r);
+    log(`${scenario}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}`);
+    if (['create', 'update', 'mixed'].includes(scenario)) {
+      await db.query('DELETE FROM tasks WHERE created_at > $1', [seededAt]);
+    }
+  }
+  const rssMb = await rssOf(server.pid);
+  printTable(results, rssMb);
+  const report = {
+    meta: {
+      date: new Date().toISOString(),
+      users: USERS,
+      tasks: TASKS,
+      duration_s: Number(opts.duration),
+      connections: Number(opts.connections),
+      pool: Number(opts.pool),
+      node: process.version,
+      rss_mb_after: rssMb,
+    },
+    results,
+  };
+  const json = JSON.stringify(report, null, 2);
+  if (opts.json) writeFileSync(opts.json, json + '\n');
+  process.stdout.write(json + '\n');
+  return results.some((r) => r.errors > 0) ? 1 : 0;
+}
+
+/** The compiled migrations, through the same DataSource options the app uses. */
+async function migrate(env) {
+  const require = createRequire(import.meta.url);
+  const { validateEnvironment } = require(join(ROOT, 'dist/config/environment.js'));
+  const { buildDataSourceOptions } = require(join(ROOT, 'dist/database/data-source-options.js'));
+  const { DataSource } = require('typeorm');
+  const dataSource = new DataSource(buildDataSourceOptions(validateEnvironment(env), 'migrations'));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function waitReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`service not ready at ${url} within ${timeoutMs} ms`);
+}
+
+function pick(list) {
+  return list[Math.floor(Math.random() * list.length)];
+}
+
+/** One autocannon run; every request picks a random user and one of that user's tasks. */
+function drive(base, users, scenario, duration) {
+  const kinds = {
+    get: () => ['get'],
+    list: () => ['list'],
+    'list-open': () => ['list-open'],
+    create: () => ['create'],
+    update: () => ['update'],
+    mixed: () => {
+      const x = Math.random();
+      return [x < 0.4 ? 'get' : x < 0.8 ? 'list' : x < 0.9 ? 'create' : 'update'];
+    },
+  };
+  const setupRequest = (req) => {
+    const user = pick(users);
+    const [kind] = kinds[scenario]();
+    req.headers = { authorization: user.auth, 'content-type': 'application/json' };
+    req.body = undefined;
+    if (kind === 'get')
+      Object.assign(req, { method: 'GET', path: `${user.path}/${pick(user.ids)}` });
+    else if (kind === 'list') Object.assign(req, { method: 'GET', path: `${user.path}?limit=20` });
+    else if (kind === 'list-open')
+      Object.assign(req, { method: 'GET', path: `${user.path}?limit=20&completed=false` });
+    else if (kind === 'create') {
+      Object.assign(req, {
+        method: 'POST',
+        path: user.path,
+        body: JSON.stringify({ title: `bench ${Math.random()}` }),
+      });
+    } else {
+      Object.assign(req, {
+        method: 'PUT',
+        path: `${user.path}/${pick(user.ids)}`,
+        body: JSON.stringify({ completed: Math.random() < 0.5 }),
+      });
+    }
+    return req;
+  };
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: base, connections: Number(opts.connections), duration, requests: [{ setupRequest }] },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          scenario,
+          rps: Math.round(result.requests.average),
+          p50_ms: result.latency.p50,
+          p99_ms: result.latency.p99,
+          errors: result.errors + result.timeouts + result.non2xx,
+          requests: result.requests.total,
+        });
+      },
+    );
+  });
+}
+
+async function rssOf(pid) {
+  try {
+    const { readFileSync } = await import('node:fs');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+function printTable(results, rssMb) {
+  const rows = [
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+    ...results.map((r) => [r.scenario, r.rps, r.p50_ms, r.p99_ms, r.errors]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
+  const line = (row) => row.map((cell, i) => String(cell).padStart(widths[i])).join('  ');
+  process.stderr.write(`\n${rows.map(line).join('\n')}\nRSS after run: ${rssMb ?? '?'} MB\n\n`);
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (error) => {
+    log(error.stack ?? String(error));
+    await cleanup();
+    process.exit(1);
+  });
