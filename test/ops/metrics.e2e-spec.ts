@@ -1,4 +1,5 @@
 import { MetricsServer } from '../../src/metrics/metrics.server';
+import { bearer, OPS_JWT_SECRET } from '../support/ops-client';
 import { sample } from '../support/prometheus';
 import { RunningApp, startTestApp } from '../support/test-app';
 import { createTestDatabase, testEnvironment, TestDatabase } from '../support/test-database';
@@ -24,7 +25,7 @@ describe('metrics', () => {
     let running: RunningApp;
 
     beforeAll(async () => {
-      running = await startTestApp(db.env);
+      running = await startTestApp(testEnvironment(db.url, { AUTH_JWT_SECRET: OPS_JWT_SECRET }));
     });
 
     afterAll(async () => {
@@ -65,6 +66,51 @@ describe('metrics', () => {
       expect(sample(text, 'db_pool_max')).toBe(4);
       expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
       expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeDefined();
+    });
+
+    it('labels API requests with the route template, never the user or task id', async () => {
+      const user = 'metrics-user';
+      const headers = { authorization: await bearer(user), 'content-type': 'application/json' };
+      const base = `${running.url}/api/${user}/tasks`;
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(base, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ title: `t${i}` }),
+        });
+        expect(res.status).toBe(201);
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      const list = await fetch(base, { headers });
+      expect(list.status).toBe(200);
+      await list.arrayBuffer();
+      for (const id of ids.slice(0, 2)) {
+        const res = await fetch(`${base}/${id}`, { headers });
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+      }
+      const bad = await fetch(`${base}/not-a-uuid`, { headers });
+      expect(bad.status).toBe(400);
+      await bad.arrayBuffer();
+
+      const text = await (await fetch(`${running.url}/metrics`)).text();
+      const collection = '/api/:user_id/tasks';
+      const item = '/api/:user_id/tasks/:task_id';
+      expect(
+        sample(text, 'http_requests_total', { route: collection, method: 'POST', status: '201' }),
+      ).toBe(3);
+      expect(
+        sample(text, 'http_requests_total', { route: collection, method: 'GET', status: '200' }),
+      ).toBe(1);
+      expect(
+        sample(text, 'http_requests_total', { route: item, method: 'GET', status: '200' }),
+      ).toBe(2);
+      expect(
+        sample(text, 'http_requests_total', { route: item, method: 'GET', status: '400' }),
+      ).toBe(1);
+      expect(text).not.toContain(user);
+      for (const id of ids) expect(text).not.toContain(id);
     });
 
     it('counts its own scrapes too, and needs no credentials', async () => {
