@@ -52,10 +52,16 @@ async function bootstrap(): Promise<void> {
       closeListener: () => app.getHttpAdapter().close(),
       close: () => app.close(),
     };
-    new GracefulShutdown(closable, app.get(LifecycleState), logger, {
-      drainDelayMs: drainDelayMs(env),
-      timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    }).install();
+    new GracefulShutdown(
+      closable,
+      app.get(LifecycleState),
+      logger,
+      {
+        drainDelayMs: drainDelayMs(env),
+        timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      },
+      (code) => process.exit(code),
+    ).install();
     await app.listen({ port: env.PORT, host: env.HOST });
     logger.log(`listening on port ${env.PORT}`, 'Bootstrap');
   } catch (error) {

@@ -87,6 +87,23 @@ describe('GracefulShutdown', () => {
     expect(lines.at(-1)).toMatch(/shutdown failed: pool end failed/);
   });
 
+  it('says what a non-Error failure was', async () => {
+    const close = jest.fn().mockRejectedValue('boom');
+    const { lines, exits, shutdown } = setup(close, { drainDelayMs: 0, timeoutMs: 1000 });
+    await shutdown.handle('SIGTERM');
+    expect(exits).toEqual([1]);
+    expect(lines.at(-1)).toMatch(/shutdown failed: boom; exit 1/);
+  });
+
+  it('installs on the process by default, and uninstalls', () => {
+    const { shutdown } = setup(jest.fn());
+    const before = process.listenerCount('SIGTERM');
+    const uninstall = shutdown.install();
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    uninstall();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+
   it('installs handlers for SIGTERM and SIGINT and removes them', async () => {
     const close = jest.fn().mockResolvedValue(undefined);
     const { exits, shutdown } = setup(close, { drainDelayMs: 0, timeoutMs: 1000 });

@@ -40,7 +40,8 @@ export class GracefulShutdown {
     private readonly lifecycle: { markShuttingDown(): void },
     private readonly logger: ShutdownLogger,
     private readonly options: ShutdownOptions,
-    private readonly exit: (code: number) => void = (code) => process.exit(code),
+    /** `process.exit` in production; tests pass a recorder. */
+    private readonly exit: (code: number) => void,
   ) {}
 
   /** Handles SIGTERM and SIGINT on `target`; returns a function that removes the handlers. */
@@ -111,6 +112,6 @@ export class GracefulShutdown {
   }
 
   private elapsed(): number {
-    return Math.round(performance.now() - (this.startedAt ?? performance.now()));
+    return Math.round(performance.now() - (this.startedAt as number));
   }
 }
