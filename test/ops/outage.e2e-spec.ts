@@ -8,6 +8,7 @@ import {
   timeUntil,
   Writer,
 } from '../support/ops-client';
+import { sample } from '../support/prometheus';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -30,6 +31,13 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
   let app: BuiltApp;
   let auth: string;
   const figures: Record<string, number> = {};
+  /** Every POST this test made, whoever made it, for the metrics cross-check. */
+  const posts: Outcome[] = [];
+  const post = async (title: string) => {
+    const outcome = await createTask(app.url, USER, auth, title);
+    posts.push(outcome);
+    return outcome;
+  };
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -56,7 +64,7 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
 
   it('serves normally through the proxy', async () => {
     expect(await status(`${app.url}/health/ready`)).toBe(200);
-    expect((await createTask(app.url, USER, auth, 'before')).status).toBe(201);
+    expect((await post('before')).status).toBe(201);
   });
 
   describe.each([
@@ -69,7 +77,7 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
 
       const cutAt = performance.now();
       await cut(proxy);
-      const probe = createTask(app.url, USER, auth, `during ${mode} outage`);
+      const probe = post(`during ${mode} outage`);
       figures[`${mode}.readiness_503`] = await timeUntil(
         async () => (await status(`${app.url}/health/ready`)) === 503,
         8000,
@@ -90,13 +98,17 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
         await timeUntil(
           async () =>
             (await status(`${app.url}/health/ready`)) === 200 &&
-            (await createTask(app.url, USER, auth, 'after')).status === 201,
+            (await post('after')).status === 201,
           15_000,
         ),
       );
       const restoredOutcomes = writer.outcomes.length;
       await timeUntil(async () => writer.outcomes.length > restoredOutcomes + 5, 10_000, 20);
       const outcomes = await writer.stop();
+      posts.push(...outcomes);
+      figures[`${mode}.slowest_503`] = Math.round(
+        Math.max(...outcomes.filter((o) => o.status === 503).map((o) => o.ms)),
+      );
 
       // Only 201 and 503, each answered within 10 s: no 500, no hang, no dropped connection.
       const unexpected = outcomes.filter((o) => o.status !== 201 && o.status !== 503);
@@ -114,5 +126,20 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
       expect(app.child.exitCode).toBeNull();
       expect(performance.now() - restoredAt).toBeLessThan(20_000);
     }, 60_000);
+  });
+
+  it('counts in /metrics exactly the requests the test made, by status', async () => {
+    const res = await fetch(`${app.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const byStatus = new Map<number, number>();
+    for (const o of posts) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
+    expect(byStatus.has(0)).toBe(false);
+    expect([...byStatus.keys()].sort()).toEqual([201, 503]);
+    for (const [code, count] of byStatus) {
+      const labels = { route: '/api/:user_id/tasks', method: 'POST', status: String(code) };
+      expect([code, sample(text, 'http_requests_total', labels)]).toEqual([code, count]);
+      expect(sample(text, 'http_request_duration_seconds_count', labels)).toBe(count);
+    }
   });
 });
