@@ -1,5 +1,5 @@
 import { runMigrationsLocked } from '../../src/database/migration-runner';
-import { ensureBuilt, runNode } from '../support/built-app';
+import { ensureBuilt, runNode, startBuiltApp } from '../support/built-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const MIGRATIONS = ['CreateTasks1764150000000'];
@@ -63,6 +63,24 @@ describe('migrations in a cluster', () => {
     expect(await runMigrationsLocked(db.env, logger)).toEqual([]);
     expect(await migrationRows(db)).toEqual(MIGRATIONS);
     expect(lines.filter((l) => l === 'migration lock acquired')).toHaveLength(4);
+  });
+
+  it('MIGRATIONS_RUN_ON_STARTUP: two replicas starting together on a fresh database both serve, each migration applied once', async () => {
+    const db = await createTestDatabase({ migrate: false });
+    dbs.push(db);
+    const env = { DATABASE_URL: db.url, MIGRATIONS_RUN_ON_STARTUP: 'true' };
+    const apps = await Promise.all([startBuiltApp(env), startBuiltApp(env)]);
+    try {
+      for (const app of apps) {
+        const res = await fetch(`${app.url}/health/ready`);
+        expect(res.status).toBe(200);
+      }
+      expect(await migrationRows(db)).toEqual(MIGRATIONS);
+      const applied = apps.flatMap((a) => a.logs().filter((l) => l.msg === 'migration applied'));
+      expect(applied).toHaveLength(1);
+    } finally {
+      await Promise.all(apps.map((a) => a.kill()));
+    }
   });
 
   it('a run that cannot reach the database exits 1 with a reason and no password', async () => {
