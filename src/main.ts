@@ -11,9 +11,9 @@ import { Logger } from 'nestjs-pino';
 import { parsePostgresUrl, redactUrl } from './database/connection-url';
 import { DatabaseStartupError } from './database/database-verifier';
 import { explainDatabaseStartupError } from './database/startup-errors';
+import { runMigrationsLocked } from './database/migration-runner';
 import { LifecycleState } from './health/lifecycle.state';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown';
-import { runMigrationsLocked } from './database/migration-runner';
 import pino from 'pino';
 
 /** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
