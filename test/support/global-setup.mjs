@@ -15,11 +15,7 @@ export default async function globalSetup() {
   const dir = await mkdtemp(join(tmpdir(), 'tasks-api-test-pg-'));
   // As root the server runs as a system user, which must be able to reach its data folder.
   await chmod(dir, 0o755);
-  const server = await startEmbeddedPostgres({
-    dataDir: join(dir, 'data'),
-    persistent: false,
-    durable: false,
-  });
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), persistent: false, durable: false });
   globalThis.__EMBEDDED_PG__ = { server, dir };
   process.env.TEST_ADMIN_DATABASE_URL = server.url;
   process.env.TEST_EMBEDDED_PG_DATA = join(dir, 'data');

@@ -53,9 +53,7 @@ export interface TestDatabase {
  * A fresh database with a unique name, made by the real migrations unless `migrate` is false.
  * `drop()` closes the helper's connections and drops the database even if an app still holds some.
  */
-export async function createTestDatabase(
-  options: { migrate?: boolean } = {},
-): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `tasks_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = urlForDatabase(name);
