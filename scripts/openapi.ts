@@ -1,6 +1,6 @@
 // `npm run openapi`: writes openapi.json at the repository root from the controllers' decorators.
 // The app module is built in preview mode (no provider is instantiated), so no database is needed;
-// DATABASE_URL only has to pass config validation and is never connected to.
+// DATABASE_URL and AUTH_JWT_SECRET only have to pass config validation and are never used.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -18,8 +18,8 @@ export async function generateOpenApi(): Promise<string> {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: 'postgres://openapi@localhost:5432/never-connected',
-    // Only to pass validation: no token is signed or verified while the document is built.
-    AUTH_JWT_SECRET: 'openapi-generation-only-secret-never-used-0000',
+    // Config validation wants a token key source; preview mode never verifies a token.
+    AUTH_JWT_SECRET: 'openapi-generation-never-verifies-a-token',
   });
   const app = await NestFactory.create(AppModule.forRoot(env), new FastifyAdapter(), {
     preview: true,

@@ -6,8 +6,10 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
 import { registerJsonBodyParser } from './common/json-body';
+import { LifecycleState } from './health/lifecycle.state';
 import { applySecurity } from './http/security';
 import { requestIdFor } from './logging/request-id';
+import { installMetrics } from './metrics/metrics.http';
 import { setupOpenApi } from './openapi/openapi';
 
 /** The request body cap of the contract: anything larger is a 413. */
@@ -47,6 +49,15 @@ export async function createApp(
     reply.header('X-Request-Id', request.id);
     done();
   });
+  // Once shutting down, every response closes its connection: keep-alive clients (load balancers)
+  // reconnect elsewhere during the drain, and a connection whose request was in flight when the
+  // listener closed does not linger idle and hold the shutdown until its timeout.
+  const lifecycle = app.get(LifecycleState);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (lifecycle.isShuttingDown) reply.header('Connection', 'close');
+    done(null, payload);
+  });
+  installMetrics(app, env);
   await applySecurity(app, env);
   setupOpenApi(app);
   return app;

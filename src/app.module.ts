@@ -8,6 +8,7 @@ import { Environment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TasksModule } from './tasks/tasks.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         RateLimitModule.forRoot(env),
         TasksModule,
+        MetricsModule,
         ...extraModules,
       ],
       providers: [

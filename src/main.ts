@@ -1,11 +1,20 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { loadEnvFile } from './config/env-file';
-import { ConfigValidationError, Environment, validateEnvironment } from './config/environment';
+import {
+  ConfigValidationError,
+  drainDelayMs,
+  Environment,
+  validateEnvironment,
+} from './config/environment';
 import { Logger } from 'nestjs-pino';
 import { parsePostgresUrl, redactUrl } from './database/connection-url';
 import { DatabaseStartupError } from './database/database-verifier';
 import { explainDatabaseStartupError } from './database/startup-errors';
+import { runMigrationsLocked } from './database/migration-runner';
+import { LifecycleState } from './health/lifecycle.state';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown';
+import pino from 'pino';
 
 /** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
 function fail(message: string): never {
@@ -26,13 +35,33 @@ function loadConfig(): Environment {
 async function bootstrap(): Promise<void> {
   const env = loadConfig();
   try {
+    if (env.MIGRATIONS_RUN_ON_STARTUP) {
+      // Same advisory lock as the migration Job: replicas starting together apply each once.
+      const logger = pino({ level: env.LOG_LEVEL, base: { context: 'Migrations' } });
+      await runMigrationsLocked(env, logger);
+    }
     const app = await createApp(env);
     const logger = app.get(Logger);
     logger.log(
       `configuration loaded (NODE_ENV=${env.NODE_ENV}, database ${redactUrl(env.DATABASE_URL)}, pool ${env.DATABASE_POOL_SIZE}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
       'Bootstrap',
     );
-    app.enableShutdownHooks();
+    // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
+    // delay pass before anything closes.
+    const closable = {
+      closeListener: () => app.getHttpAdapter().close(),
+      close: () => app.close(),
+    };
+    new GracefulShutdown(
+      closable,
+      app.get(LifecycleState),
+      logger,
+      {
+        drainDelayMs: drainDelayMs(env),
+        timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      },
+      (code) => process.exit(code),
+    ).install();
     await app.listen({ port: env.PORT, host: env.HOST });
     logger.log(`listening on port ${env.PORT}`, 'Bootstrap');
   } catch (error) {

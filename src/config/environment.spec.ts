@@ -43,6 +43,8 @@ describe('validateEnvironment', () => {
       RATE_LIMIT_ENABLED: true,
       RATE_LIMIT_TTL_MS: 60_000,
       RATE_LIMIT_LIMIT: 600,
+      SHUTDOWN_TIMEOUT_MS: 20_000,
+      MIGRATIONS_RUN_ON_STARTUP: false,
     });
   });
 

@@ -24,7 +24,7 @@ describe('tasks API while the database is unreachable', () => {
     db = await createTestDatabase();
     const target = new URL(db.url);
     proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    await proxy.listen();
     running = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), {
         ...AUTH_TEST_ENV,
@@ -39,12 +39,12 @@ describe('tasks API while the database is unreachable', () => {
 
   afterAll(async () => {
     await running?.close();
-    await proxy?.stop();
+    await proxy?.close();
     await db?.drop();
   });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After on every task route, then recovers', async () => {
-    await proxy.stop();
+    await proxy.refuse();
     const calls: [string, string, unknown?][] = [
       ['GET', tasks],
       ['POST', tasks, { title: 'during' }],
@@ -74,7 +74,7 @@ describe('tasks API while the database is unreachable', () => {
       expect({ path, status: res.status }).toEqual({ path, status: 503 });
     }
 
-    await proxy.start();
+    await proxy.restore();
     let status = 0;
     for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
       status = (await api.get(taskPath, { allow503: true })).status;

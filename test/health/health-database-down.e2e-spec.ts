@@ -18,7 +18,7 @@ describe('when the database goes away and comes back', () => {
     db = await createTestDatabase();
     const target = new URL(db.url);
     proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    await proxy.listen();
     running = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), { DATABASE_CONNECT_TIMEOUT_MS: '1000' }),
     );
@@ -26,7 +26,7 @@ describe('when the database goes away and comes back', () => {
 
   afterAll(async () => {
     await running?.close();
-    await proxy?.stop();
+    await proxy?.close();
     await db?.drop();
   });
 
@@ -53,7 +53,7 @@ describe('when the database goes away and comes back', () => {
   });
 
   it('answers 503 on ready, /health and /health/db, and 200 on live, while it is down', async () => {
-    await proxy.stop();
+    await proxy.refuse();
 
     const ready = await get('/health/ready');
     expect(ready.status).toBe(503);
@@ -81,7 +81,7 @@ describe('when the database goes away and comes back', () => {
   });
 
   it('recovers by itself once the database is back', async () => {
-    await proxy.start();
+    await proxy.restore();
     expect((await get('/health/ready')).status).toBe(200);
     expect((await get('/health/db')).body).toMatchObject({ connected: true, database: db.name });
     const { tasks } = await running.app.get(TasksService).list('u1', { limit: 10 });

@@ -1,0 +1,117 @@
+/**
+ * What shutdown needs from the app. `closeListener` (the HTTP adapter's close) stops accepting
+ * connections and resolves once in-flight requests are answered (Fastify closes idle keep-alive
+ * sockets and answers 503 on requests arriving on open ones); `close` (Nest's `app.close()`)
+ * then runs the shutdown hooks, which destroy the TypeORM DataSource and so end the pool.
+ */
+export interface Closable {
+  closeListener?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ShutdownLogger {
+  log(message: string, context?: string): void;
+  error(message: string, context?: string): void;
+}
+
+export interface ShutdownOptions {
+  /** Time to keep serving, not ready, so the load balancer stops sending. */
+  drainDelayMs: number;
+  /** Time `close()` may take (in-flight requests, pool) before the exit is forced. */
+  timeoutMs: number;
+}
+
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const CONTEXT = 'Shutdown';
+
+/**
+ * The shutdown sequence an orchestrator expects: on the first signal mark the process not ready at
+ * once, keep serving for the drain delay, close (listener, in-flight requests, pool) and exit 0;
+ * a second signal, a failure or the timeout exits 1. Every step is logged with its elapsed time.
+ * Kept free of Nest and of `process` so tests can drive it in-process.
+ */
+export class GracefulShutdown {
+  private startedAt: number | undefined;
+  private forceTimer: NodeJS.Timeout | undefined;
+  private exited = false;
+
+  constructor(
+    private readonly app: Closable,
+    private readonly lifecycle: { markShuttingDown(): void },
+    private readonly logger: ShutdownLogger,
+    private readonly options: ShutdownOptions,
+    /** `process.exit` in production; tests pass a recorder. */
+    private readonly exit: (code: number) => void,
+  ) {}
+
+  /** Handles SIGTERM and SIGINT on `target`; returns a function that removes the handlers. */
+  install(target: NodeJS.EventEmitter = process): () => void {
+    const handler = (signal: string) => void this.handle(signal);
+    for (const signal of SHUTDOWN_SIGNALS) target.on(signal, handler);
+    return () => {
+      for (const signal of SHUTDOWN_SIGNALS) target.off(signal, handler);
+    };
+  }
+
+  get inProgress(): boolean {
+    return this.startedAt !== undefined;
+  }
+
+  async handle(signal: string): Promise<void> {
+    if (this.startedAt !== undefined) {
+      this.logger.error(
+        `${signal} received again after ${this.elapsed()} ms: forcing exit 1`,
+        CONTEXT,
+      );
+      this.finish(1);
+      return;
+    }
+    this.startedAt = performance.now();
+    this.lifecycle.markShuttingDown();
+    const { drainDelayMs, timeoutMs } = this.options;
+    this.logger.log(
+      `${signal} received: readiness now 503; serving for a ${drainDelayMs} ms drain delay`,
+      CONTEXT,
+    );
+    await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+    if (this.exited) return;
+    this.logger.log(
+      `drain delay over after ${this.elapsed()} ms: closing the listener, waiting up to ${timeoutMs} ms for in-flight requests`,
+      CONTEXT,
+    );
+    this.forceTimer = setTimeout(() => {
+      this.logger.error(`shutdown timeout of ${timeoutMs} ms reached: forcing exit 1`, CONTEXT);
+      this.finish(1);
+    }, timeoutMs);
+    try {
+      if (this.app.closeListener) {
+        await this.app.closeListener();
+        this.logger.log(
+          `listener closed, in-flight requests done after ${this.elapsed()} ms: closing the database pool`,
+          CONTEXT,
+        );
+      }
+      await this.app.close();
+    } catch (error) {
+      this.logger.error(`shutdown failed: ${(error as Error)?.message ?? error}; exit 1`, CONTEXT);
+      this.finish(1);
+      return;
+    }
+    this.logger.log(
+      `application and database pool closed after ${this.elapsed()} ms: exit 0`,
+      CONTEXT,
+    );
+    this.finish(0);
+  }
+
+  private finish(code: number): void {
+    if (this.exited) return;
+    this.exited = true;
+    clearTimeout(this.forceTimer);
+    this.exit(code);
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - (this.startedAt as number));
+  }
+}

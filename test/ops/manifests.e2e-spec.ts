@@ -1,0 +1,221 @@
+import { getMetadataStorage } from 'class-validator';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  ConfigValidationError,
+  drainDelayMs,
+  Environment,
+  validateEnvironment,
+} from '../../src/config/environment';
+import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
+import { RunningApp, startTestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects, checked field by field */
+type K8s = any;
+
+const ROOT = join(__dirname, '..', '..');
+const DIR = join(ROOT, 'deploy', 'kubernetes');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+const objects: K8s[] = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .flatMap((f) =>
+    parseAllDocuments(readFileSync(join(DIR, f), 'utf8')).map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${f}: ${doc.errors[0].message}`);
+      return { ...doc.toJS(), __file: f };
+    }),
+  );
+
+function one(kind: string, name?: string): K8s {
+  const found = objects.filter((o) => o.kind === kind && (!name || o.metadata?.name === name));
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
+  return found[0];
+}
+
+const deployment = one('Deployment');
+const pod = deployment.spec.template.spec;
+const container = pod.containers[0];
+const job = one('Job');
+const jobPod = job.spec.template.spec;
+
+/** The environment a container gets: its envFrom ConfigMap and Secret, then its own env. */
+function environmentOf(c: K8s): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of c.envFrom ?? []) {
+    if (source.configMapRef) Object.assign(env, one('ConfigMap', source.configMapRef.name).data);
+    if (source.secretRef) {
+      const secret = one('Secret', source.secretRef.name);
+      Object.assign(env, secret.stringData ?? {});
+      for (const [k, v] of Object.entries(secret.data ?? {}))
+        env[k] = Buffer.from(String(v), 'base64').toString('utf8');
+    }
+  }
+  for (const e of c.env ?? []) env[e.name] = String(e.value ?? '');
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
+function portNamed(c: K8s, port: string | number): number {
+  if (typeof port === 'number') return port;
+  const found = c.ports.find((p: K8s) => p.name === port);
+  if (!found) throw new Error(`no container port named ${port}`);
+  return found.containerPort;
+}
+
+/** The app's variables, plus the contract's token secret (validated by the auth module). */
+const KNOWN = new Set([
+  ...getMetadataStorage()
+    .getTargetValidationMetadatas(Environment, '', true, false)
+    .map((m) => m.propertyName),
+  'AUTH_JWT_SECRET',
+]);
+
+/** The variables the app refuses to start without, from its own validation. */
+function requiredVariables(): string[] {
+  try {
+    validateEnvironment({});
+    return [];
+  } catch (error) {
+    return (error as ConfigValidationError).problems
+      .map((p) => /^(\w+) is required/.exec(p)?.[1] ?? /^(\w+ or \w+) is required/.exec(p)?.[1])
+      .filter((v): v is string => v !== undefined);
+  }
+}
+
+describe('Kubernetes manifests and Dockerfile', () => {
+  const appEnvRaw = environmentOf(container);
+  let appEnv: Environment;
+
+  it('give the app every variable it requires, each one it knows, all valid', () => {
+    const required = requiredVariables();
+    expect(required).toContain('DATABASE_URL');
+    for (const name of required) {
+      const alternatives = name.split(' or ');
+      expect(alternatives.some((n) => appEnvRaw[n] !== undefined && appEnvRaw[n] !== '')).toBe(
+        true,
+      );
+    }
+    for (const name of Object.keys(appEnvRaw))
+      expect([name, KNOWN.has(name)]).toEqual([name, true]);
+    appEnv = validateEnvironment(appEnvRaw);
+    expect(appEnv.NODE_ENV).toBe('production');
+    // The migration Job gets the same configuration, and a direct URL for the lock.
+    expect(environmentOf(jobPod.containers[0])).toEqual(appEnvRaw);
+    expect(appEnvRaw.DATABASE_MIGRATIONS_URL).toBeDefined();
+  });
+
+  it('point the probes at the routes the app serves, on PORT', () => {
+    const port = Number(appEnvRaw.PORT);
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      expect(portNamed(container, container[probe].httpGet.port)).toBe(port);
+    }
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.startupProbe.httpGet.path).toBe('/health/live');
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(portNamed(container, 'metrics')).toBe(Number(appEnvRaw.METRICS_PORT));
+    // The readiness probe waits longer than the app's own database check.
+    expect(container.readinessProbe.timeoutSeconds * 1000).toBeGreaterThan(HEALTH_DB_TIMEOUT_MS);
+  });
+
+  it('let the app drain and finish before the kubelet kills it', () => {
+    const env = validateEnvironment(appEnvRaw);
+    const needMs = drainDelayMs(env) + env.SHUTDOWN_TIMEOUT_MS;
+    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(needMs);
+    // Readiness notices the 503 within the drain delay.
+    const r = container.readinessProbe;
+    expect(r.periodSeconds * r.failureThreshold * 1000).toBeLessThanOrEqual(drainDelayMs(env));
+    // No preStop sleep or command override stands in the way of the image's signal handling.
+    expect(container.command).toBeUndefined();
+    expect(container.lifecycle?.preStop).toBeUndefined();
+  });
+
+  it('run as non-root on a read-only root filesystem, with resources set', () => {
+    for (const spec of [pod, jobPod]) {
+      expect(spec.securityContext.runAsNonRoot).toBe(true);
+      expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+      const c = spec.containers[0];
+      expect(c.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(c.resources.requests.cpu).toBeDefined();
+      expect(c.resources.requests.memory).toBeDefined();
+      expect(c.resources.limits.memory).toBeDefined();
+    }
+  });
+
+  it('run the production migration command in the Job', () => {
+    expect(jobPod.containers[0].command.join(' ')).toBe(pkg.scripts['migration:run:prod']);
+    expect(jobPod.restartPolicy).toBe('Never');
+    expect(jobPod.containers[0].image).toBe(container.image);
+    expect(existsSync(join(ROOT, 'src', 'database', 'migrate.ts'))).toBe(true);
+  });
+
+  it('wire the Service, HPA and PDB to the Deployment', () => {
+    const labels = deployment.spec.template.metadata.labels;
+    const matches = (selector: Record<string, string>) =>
+      Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const service = one('Service');
+    expect(matches(service.spec.selector)).toBe(true);
+    for (const p of service.spec.ports)
+      expect(portNamed(container, p.targetPort)).toBeGreaterThan(0);
+    expect(service.spec.ports.find((p: K8s) => p.name === 'http').targetPort).toBe('http');
+    const hpa = one('HorizontalPodAutoscaler');
+    expect(hpa.spec.scaleTargetRef).toMatchObject({
+      kind: 'Deployment',
+      name: deployment.metadata.name,
+    });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    const pdb = one('PodDisruptionBudget');
+    expect(matches(pdb.spec.selector.matchLabels)).toBe(true);
+    expect(pdb.spec.maxUnavailable ?? hpa.spec.minReplicas - pdb.spec.minAvailable).toBeLessThan(
+      hpa.spec.minReplicas,
+    );
+    const kustomization = one('Kustomization');
+    for (const file of kustomization.resources) expect(existsSync(join(DIR, file))).toBe(true);
+    expect(kustomization.resources).not.toContain('secret.example.yaml');
+  });
+
+  it('build a production image: multi-stage, production dependencies, non-root, tini as PID 1', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const image = /^ARG NODE_IMAGE=node:(\d+)-/m.exec(dockerfile);
+    expect(Number(image?.[1])).toBeGreaterThanOrEqual(24);
+    expect(Number(image?.[1]) % 2).toBe(0); // even majors are the LTS lines
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    const final = stages.at(-1) as string;
+    expect(final).toMatch(/^USER node$/m);
+    expect(final).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(final)?.[1] ?? '[]') as string[];
+    expect(cmd.join(' ')).toBe(pkg.scripts['start:prod']);
+    const dockerignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    expect(dockerignore).toEqual(expect.arrayContaining(['node_modules', '.env', '.git']));
+  });
+
+  describe('against the real app', () => {
+    let db: TestDatabase;
+    let running: RunningApp;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      running = await startTestApp(db.env);
+    });
+
+    afterAll(async () => {
+      await running?.close();
+      await db?.drop();
+    });
+
+    it('every probe path answers 200 when healthy', async () => {
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        const res = await fetch(`${running.url}${container[probe].httpGet.path}`);
+        await res.arrayBuffer();
+        expect([probe, res.status]).toEqual([probe, 200]);
+      }
+    });
+  });
+});
