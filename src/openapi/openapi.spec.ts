@@ -73,6 +73,7 @@ describe('openapi.json', () => {
         'GET /health/live',
         'GET /health/ready',
         'GET /health/db',
+        'GET /metrics',
       ].sort(),
     );
     expect(doc.components?.securitySchemes?.bearer).toMatchObject({

@@ -1,16 +1,34 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { APP_INFO } from '../health/app-info';
+import { METRICS_PATH } from '../metrics/metrics.server';
+import { REQUEST_ID_HEADER } from './api-responses';
 import { BEARER_AUTH } from './openapi.constants';
 
 export const DOCS_PATH = 'docs';
 export const OPENAPI_JSON_PATH = 'docs/openapi.json';
+
+/** /metrics is a plain Fastify route (src/metrics), which Nest's scanner cannot see. */
+const METRICS_OPERATION: OperationObject = {
+  operationId: 'metrics',
+  summary: 'Prometheus metrics',
+  description:
+    'Prometheus text exposition format: requests and durations by route template, method and status; pool and process gauges. Served on this port unless METRICS_PORT moves it to its own.',
+  tags: ['operations'],
+  responses: {
+    200: {
+      description: 'The current metrics.',
+      headers: REQUEST_ID_HEADER,
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+  },
+};
 
 const TOP_LEVEL_ORDER = ['openapi', 'info', 'servers', 'tags', 'paths', 'components'];
 
@@ -31,6 +49,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(APP_INFO.version)
     .addTag('tasks', "A user's tasks; bearer token required, `sub` must equal `{user_id}`.")
     .addTag('health', 'Probes for Kubernetes and operators; no authentication.')
+    .addTag('operations', 'For operators and their tools; no authentication.')
     .addBearerAuth(
       {
         type: 'http',
@@ -45,6 +64,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
+  document.paths[METRICS_PATH] = { get: METRICS_OPERATION };
   const schemas = document.components?.schemas ?? {};
   for (const name of CLOSED_SCHEMAS) {
     const schema = schemas[name];

@@ -165,6 +165,12 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
       expect(res.body.id).toBe(task.id);
     });
 
+    it('serves /metrics without a token, as documented', async () => {
+      const res = await suite.anonymous.get('/metrics');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('# TYPE');
+    });
+
     it('serves health routes without a token', async () => {
       for (const path of ['/health', '/health/live', '/health/ready', '/health/db']) {
         const res = await suite.anonymous.get(path);

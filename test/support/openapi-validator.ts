@@ -75,8 +75,13 @@ export class OpenApiValidator {
       );
     }
     if (!response.content?.['application/json']) {
-      if (text !== '')
+      const types = Object.keys(response.content ?? {});
+      if (types.length === 0 && text !== '') {
         throw new Error(`${where}: documented without a body, got ${text.slice(0, 200)}`);
+      }
+      if (types.length > 0 && !types.some((type) => contentType?.startsWith(type))) {
+        throw new Error(`${where}: Content-Type ${contentType}, documented: ${types.join(', ')}`);
+      }
       return;
     }
     const ref = [
