@@ -1,4 +1,5 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseCorsOrigins } from '../config/http-url.validator';
 import type { Environment } from '../config/environment';
@@ -45,16 +46,31 @@ function isDocsUrl(url: string): boolean {
 }
 
 /**
+ * helmet's default headers, computed once. Its middleware would rebuild the same fixed set (CSP
+ * directives parsed again) on every request; the values never depend on the request.
+ */
+export function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet()({} as IncomingMessage, res as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
+/**
  * Security headers on every response (helmet defaults, CSP relaxed only under /docs) and, when
  * CORS_ORIGINS is set, CORS for browser frontends. Call before the app is initialised.
  */
 export async function applySecurity(app: NestFastifyApplication, env: Environment): Promise<void> {
-  await app.register(helmet, { global: true });
+  const headers = helmetHeaders();
+  const docsHeaders = { ...headers, 'content-security-policy': DOCS_CSP };
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
-      if (isDocsUrl(request.url)) reply.header('Content-Security-Policy', DOCS_CSP);
+      reply.headers(isDocsUrl(request.url) ? docsHeaders : headers);
       done();
     });
 

@@ -4,8 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { dirname, join } from 'node:path';
 import { APP_INFO } from '../health/app-info';
 import { METRICS_PATH } from '../metrics/metrics.server';
 import { REQUEST_ID_HEADER } from './api-responses';
@@ -105,7 +104,9 @@ export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   fastify.get(`/${DOCS_PATH}/swagger-initializer.js`, (_, reply) =>
     reply.type('application/javascript; charset=utf-8').send(SWAGGER_UI_INIT),
   );
-  const dist = getAbsoluteFSPath();
+  // The folder only: requiring the package itself would load its multi-megabyte bundles into
+  // every process, docs visited or not.
+  const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
   for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
     let content: Buffer | undefined;
     fastify.get(`/${DOCS_PATH}/${file}`, (_, reply) => {

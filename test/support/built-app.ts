@@ -145,13 +145,13 @@ export interface BuiltApp extends NodeProcess {
   port: number;
 }
 
+/** The secret a built app gets unless the test passes one. */
+export const BUILT_APP_JWT_SECRET = 'built-app-test-secret-0123456789abcdef';
+
 /**
  * `node dist/main.js` on a free loopback port, NODE_ENV=production with JSON logs; resolves once
  * `/health/live` answers. Pass `DATABASE_URL` and anything else in `env`.
  */
-/** The secret a built app gets unless the test passes one. */
-export const BUILT_APP_JWT_SECRET = 'built-app-test-secret-0123456789abcdef';
-
 export async function startBuiltApp(
   env: Record<string, string>,
   { startTimeoutMs = 20_000 } = {},

@@ -1,0 +1,78 @@
+import { tokenFor } from '../support/auth';
+import { BUILT_APP_JWT_SECRET, BuiltApp, startBuiltApp } from '../support/built-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+/** The JSON log lines the built app printed so far. */
+function logLines(app: BuiltApp): Array<Record<string, any>> {
+  return app
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, any>);
+}
+
+async function waitForLine(app: BuiltApp, match: (line: Record<string, any>) => boolean) {
+  for (let i = 0; i < 50; i++) {
+    const found = logLines(app).find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no matching log line in:\n${app.output()}`);
+}
+
+describe('request logging (the built app, production settings)', () => {
+  let db: TestDatabase;
+  let app: BuiltApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startBuiltApp({ DATABASE_URL: db.url, RATE_LIMIT_ENABLED: 'false' });
+  });
+
+  afterAll(async () => {
+    await app?.kill();
+    await db?.drop();
+  });
+
+  it('logs startup steps as JSON lines: config, database with latency, migrations, listening', async () => {
+    const messages = logLines(app).map((line) => String(line.msg));
+    expect(messages.some((m) => m.startsWith('configuration loaded'))).toBe(true);
+    const verified = logLines(app).find((line) => line.msg === 'database verified');
+    expect(verified?.latencyMs).toEqual(expect.any(Number));
+    expect(messages).toContain('database migrations up to date');
+    expect(messages.some((m) => m.startsWith('listening on port'))).toBe(true);
+  });
+
+  it('logs one line per request with its id, credentials masked', async () => {
+    const token = await tokenFor('alice', {}, new TextEncoder().encode(BUILT_APP_JWT_SECRET));
+    const res = await fetch(`${app.url}/api/alice/tasks`, {
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Cookie: 'session=cookie-secret-value',
+        'X-Request-Id': 'log-test-123',
+      },
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    const line = await waitForLine(app, (l) => l.req?.id === 'log-test-123');
+    expect(line).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET', url: '/api/alice/tasks' },
+      res: { statusCode: 200 },
+    });
+    expect(line.req.headers.authorization).toBe('[redacted]');
+    expect(line.req.headers.cookie).toBe('[redacted]');
+    expect(app.output()).not.toContain(token);
+    expect(app.output()).not.toContain('cookie-secret-value');
+  });
+
+  it('does not log successful health probes, but logs failed requests', async () => {
+    const ok = await fetch(`${app.url}/health/live`, { headers: { 'X-Request-Id': 'probe-1' } });
+    await ok.arrayBuffer();
+    const missing = await fetch(`${app.url}/nope`, { headers: { 'X-Request-Id': 'missing-1' } });
+    await missing.arrayBuffer();
+    const failed = await waitForLine(app, (l) => l.req?.id === 'missing-1');
+    expect(failed.res.statusCode).toBe(404);
+    expect(logLines(app).some((l) => l.req?.id === 'probe-1')).toBe(false);
+  });
+});
