@@ -193,7 +193,7 @@ async function migrate(env) {
   const { validateEnvironment } = require(join(ROOT, 'dist/config/environment.js'));
   const { buildDataSourceOptions } = require(join(ROOT, 'dist/database/data-source-options.js'));
   const { DataSource } = require('typeorm');
-  const dataSource = new DataSource(buildDataSourceOptions(validateEnvironment(env), 'migrations'));
+  const dataSource = new DataSource(buildDataSourceOptions(validateEnvironment(env, { purpose: 'migrations' }), 'migrations'));
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -173,18 +174,10 @@ export class TasksController {
   }
 
   @Put(':task_id')
-  @ApiOperation({
-    operationId: 'replaceTask',
-    summary: 'Update a task (partial: any of title, description, completed; at least one)',
-  })
-  @ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } })
-  @ApiBody({ type: UpdateTaskDto })
-  @ApiOkResponse({
-    description: 'The updated task.',
-    type: TaskResponseDto,
-    headers: REQUEST_ID_HEADER,
-  })
-  @ApiErrorResponses(TASK_BODY_ERRORS)
+  @UpdateTaskDocs(
+    'replaceTask',
+    'Update a task (partial: any of title, description, completed; at least one)',
+  )
   replace(
     @Param('user_id') userId: string,
     @Param('task_id', UuidPipe) taskId: string,
@@ -194,15 +187,7 @@ export class TasksController {
   }
 
   @Patch(':task_id')
-  @ApiOperation({ operationId: 'updateTask', summary: 'Update a task (same as PUT)' })
-  @ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } })
-  @ApiBody({ type: UpdateTaskDto })
-  @ApiOkResponse({
-    description: 'The updated task.',
-    type: TaskResponseDto,
-    headers: REQUEST_ID_HEADER,
-  })
-  @ApiErrorResponses(TASK_BODY_ERRORS)
+  @UpdateTaskDocs('updateTask', 'Update a task (same as PUT)')
   async update(
     @Param('user_id') userId: string,
     @Param('task_id', UuidPipe) taskId: string,
@@ -253,4 +238,19 @@ export class TasksController {
 
 function tasksPath(userId: string): string {
   return `/api/${encodeURIComponent(userId)}/tasks`;
+}
+
+/** The OpenAPI description shared by PUT and PATCH, which behave the same. */
+function UpdateTaskDocs(operationId: string, summary: string) {
+  return applyDecorators(
+    ApiOperation({ operationId, summary }),
+    ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } }),
+    ApiBody({ type: UpdateTaskDto }),
+    ApiOkResponse({
+      description: 'The updated task.',
+      type: TaskResponseDto,
+      headers: REQUEST_ID_HEADER,
+    }),
+    ApiErrorResponses(TASK_BODY_ERRORS),
+  );
 }
