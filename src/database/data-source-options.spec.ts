@@ -1,6 +1,6 @@
 import { validateEnvironment } from '../config/environment';
 import { buildDataSourceOptions, MIGRATIONS_GLOB, MIGRATIONS_TABLE } from './data-source-options';
-import { withTimeout } from './database-verifier';
+import { withTimeout } from './with-timeout';
 
 const env = (extra: Record<string, string> = {}) =>
   validateEnvironment({

@@ -12,6 +12,9 @@ export const MIGRATIONS_GLOB = runningFromSources
   ? join(__dirname, '..', '..', 'migrations', '*.ts')
   : join(__dirname, '..', 'migrations', '*.js');
 
+/** How much longer than the server's statement_timeout the client waits for an answer. */
+export const QUERY_TIMEOUT_GRACE_MS = 1000;
+
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
 /**
@@ -53,7 +56,9 @@ export function buildDataSourceOptions(
       // server cannot answer at all (packets lost), so no request waits forever.
       statement_timeout: purpose === 'migrations' ? 0 : env.DATABASE_STATEMENT_TIMEOUT_MS,
       query_timeout:
-        purpose === 'migrations' ? undefined : env.DATABASE_STATEMENT_TIMEOUT_MS + 1000,
+        purpose === 'migrations'
+          ? undefined
+          : env.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_GRACE_MS,
       idle_in_transaction_session_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,

@@ -5,6 +5,7 @@ import { Environment } from '../config/environment';
 import { parsePostgresUrl } from './connection-url';
 import { MIGRATIONS_TABLE } from './data-source-options';
 import { explainDatabaseStartupError } from './startup-errors';
+import { withTimeout } from './with-timeout';
 
 export class DatabaseStartupError extends Error {
   constructor(message: string) {
@@ -58,15 +59,4 @@ export class DatabaseVerifier implements OnApplicationBootstrap {
       this.logger.info('database migrations up to date');
     }
   }
-}
-
-export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

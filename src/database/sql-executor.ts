@@ -3,7 +3,9 @@ import type { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Environment } from '../config/environment';
+import { QUERY_TIMEOUT_GRACE_MS } from './data-source-options';
 import { mapPgError } from './pg-error-mapper';
+import { withTimeout } from './with-timeout';
 
 /** A fixed SQL text with a stable name, prepared once per connection when enabled. */
 export interface Statement {
@@ -25,12 +27,19 @@ export interface SqlResult<T> {
 @Injectable()
 export class SqlExecutor {
   private readonly prepare: boolean;
+  /**
+   * One bound for the whole call, waiting for a pooled connection included: pg's own timeouts
+   * cover connecting and running separately, so a request that queued for a connection while the
+   * network went silent could otherwise wait for both (about 11 s with the defaults).
+   */
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
     env: Environment,
   ) {
     this.prepare = env.DATABASE_PREPARED_STATEMENTS;
+    this.deadlineMs = env.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_GRACE_MS;
   }
 
   /** Read on use: the DataSource opens its pool at bootstrap (DatabaseVerifier), after this exists. */
@@ -43,11 +52,14 @@ export class SqlExecutor {
     values: unknown[],
   ): Promise<SqlResult<T>> {
     try {
-      const result = await this.pool.query<T>({
-        name: this.prepare ? statement.name : undefined,
-        text: statement.text,
-        values,
-      });
+      const result = await withTimeout(
+        this.pool.query<T>({
+          name: this.prepare ? statement.name : undefined,
+          text: statement.text,
+          values,
+        }),
+        this.deadlineMs,
+      );
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw mapPgError(error);
