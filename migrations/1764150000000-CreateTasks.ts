@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The tasks table. The two indexes serve "this user's tasks, newest first" as a keyset scan,
  * with and without the `completed` filter, so a page costs the same whatever the user's total.
- * `updated_at` is kept by a trigger so that no write path (ORM, raw SQL, psql) can forget it.
+ * `updated_at` is kept by a trigger so that no write path (ORM, raw SQL, psql) can forget it, and
+ * it never moves backwards, even when concurrent writers queue for the same row.
  * `gen_random_uuid()` is built into PostgreSQL 13+: no extension, so a least-privilege role works.
  */
 export class CreateTasks1764150000000 implements MigrationInterface {
@@ -33,7 +34,10 @@ export class CreateTasks1764150000000 implements MigrationInterface {
       CREATE FUNCTION "tasks_set_updated_at"() RETURNS trigger
       LANGUAGE plpgsql AS $$
       BEGIN
-        NEW."updated_at" := now();
+        -- clock_timestamp(), not now(): now() is when the writer's transaction began, and a
+        -- writer that waited for the row lock would stamp an older time than the one before it.
+        -- GREATEST keeps updated_at from ever moving backwards (clock steps, ms rounding).
+        NEW."updated_at" := GREATEST(clock_timestamp(), OLD."updated_at");
         RETURN NEW;
       END
       $$`);
