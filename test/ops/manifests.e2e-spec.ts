@@ -9,8 +9,7 @@ import {
   validateEnvironment,
 } from '../../src/config/environment';
 import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
-import { RunningApp, startTestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { useAppOnFreshDatabase } from '../support/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects, checked field by field */
 type K8s = any;
@@ -197,22 +196,11 @@ describe('Kubernetes manifests and Dockerfile', () => {
   });
 
   describe('against the real app', () => {
-    let db: TestDatabase;
-    let running: RunningApp;
-
-    beforeAll(async () => {
-      db = await createTestDatabase();
-      running = await startTestApp(db.env);
-    });
-
-    afterAll(async () => {
-      await running?.close();
-      await db?.drop();
-    });
+    const app = useAppOnFreshDatabase();
 
     it('every probe path answers 200 when healthy', async () => {
       for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-        const res = await fetch(`${running.url}${container[probe].httpGet.path}`);
+        const res = await fetch(`${app.running.url}${container[probe].httpGet.path}`);
         await res.arrayBuffer();
         expect([probe, res.status]).toEqual([probe, 200]);
       }

@@ -2,6 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import type { Environment } from '../../src/config/environment';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -29,4 +30,24 @@ export async function initTestApp(env: Environment): Promise<NestFastifyApplicat
   const app = await createApp(env);
   await app.init();
   return app;
+}
+
+/**
+ * Registers a fresh migrated database and the real app on it for the enclosing `describe`
+ * (created in beforeAll, closed and dropped in afterAll). Read the fields inside tests.
+ */
+export function useAppOnFreshDatabase(): {
+  readonly db: TestDatabase;
+  readonly running: RunningApp;
+} {
+  const context = {} as { db: TestDatabase; running: RunningApp };
+  beforeAll(async () => {
+    context.db = await createTestDatabase();
+    context.running = await startTestApp(context.db.env);
+  });
+  afterAll(async () => {
+    await context.running?.close();
+    await context.db?.drop();
+  });
+  return context;
 }
