@@ -3,7 +3,7 @@ import { AUTH_TEST_ENV, tokenFor } from '../support/auth';
 import { HttpClient } from '../support/http';
 import { OpenApiValidator } from '../support/openapi-validator';
 import { RunningApp, startTestApp } from '../support/test-app';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 
 /**
@@ -22,9 +22,7 @@ describe('tasks API while the database is unreachable', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.listen();
+    proxy = await proxyInFrontOf(db.url);
     running = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), {
         ...AUTH_TEST_ENV,

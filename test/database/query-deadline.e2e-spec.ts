@@ -3,7 +3,7 @@ import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { SqlExecutor } from '../../src/database/sql-executor';
 import { initTestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 
 const PING = { name: 'deadline_ping', text: 'SELECT 1 AS one' };
 
@@ -19,9 +19,7 @@ describe('SqlExecutor: one deadline per call while the network is silent', () =>
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.listen();
+    proxy = await proxyInFrontOf(db.url);
     app = await initTestApp(
       testEnvironment(proxy.urlFor(db.url), {
         DATABASE_POOL_SIZE: '1',

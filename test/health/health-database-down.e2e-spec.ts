@@ -2,7 +2,7 @@ import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { LifecycleState } from '../../src/health/lifecycle.state';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { RunningApp, startTestApp } from '../support/test-app';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 
 /**
@@ -16,9 +16,7 @@ describe('when the database goes away and comes back', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.listen();
+    proxy = await proxyInFrontOf(db.url);
     running = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), { DATABASE_CONNECT_TIMEOUT_MS: '1000' }),
     );

@@ -9,7 +9,7 @@ import {
   Writer,
 } from '../support/ops-client';
 import { sample } from '../support/prometheus';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const USER = 'outage-user';
@@ -42,13 +42,12 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
   beforeAll(async () => {
     await ensureBuilt();
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    const url = new URL(db.url);
-    url.hostname = '127.0.0.1';
-    url.port = String(await proxy.listen());
+    proxy = await proxyInFrontOf(db.url);
     // Production defaults for every timeout: what is measured is what ships.
-    app = await startBuiltApp({ DATABASE_URL: url.toString(), AUTH_JWT_SECRET: OPS_JWT_SECRET });
+    app = await startBuiltApp({
+      DATABASE_URL: proxy.urlFor(db.url),
+      AUTH_JWT_SECRET: OPS_JWT_SECRET,
+    });
     auth = await bearer(USER);
   }, 180_000);
 

@@ -1,16 +1,7 @@
 import { TEST_JWT_SECRET } from '../support/auth';
-import { Finished, ROOT, run, runMain } from '../support/child-process';
+import { expectCleanFailure, ROOT, run, runMain } from '../support/child-process';
 
 const SECRET = 'Sup3r-s3cret-pw';
-
-/** Every startup failure: exit code 1, one line naming the problem, the password nowhere. */
-function expectCleanFailure(result: Finished, message: RegExp): void {
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
-  expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-}
 
 describe('the built app (node dist/main.js) with bad configuration', () => {
   it('npm run start:prod without DATABASE_URL exits 1 naming the variable', async () => {
@@ -21,7 +12,7 @@ describe('the built app (node dist/main.js) with bad configuration', () => {
       { AUTH_JWT_SECRET: TEST_JWT_SECRET },
       { cwd: ROOT },
     );
-    expectCleanFailure(result, /DATABASE_URL is required but not set/);
+    expectCleanFailure(result, /DATABASE_URL is required but not set/, SECRET);
   });
 
   it('refuses to start without a token secret or JWKS URL, in one line', async () => {
@@ -29,7 +20,11 @@ describe('the built app (node dist/main.js) with bad configuration', () => {
       DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
       AUTH_JWT_SECRET: '',
     });
-    expectCleanFailure(result, /AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set/);
+    expectCleanFailure(
+      result,
+      /AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set/,
+      SECRET,
+    );
   });
 
   it('refuses a short secret in production, without echoing it', async () => {
@@ -38,12 +33,16 @@ describe('the built app (node dist/main.js) with bad configuration', () => {
       DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
       AUTH_JWT_SECRET: SECRET,
     });
-    expectCleanFailure(result, /AUTH_JWT_SECRET is invalid: must be at least 32 bytes/);
+    expectCleanFailure(result, /AUTH_JWT_SECRET is invalid: must be at least 32 bytes/, SECRET);
   });
 
   it('refuses a DATABASE_URL that is not a postgres URL, without echoing it', async () => {
     const result = await runMain({ DATABASE_URL: `mysql://root:${SECRET}@127.0.0.1/tasks` });
-    expectCleanFailure(result, /DATABASE_URL is invalid: .*postgres:\/\/ or postgresql:\/\//);
+    expectCleanFailure(
+      result,
+      /DATABASE_URL is invalid: .*postgres:\/\/ or postgresql:\/\//,
+      SECRET,
+    );
   });
 
   it('lists every bad variable, one line each', async () => {

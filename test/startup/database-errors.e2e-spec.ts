@@ -2,20 +2,11 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { closedPort, startSilentServer } from '../support/tcp-proxy';
-import { Finished, ROOT, run, runMain } from '../support/child-process';
+import { expectCleanFailure, ROOT, run, runMain } from '../support/child-process';
 import { adminUrl, createTestDatabase, TestDatabase } from '../support/test-database';
 import { TEST_JWT_SECRET } from '../support/auth';
 
 const SECRET = 'Sup3r-s3cret-pw';
-
-/** Every startup failure: exit code 1, one line naming the problem, the password nowhere. */
-function expectCleanFailure(result: Finished, message: RegExp): void {
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
-  expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-}
 
 function withPassword(url: string, overrides: { user?: string; database?: string } = {}): string {
   const u = new URL(url);
@@ -44,6 +35,7 @@ describe('the built app (node dist/main.js) at startup', () => {
     expectCleanFailure(
       result,
       /^Startup failed: database authentication failed for user "no_such_user_x" at 127\.0\.0\.1:\d+/m,
+      SECRET,
     );
   });
 
@@ -57,7 +49,11 @@ describe('the built app (node dist/main.js) at startup', () => {
     const url = new URL(adminUrl());
     url.pathname = '/tasks_no_such_db';
     const again = await runMain({ DATABASE_URL: url.toString() });
-    expectCleanFailure(again, /database "tasks_no_such_db" does not exist at 127\.0\.0\.1:\d+/);
+    expectCleanFailure(
+      again,
+      /database "tasks_no_such_db" does not exist at 127\.0\.0\.1:\d+/,
+      SECRET,
+    );
   });
 
   it('says the connection is refused when nothing listens on the port', async () => {
@@ -68,6 +64,7 @@ describe('the built app (node dist/main.js) at startup', () => {
     expectCleanFailure(
       result,
       new RegExp(`database unreachable: connection refused at 127\\.0\\.0\\.1:${port}`),
+      SECRET,
     );
   });
 
@@ -82,6 +79,7 @@ describe('the built app (node dist/main.js) at startup', () => {
       expectCleanFailure(
         result,
         new RegExp(`no answer from 127\\.0\\.0\\.1:${silent.port} within the connect timeout`),
+        SECRET,
       );
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

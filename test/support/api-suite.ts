@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TaskResponse } from '../../src/tasks/dto/task.response';
 import { AUTH_TEST_ENV, tokenFor } from './auth';
 import { HttpClient } from './http';
 import { OpenApiValidator } from './openapi-validator';
@@ -6,15 +7,7 @@ import { RunningApp, startTestApp } from './test-app';
 import { createTestDatabase, testEnvironment, TestDatabase } from './test-database';
 
 /** Task fields as the API returns them. */
-export interface TaskBody {
-  id: string;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type TaskBody = TaskResponse;
 
 export interface ApiSuite {
   db: TestDatabase;

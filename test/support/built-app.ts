@@ -1,73 +1,22 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 const DIST_ENTRIES = ['dist/main.js', 'dist/database/migrate.js'];
-const SOURCES = ['src', 'migrations'];
-const LOCK = join(ROOT, '.build.lock');
-const BUILD_TIMEOUT_MS = 180_000;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    const m = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    if (m > newest) newest = m;
-  }
-  return newest;
-}
-
-function distIsFresh(): boolean {
-  try {
-    const built = Math.min(...DIST_ENTRIES.map((f) => statSync(join(ROOT, f)).mtimeMs));
-    return built >= Math.max(...SOURCES.map((d) => newestMtime(join(ROOT, d))));
-  } catch {
-    return false;
-  }
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')}: ${output}`)),
-    );
-  });
-}
 
 /**
- * Builds `dist/` (`npm run build`) when it is missing or older than src/ or migrations/. A lock
- * directory keeps parallel jest workers from building at the same time; the others wait.
+ * The jest global setup (test/support/build-dist.mjs) builds dist/ before any test file runs,
+ * whenever it is missing or older than its sources; this only says so clearly if it did not.
  */
 export async function ensureBuilt(): Promise<void> {
-  const deadline = Date.now() + BUILD_TIMEOUT_MS;
-  while (!distIsFresh()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for `npm run build`');
-    try {
-      mkdirSync(LOCK);
-    } catch {
-      // Another worker builds; a lock older than the build timeout is left over from a crash.
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > BUILD_TIMEOUT_MS)
-          rmSync(LOCK, { recursive: true });
-      } catch {
-        /* gone already */
-      }
-      await new Promise((r) => setTimeout(r, 250));
-      continue;
-    }
-    try {
-      if (!distIsFresh()) await run('npm', ['run', 'build']);
-    } finally {
-      rmSync(LOCK, { recursive: true, force: true });
-    }
+  const missing = DIST_ENTRIES.filter((file) => !existsSync(join(ROOT, file)));
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(', ')} missing: run the tests with \`npm test\`, which builds dist/`,
+    );
   }
 }
 

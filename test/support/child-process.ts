@@ -53,3 +53,15 @@ export function runMain(env: Record<string, string>, timeoutMs?: number): Promis
   const withAuth = { AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env };
   return run(process.execPath, [join(ROOT, 'dist', 'main.js')], withAuth, { timeoutMs });
 }
+
+/**
+ * Every startup failure: exit code 1, one line naming the problem, no stack trace, and `secret`
+ * (the password the test put in the URL) nowhere in the output.
+ */
+export function expectCleanFailure(result: Finished, message: RegExp, secret: string): void {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}

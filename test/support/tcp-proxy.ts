@@ -142,3 +142,11 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A listening proxy in front of the server of `databaseUrl`; `proxy.urlFor(databaseUrl)` goes through it. */
+export async function proxyInFrontOf(databaseUrl: string): Promise<TcpProxy> {
+  const target = new URL(databaseUrl);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.listen();
+  return proxy;
+}
