@@ -9,6 +9,8 @@ import { registerJsonBodyParser } from './common/json-body';
 import { LifecycleState } from './health/lifecycle.state';
 import { applySecurity } from './http/security';
 import { requestIdFor } from './logging/request-id';
+import { installRequestLog } from './logging/request-log';
+import { ROOT_LOGGER } from './logging/root-logger';
 import { installMetrics } from './metrics/metrics.http';
 import { setupOpenApi } from './openapi/openapi';
 
@@ -27,6 +29,9 @@ export async function createApp(
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     return503OnClosing: true,
+    // No Nest middleware is mounted (request logging is a Fastify hook), so @fastify/middie
+    // would only add a hook that every request walks through for nothing.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, options.extraModules),
@@ -57,6 +62,7 @@ export async function createApp(
     if (lifecycle.isShuttingDown) reply.header('Connection', 'close');
     done(null, payload);
   });
+  installRequestLog(fastify, app.get(ROOT_LOGGER));
   installMetrics(app, env);
   await applySecurity(app, env);
   setupOpenApi(app);

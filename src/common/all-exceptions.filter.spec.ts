@@ -11,13 +11,13 @@ function harness(sent = false) {
     type: jest.fn().mockReturnThis(),
     send: jest.fn().mockReturnThis(),
   };
-  const request = { id: 'req-1' };
+  const request: { id: string; user?: { id: string } } = { id: 'req-1' };
   const host = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
   } as unknown as ArgumentsHost;
   const logger = { error: jest.fn(), warn: jest.fn() };
   const filter = new AllExceptionsFilter(logger as unknown as PinoLogger);
-  return { reply, host, logger, filter };
+  return { reply, host, logger, filter, request };
 }
 
 describe('AllExceptionsFilter', () => {
@@ -48,6 +48,24 @@ describe('AllExceptionsFilter', () => {
     const body = reply.send.mock.calls[0][0];
     expect(JSON.stringify(body)).not.toContain('hunter2');
     expect(body.message).toBe('Internal server error');
+  });
+
+  it('names the user and the failed data-layer operation in the log line', () => {
+    const { host, logger, filter, request } = harness();
+    request.user = { id: 'alice' };
+    const error = new DatabaseConnectionError('down');
+    error.operation = 'list';
+    filter.catch(error, host);
+    expect(logger.warn).toHaveBeenCalledWith(
+      {
+        err: error,
+        requestId: 'req-1',
+        code: 'SERVICE_UNAVAILABLE',
+        userId: 'alice',
+        operation: 'list',
+      },
+      'request failed: service unavailable',
+    );
   });
 
   it('logs a 503 as a warning and sends Retry-After', () => {

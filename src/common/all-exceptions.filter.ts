@@ -1,13 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataLayerError } from '../database/data-layer.errors';
 import type { ErrorBody } from './api-error';
 import { toErrorResponse } from './error-response';
 
 /**
  * Renders every failure, from Nest, Fastify (body parsing, 404) or our code, as the contract's
- * `{code, message, details, request_id}`. A 5xx is logged with the full error and the request id;
- * the client sees only the code and a fixed message.
+ * `{code, message, details, request_id}`. A 5xx is logged once, here, with the full error, the
+ * request id, the user and the data-layer operation; the client sees only the code and a fixed
+ * message.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -19,7 +21,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const response = toErrorResponse(exception);
     if (response.status >= 500) {
-      const log = { err: exception, requestId: request.id, code: response.code };
+      const log = {
+        err: exception,
+        requestId: request.id,
+        code: response.code,
+        userId: request.user?.id,
+        operation: exception instanceof DataLayerError ? exception.operation : undefined,
+      };
       if (response.status === 503) this.logger.warn(log, 'request failed: service unavailable');
       else this.logger.error(log, 'request failed: unexpected error');
     }

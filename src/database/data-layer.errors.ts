@@ -3,6 +3,9 @@
  * here carries SQL, driver text or whose a row is.
  */
 export class DataLayerError extends Error {
+  /** The repository operation that failed (`create`, `list`, …), for the log line of the failure. */
+  operation?: string;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

@@ -1,30 +1,20 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { Environment } from '../config/environment';
-import { requestIdFor } from './request-id';
+import { createRootLogger, ROOT_LOGGER } from './root-logger';
 
-/** Paths whose successful requests are not logged: probes every few seconds are noise. */
-const QUIET_WHEN_OK = /^\/(health|metrics)(\/|\?|$)/;
-
-/** Request headers whose values never reach a log line. */
-export const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-export const REDACTED = '[redacted]';
-
-/**
- * The request headers as logged: a shallow copy with credentials masked. Done here rather than
- * with pino's `redact` paths, which deep-clone the whole log object on every line: this runs once
- * per request, on the hot path.
- */
-export function loggableHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name in headers) out[name] = REDACTED_HEADERS.has(name) ? REDACTED : headers[name];
-  return out;
-}
+/** Makes the root logger injectable, for LoggerModule's factory and for the app factory. */
+@Module({
+  providers: [{ provide: ROOT_LOGGER, inject: [Environment], useFactory: createRootLogger }],
+  exports: [ROOT_LOGGER],
+})
+class RootLoggerModule {}
 
 /**
- * JSON lines to stdout (pretty only when NODE_ENV=development), one line per request with its id,
- * credentials redacted. `pino-pretty` is a dev dependency, so production never loads it.
+ * nestjs-pino's `Logger` (Nest's own lines) and `PinoLogger` (`@InjectPinoLogger`), both writing
+ * through the root logger. Request lines are not nestjs-pino's: `forRoutes: []` mounts none of
+ * its middleware, and `installRequestLog` (request-log.ts) writes them from a Fastify hook.
  */
 @Module({})
 export class LoggingModule {
@@ -36,46 +26,14 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       imports: [
+        RootLoggerModule,
         LoggerModule.forRootAsync({
-          inject: [Environment],
-          useFactory: (env: Environment) => ({
-            forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-            pinoHttp: {
-              level: env.LOG_LEVEL,
-              transport:
-                env.NODE_ENV === 'development'
-                  ? {
-                      target: 'pino-pretty',
-                      options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
-                    }
-                  : undefined,
-              genReqId: (req: IncomingMessage) => requestIdFor(req),
-              customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
-                if (err || res.statusCode >= 500) return 'error';
-                if (res.statusCode >= 400) return 'warn';
-                return QUIET_WHEN_OK.test(req.url ?? '') ? 'silent' : 'info';
-              },
-              serializers: {
-                req: (req: {
-                  id: string;
-                  method: string;
-                  url: string;
-                  headers: Record<string, unknown>;
-                  remoteAddress?: string;
-                }) => ({
-                  id: req.id,
-                  method: req.method,
-                  url: req.url,
-                  headers: loggableHeaders(req.headers),
-                  remoteAddress: req.remoteAddress,
-                }),
-                // Only the status: response headers hold nothing an operator needs per request.
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-              },
-            },
-          }),
+          imports: [RootLoggerModule],
+          inject: [ROOT_LOGGER],
+          useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
         }),
       ],
+      exports: [RootLoggerModule],
     };
   }
 }

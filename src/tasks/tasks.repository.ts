@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import {
-  DatabaseConnectionError,
-  DataLayerError,
-  ValidationError,
-} from '../database/data-layer.errors';
+import { DataLayerError, ValidationError } from '../database/data-layer.errors';
 import { SqlExecutor, Statement } from '../database/sql-executor';
 import type { TaskCursor } from './task-cursor';
 import type { Task } from './task.entity';
@@ -67,10 +62,7 @@ const DELETE: Statement = {
 export class TasksRepository {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(
-    private readonly sql: SqlExecutor,
-    @InjectPinoLogger(TasksRepository.name) private readonly logger: PinoLogger,
-  ) {}
+  constructor(private readonly sql: SqlExecutor) {}
 
   create(userId: string, task: NewTask): Promise<Task> {
     return this.guard('create', userId, async () => {
@@ -166,23 +158,18 @@ export class TasksRepository {
     return statement;
   }
 
-  /** Refuses a missing owner before any SQL runs, and logs failures with the owner as context. */
+  /**
+   * Refuses a missing owner before any SQL runs, and names the operation on what fails, for the
+   * one log line the exceptions filter writes about it (with the request id and the user).
+   */
   private async guard<T>(operation: string, userId: string, work: () => Promise<T>): Promise<T> {
     try {
       checkUserId(userId);
       return await work();
     } catch (error) {
-      this.log(operation, userId, error as DataLayerError);
+      (error as DataLayerError).operation = operation;
       throw error;
     }
-  }
-
-  private log(operation: string, userId: string, error: DataLayerError): void {
-    const context = { userId, operation, err: error };
-    if (error instanceof ValidationError) this.logger.info(context, 'task input refused');
-    else if (error instanceof DatabaseConnectionError)
-      this.logger.warn(context, 'database unavailable');
-    else this.logger.error(context, 'task query failed');
   }
 }
 

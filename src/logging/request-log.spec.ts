@@ -1,0 +1,37 @@
+import { loggableHeaders, REDACTED, requestLogLevel } from './request-log';
+
+describe('requestLogLevel', () => {
+  it('logs server errors as errors and client errors as warnings, probes included', () => {
+    expect(requestLogLevel('/api/alice/tasks', 500)).toBe('error');
+    expect(requestLogLevel('/health/ready', 503)).toBe('error');
+    expect(requestLogLevel('/api/alice/tasks', 404)).toBe('warn');
+    expect(requestLogLevel('/metrics', 401)).toBe('warn');
+  });
+
+  it('keeps successful probes and scrapes out of the log, nothing else', () => {
+    for (const url of ['/health', '/health/live', '/health/ready?x=1', '/metrics']) {
+      expect(requestLogLevel(url, 200)).toBeUndefined();
+    }
+    for (const url of ['/api/alice/tasks', '/healthz', '/metricsx', '/docs']) {
+      expect(requestLogLevel(url, 200)).toBe('info');
+    }
+  });
+});
+
+describe('loggableHeaders', () => {
+  it('masks credentials and keeps the rest', () => {
+    const headers = {
+      authorization: 'Bearer t',
+      cookie: 'c',
+      'proxy-authorization': 'p',
+      host: 'h',
+    };
+    expect(loggableHeaders(headers)).toEqual({
+      authorization: REDACTED,
+      cookie: REDACTED,
+      'proxy-authorization': REDACTED,
+      host: 'h',
+    });
+    expect(headers.authorization).toBe('Bearer t');
+  });
+});
