@@ -29,8 +29,10 @@ describe('buildDataSourceOptions', () => {
       poolSize: 7,
       connectTimeoutMS: 5000,
       applicationName: 'tasks-api',
-      extra: { statement_timeout: 3000, query_timeout: 4000 },
+      extra: { statement_timeout: 3000 },
     });
+    // The client-side deadline is SqlExecutor's own, not pg's query_timeout.
+    expect(options.extra).not.toHaveProperty('query_timeout');
     // Under ts-jest the migrations are the TypeScript sources.
     expect(MIGRATIONS_GLOB).toMatch(/migrations[\\/]\*\.ts$/);
   });
@@ -46,7 +48,7 @@ describe('buildDataSourceOptions', () => {
       ssl: false,
       poolSize: 1,
       applicationName: 'tasks-api-migrations',
-      extra: { statement_timeout: 0, query_timeout: undefined },
+      extra: { statement_timeout: 0 },
     });
   });
 

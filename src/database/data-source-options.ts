@@ -12,7 +12,7 @@ export const MIGRATIONS_GLOB = runningFromSources
   ? join(__dirname, '..', '..', 'migrations', '*.ts')
   : join(__dirname, '..', 'migrations', '*.js');
 
-/** How much longer than the server's statement_timeout the client waits for an answer. */
+/** How much longer than the server's statement_timeout SqlExecutor waits for an answer. */
 export const QUERY_TIMEOUT_GRACE_MS = 1000;
 
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
@@ -52,13 +52,10 @@ export function buildDataSourceOptions(
     connectTimeoutMS: env.DATABASE_CONNECT_TIMEOUT_MS,
     applicationName: purpose === 'migrations' ? 'tasks-api-migrations' : 'tasks-api',
     extra: {
-      // Server-side limit, and a client-side one a little later that also fires when the
-      // server cannot answer at all (packets lost), so no request waits forever.
+      // Server-side limit. The client-side one, a little later, that also fires when the server
+      // cannot answer at all (packets lost) is SqlExecutor's per-call deadline, not pg's
+      // query_timeout (see SqlExecutor.run for why).
       statement_timeout: purpose === 'migrations' ? 0 : env.DATABASE_STATEMENT_TIMEOUT_MS,
-      query_timeout:
-        purpose === 'migrations'
-          ? undefined
-          : env.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_GRACE_MS,
       idle_in_transaction_session_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
