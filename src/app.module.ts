@@ -1,8 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { ApiValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
@@ -37,10 +36,9 @@ export class AppModule {
         MetricsModule,
         ...extraModules,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_PIPE, useClass: ApiValidationPipe },
-      ],
+      // No global ValidationPipe: each body names its checks (`@Body(CreateTaskBody)`, see
+      // JsonBodyPipe), and path and query parameters have their own pipes or parsers.
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }
 }

@@ -35,12 +35,12 @@ import {
   REQUEST_ID_HEADER,
 } from '../openapi/api-responses';
 import { BEARER_AUTH } from '../openapi/openapi.constants';
-import { CompleteTaskDto } from './dto/complete-task.dto';
-import { CreateTaskDto } from './dto/create-task.dto';
+import { CompleteTaskBody, CompleteTaskDto } from './dto/complete-task.dto';
+import { CreateTaskBody, CreateTaskDto } from './dto/create-task.dto';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, parseListQuery } from './dto/list-tasks.query';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskResponse, TaskResponseDto, toTaskResponse } from './dto/task.response';
-import { UpdateTaskDto } from './dto/update-task.dto';
+import { UpdateTaskBody, UpdateTaskDto } from './dto/update-task.dto';
 import { encodeCursor } from './task-cursor';
 import { TasksService } from './tasks.service';
 
@@ -153,7 +153,7 @@ export class TasksController {
   @ApiErrorResponses(BODY_ERRORS)
   async create(
     @Param('user_id') userId: string,
-    @Body() body: CreateTaskDto,
+    @Body(CreateTaskBody) body: CreateTaskDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskResponse> {
     const task = await this.tasks.create(userId, body);
@@ -181,7 +181,7 @@ export class TasksController {
   replace(
     @Param('user_id') userId: string,
     @Param('task_id', UuidPipe) taskId: string,
-    @Body() body: UpdateTaskDto,
+    @Body(UpdateTaskBody) body: UpdateTaskDto,
   ): Promise<TaskResponse> {
     return this.update(userId, taskId, body);
   }
@@ -191,7 +191,7 @@ export class TasksController {
   async update(
     @Param('user_id') userId: string,
     @Param('task_id', UuidPipe) taskId: string,
-    @Body() body: UpdateTaskDto,
+    @Body(UpdateTaskBody) body: UpdateTaskDto,
   ): Promise<TaskResponse> {
     if (
       body.title === undefined &&
@@ -217,7 +217,7 @@ export class TasksController {
   async complete(
     @Param('user_id') userId: string,
     @Param('task_id', UuidPipe) taskId: string,
-    @Body() body?: CompleteTaskDto,
+    @Body(CompleteTaskBody) body?: CompleteTaskDto,
   ): Promise<TaskResponse> {
     return toTaskResponse(await this.tasks.setCompleted(userId, taskId, body?.completed));
   }

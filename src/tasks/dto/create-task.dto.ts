@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { JsonBodyPipe } from '../../common/json-body.pipe';
 import {
+  checkCompleted,
+  checkDescription,
+  checkTitle,
   COMPLETED_API,
-  CompletedField,
   DESCRIPTION_API,
-  DescriptionField,
   TITLE_API,
-  TitleField,
 } from './task-fields';
 
 @ApiSchema({
@@ -15,15 +15,17 @@ import {
 })
 export class CreateTaskDto {
   @ApiProperty(TITLE_API)
-  @TitleField()
   title: string;
 
   @ApiPropertyOptional({ ...DESCRIPTION_API, default: null })
-  @IsOptional()
-  @DescriptionField()
   description?: string | null;
 
   @ApiPropertyOptional({ ...COMPLETED_API, default: false })
-  @CompletedField()
   completed?: boolean;
 }
+
+/** `@Body(CreateTaskBody)`: the title is required, the rest optional. */
+export const CreateTaskBody = new JsonBodyPipe<CreateTaskDto>({
+  fields: { title: checkTitle, description: checkDescription, completed: checkCompleted },
+  required: ['title'],
+});

@@ -1,19 +1,10 @@
-import { Transform } from 'class-transformer';
-import { applyDecorators } from '@nestjs/common';
 import type { ApiPropertyOptions } from '@nestjs/swagger';
-import { IsBoolean, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import type { FieldCheck, FieldOutcome } from '../../common/json-body.pipe';
 
 export const TITLE_MAX = 255;
 export const DESCRIPTION_MAX = 10_000;
-/** PostgreSQL text cannot hold U+0000; refusing it here makes it a 400, not a driver error. */
-const NO_NUL = /^[^\u0000]*$/;
-/**
- * No lone UTF-16 surrogate (JSON can spell one as "\ud800"): it has no UTF-8 form, so the driver
- * would store U+FFFD instead, and the text would silently not be what the client sent.
- */
-const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
-/** The OpenAPI side of the rules below; the DTOs pass these to `@ApiProperty`. */
+/** The OpenAPI side of the checks below; the DTOs pass these to `@ApiProperty`. */
 export const TITLE_API: ApiPropertyOptions = {
   type: String,
   minLength: 1,
@@ -38,39 +29,44 @@ export const COMPLETED_API: ApiPropertyOptions = {
   example: false,
 };
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-/** Trimmed, 1..255 characters (code points, as PostgreSQL counts them), no NUL. */
-export function TitleField() {
-  return applyDecorators(
-    Transform(trim),
-    IsString({ message: 'title must be a string' }),
-    Length(1, TITLE_MAX, { message: `title must be 1 to ${TITLE_MAX} characters after trimming` }),
-    Matches(NO_NUL, { message: 'title must not contain NUL characters' }),
-    Matches(WELL_FORMED, { message: 'title must be valid Unicode (no lone surrogates)' }),
-  );
-}
-
-/** null, or a string of at most 10,000 characters without NUL. */
-export function DescriptionField() {
-  return applyDecorators(
-    ValidateIf((_, value) => value !== null),
-    IsString({ message: 'description must be a string or null' }),
-    MaxLength(DESCRIPTION_MAX, {
-      message: `description must be at most ${DESCRIPTION_MAX} characters`,
-    }),
-    Matches(NO_NUL, { message: 'description must not contain NUL characters' }),
-    Matches(WELL_FORMED, { message: 'description must be valid Unicode (no lone surrogates)' }),
-  );
+/** Length in code points (as PostgreSQL counts characters); cheap when it cannot exceed `max`. */
+function longerThan(text: string, max: number): boolean {
+  return text.length > max && [...text].length > max;
 }
 
 /**
- * A JSON boolean when present. Absent is fine; null is not (it is not a boolean, and on update it
- * would reach a NOT NULL column), which is why this is not `@IsOptional()`.
+ * NUL cannot be stored in PostgreSQL text, and a lone UTF-16 surrogate (JSON can spell one as
+ * "\ud800") has no UTF-8 form, so the driver would store U+FFFD: the text would silently not be
+ * what the client sent. Both are refused, as 400s rather than driver errors.
  */
-export function CompletedField() {
-  return applyDecorators(
-    ValidateIf((_, value) => value !== undefined),
-    IsBoolean({ message: 'completed must be true or false' }),
-  );
+function storable(field: string, text: string): FieldOutcome {
+  if (text.includes('\u0000')) return { error: `${field} must not contain NUL characters` };
+  if (!text.isWellFormed()) {
+    return { error: `${field} must be valid Unicode (no lone surrogates)` };
+  }
+  return { value: text };
 }
+
+/** Trimmed, 1..255 characters (code points) after trimming, no NUL, no lone surrogate. */
+export const checkTitle: FieldCheck = (value) => {
+  if (typeof value !== 'string') return { error: 'title must be a string' };
+  const title = value.trim();
+  if (title === '' || longerThan(title, TITLE_MAX)) {
+    return { error: `title must be 1 to ${TITLE_MAX} characters after trimming` };
+  }
+  return storable('title', title);
+};
+
+/** null, or at most 10,000 characters, no NUL, no lone surrogate; stored as sent. */
+export const checkDescription: FieldCheck = (value) => {
+  if (value === null) return { value };
+  if (typeof value !== 'string') return { error: 'description must be a string or null' };
+  if (longerThan(value, DESCRIPTION_MAX)) {
+    return { error: `description must be at most ${DESCRIPTION_MAX} characters` };
+  }
+  return storable('description', value);
+};
+
+/** A JSON boolean. null is refused too: it is not a boolean, and it would reach a NOT NULL column. */
+export const checkCompleted: FieldCheck = (value) =>
+  typeof value === 'boolean' ? { value } : { error: 'completed must be true or false' };

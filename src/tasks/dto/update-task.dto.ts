@@ -1,12 +1,12 @@
 import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional, ValidateIf } from 'class-validator';
+import { JsonBodyPipe } from '../../common/json-body.pipe';
 import {
+  checkCompleted,
+  checkDescription,
+  checkTitle,
   COMPLETED_API,
-  CompletedField,
   DESCRIPTION_API,
-  DescriptionField,
   TITLE_API,
-  TitleField,
 } from './task-fields';
 
 /** A partial update: any of the fields, at least one (checked by the controller). */
@@ -16,18 +16,21 @@ import {
     'Body of PUT and PATCH /api/{user_id}/tasks/{task_id}: a partial update, at least one field. Any other field is refused (400).',
 })
 export class UpdateTaskDto {
-  // Not @IsOptional(): that would let `"title": null` through to a NOT NULL column.
   @ApiPropertyOptional(TITLE_API)
-  @ValidateIf((o: UpdateTaskDto) => o.title !== undefined)
-  @TitleField()
   title?: string;
 
   @ApiPropertyOptional(DESCRIPTION_API)
-  @IsOptional()
-  @DescriptionField()
   description?: string | null;
 
   @ApiPropertyOptional(COMPLETED_API)
-  @CompletedField()
   completed?: boolean;
 }
+
+/**
+ * `@Body(UpdateTaskBody)`: every field optional, but a field that is sent is checked as on
+ * create, so `"title": null` or `"completed": null` is refused rather than reaching a NOT NULL
+ * column; `"description": null` clears the description.
+ */
+export const UpdateTaskBody = new JsonBodyPipe<UpdateTaskDto>({
+  fields: { title: checkTitle, description: checkDescription, completed: checkCompleted },
+});

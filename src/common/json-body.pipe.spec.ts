@@ -1,0 +1,82 @@
+import { ApiError } from './api-error';
+import { FieldCheck, JsonBodyPipe, MAX_BODY_DEPTH, nestsDeeperThan } from './json-body.pipe';
+
+const upper: FieldCheck = (v) =>
+  typeof v === 'string' ? { value: v.toUpperCase() } : { error: 'a must be a string' };
+const flag: FieldCheck = (v) =>
+  typeof v === 'boolean' ? { value: v } : { error: 'b must be a boolean' };
+const pipe = new JsonBodyPipe({ fields: { a: upper, b: flag }, required: ['a'] });
+
+function refusal(run: () => unknown): { message: string; fields: Record<string, string[]> } {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    const { code, message, details } = (error as ApiError).getResponse() as {
+      code: string;
+      message: string;
+      details: { fields: Record<string, string[]> };
+    };
+    expect(code).toBe('VALIDATION_ERROR');
+    return { message, fields: details.fields };
+  }
+  throw new Error('accepted');
+}
+
+describe('JsonBodyPipe', () => {
+  it('gives a new object with the checked values of the fields sent', () => {
+    const body = { a: 'x' };
+    expect(pipe.transform(body)).toEqual({ a: 'X' });
+    expect(body).toEqual({ a: 'x' });
+    expect(pipe.transform({ a: 'x', b: false })).toEqual({ a: 'X', b: false });
+  });
+
+  it('refuses anything but a JSON object, and a missing body unless it is optional', () => {
+    for (const value of [[], null, 'x', 1, true, undefined]) {
+      expect(refusal(() => pipe.transform(value))).toEqual({
+        message: 'Request body must be a JSON object',
+        fields: { body: ['must be a JSON object'] },
+      });
+    }
+    const optional = new JsonBodyPipe({ fields: { b: flag }, optional: true });
+    expect(optional.transform(undefined)).toBeUndefined();
+    expect(optional.transform({})).toEqual({});
+    expect(refusal(() => optional.transform(null)).fields).toEqual({
+      body: ['must be a JSON object'],
+    });
+  });
+
+  it('lists every problem by field: unknown fields, a missing required one, bad values', () => {
+    expect(refusal(() => pipe.transform({ b: 'no', c: 1, constructor: 2 }))).toEqual({
+      message: 'Request validation failed',
+      fields: {
+        a: ['a must be a string'],
+        b: ['b must be a boolean'],
+        c: ['is not an accepted field'],
+        constructor: ['is not an accepted field'],
+      },
+    });
+  });
+
+  it('refuses a body nested deeper than the limit before looking at its fields', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < MAX_BODY_DEPTH; i++) deep = [deep];
+    expect(refusal(() => pipe.transform({ a: 'x', deep }))).toEqual({
+      message: 'Request body nests too deeply',
+      fields: { body: [`must not nest deeper than ${MAX_BODY_DEPTH} levels`] },
+    });
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  it('measures depth iteratively, objects and arrays alike', () => {
+    expect(nestsDeeperThan({}, 1)).toBe(false);
+    expect(nestsDeeperThan({ a: 1 }, 1)).toBe(false);
+    expect(nestsDeeperThan({ a: [] }, 1)).toBe(true);
+    expect(nestsDeeperThan({ a: { b: [1] } }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: { b: [[1]] } }, 3)).toBe(true);
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(nestsDeeperThan({ deep }, MAX_BODY_DEPTH)).toBe(true);
+  });
+});
