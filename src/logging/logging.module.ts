@@ -1,15 +1,27 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { Environment } from '../config/environment';
-import { createRootLogger, ROOT_LOGGER } from './root-logger';
+import { BufferedStdout, createRootLogger, ROOT_LOGGER } from './root-logger';
 
-/** Makes the root logger injectable, for LoggerModule's factory and for the app factory. */
+/**
+ * Makes the root logger injectable, for LoggerModule's factory and for the app factory, and
+ * writes out what its buffer holds when the app closes.
+ */
 @Module({
-  providers: [{ provide: ROOT_LOGGER, inject: [Environment], useFactory: createRootLogger }],
+  providers: [
+    { provide: BufferedStdout, useFactory: () => new BufferedStdout() },
+    { provide: ROOT_LOGGER, inject: [Environment, BufferedStdout], useFactory: createRootLogger },
+  ],
   exports: [ROOT_LOGGER],
 })
-class RootLoggerModule {}
+class RootLoggerModule implements OnApplicationShutdown {
+  constructor(private readonly stdout: BufferedStdout) {}
+
+  onApplicationShutdown(): void {
+    this.stdout.close();
+  }
+}
 
 /**
  * nestjs-pino's `Logger` (Nest's own lines) and `PinoLogger` (`@InjectPinoLogger`), both writing
