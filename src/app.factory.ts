@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { installAuthentication } from './auth/authentication';
 import type { Environment } from './config/environment';
 import { registerJsonBodyParser } from './common/json-body';
 import { LifecycleState } from './health/lifecycle.state';
@@ -48,7 +49,7 @@ export async function createApp(
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
-  // Declared up front so every request object has the same shape (set by AuthGuard on /api).
+  // Declared up front so every request object has the same shape (set by authentication on /api).
   fastify.decorateRequest('user', null);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
@@ -65,6 +66,7 @@ export async function createApp(
   installRequestLog(fastify, app.get(ROOT_LOGGER));
   installMetrics(app, env);
   await applySecurity(app, env);
+  installAuthentication(app);
   setupOpenApi(app);
   return app;
 }

@@ -29,7 +29,8 @@ export class AppModule {
         LoggingModule.forRoot(),
         DatabaseModule,
         HealthModule,
-        // Global guards run in the order their modules are imported: authenticate, then count.
+        // Authentication is a Fastify onRequest hook (installed by app.factory.ts): it runs
+        // before every guard, so the rate limiter below counts per user.
         AuthModule,
         RateLimitModule.forRoot(env),
         TasksModule,

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { Environment } from '../config/environment';
-import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authentication';
 import { TokenVerifier, verifierConfigFrom } from './token-verifier';
 
 /**
- * Bearer-token authentication for every /api route (AuthGuard, global). Import it before
- * RateLimitModule: global guards run in registration order, and the limiter counts per user.
+ * Bearer-token authentication for every /api route: the token verifier and the Fastify hook
+ * that uses it (`installAuthentication`, called by the app factory), which runs before any
+ * guard, so the rate limiter can count per user.
  */
 @Module({
   providers: [
@@ -15,8 +15,8 @@ import { TokenVerifier, verifierConfigFrom } from './token-verifier';
       inject: [Environment],
       useFactory: (env: Environment) => new TokenVerifier(verifierConfigFrom(env)),
     },
-    { provide: APP_GUARD, useClass: AuthGuard },
+    Authenticator,
   ],
-  exports: [TokenVerifier],
+  exports: [TokenVerifier, Authenticator],
 })
 export class AuthModule {}

@@ -51,7 +51,7 @@ const TASK_BODY_ERRORS = mergeErrors(BODY_ERRORS, {
 });
 
 /**
- * The tasks of one user. `:user_id` is the owner; the auth guard has already checked that it is
+ * The tasks of one user. `:user_id` is the owner; authentication has already checked that it is
  * the caller's own id, so every call below passes it to the service as the owner.
  */
 @ApiTags('tasks')

@@ -63,6 +63,25 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
     }
   });
 
+  it('401 before the body is read: a missing token wins over a bad, wrong-typed or oversized body', async () => {
+    const tasks = '/api/alice/tasks';
+    const bodies: [string, Record<string, string>][] = [
+      ['{"title":', { 'content-type': 'application/json' }],
+      ['{"title":""}', { 'content-type': 'application/json' }],
+      ['title=x', { 'content-type': 'application/x-www-form-urlencoded' }],
+      [`{"title":"${'x'.repeat(100 * 1024)}"}`, { 'content-type': 'application/json' }],
+    ];
+    for (const [body, headers] of bodies) {
+      const res = await suite.anonymous.request('POST', tasks, { body, headers });
+      expect({ type: headers['content-type'], size: body.length, status: res.status }).toEqual({
+        type: headers['content-type'],
+        size: body.length,
+        status: 401,
+      });
+      expect(res.body.code).toBe('UNAUTHORIZED');
+    }
+  });
+
   it("403 FORBIDDEN for another user's path, before the body or the task id is looked at", async () => {
     const api = suite.anonymous.withToken(await tokenFor('alice'));
     for (const [method, path, json] of routes('bob')) {

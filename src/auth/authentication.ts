@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Injectable, Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AuthenticationError, AuthUnavailableError, PathUserMismatchError } from './auth.errors';
 import { bearerToken } from './bearer';
 import { isApiRoute } from './protected-routes';
@@ -12,7 +13,7 @@ import {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by AuthGuard on every /api route; read it with `@CurrentUser()`. */
+    /** Set on every /api route by the authentication hook; read it with `@CurrentUser()`. */
     user: AuthenticatedUser | null;
   }
 }
@@ -30,41 +31,48 @@ export const AUTH_UNAVAILABLE_RETRY_AFTER_S = '5';
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
- * Global guard: on every /api route, requires a valid bearer token, exposes its `sub` as
- * `request.user`, and refuses (403) a token for another user than the path's `:user_id`, so
- * controllers can trust `:user_id`. Runs before the rate limiter, which counts per user.
+ * On every /api route: requires a valid bearer token, exposes its `sub` as `request.user`, and
+ * refuses (403) a token for another user than the path's `:user_id`, so controllers can trust
+ * `:user_id`. Anything else (health, metrics, docs) passes untouched.
+ *
+ * A Fastify onRequest hook rather than a Nest guard: it runs before the body is read, so a
+ * caller without a valid token is answered 401 without the server parsing (or buffering up to
+ * the limit of) a body it will not use, and errors of the body (400, 413, 415) are only ever
+ * shown to authenticated callers. Its errors are rendered by the global exceptions filter like
+ * any other. The rate limiter (a guard) runs after it and counts per user.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class Authenticator {
   private readonly logger = new Logger('Auth');
   private lastOutageLog = 0;
 
   constructor(private readonly verifier: TokenVerifier) {}
 
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    if (!isApiRoute(request.routeOptions.url)) return true;
-    const reply = http.getResponse<FastifyReply>();
+  readonly onRequest = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    if (!isApiRoute(request.routeOptions.url)) return done();
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       reply.header('WWW-Authenticate', CHALLENGE_MISSING);
-      throw new AuthenticationError(
-        'UNAUTHORIZED',
-        request.headers.authorization === undefined
-          ? 'Authorization header is missing'
-          : 'Authorization header must be "Bearer <token>"',
+      return done(
+        new AuthenticationError(
+          'UNAUTHORIZED',
+          request.headers.authorization === undefined
+            ? 'Authorization header is missing'
+            : 'Authorization header must be "Bearer <token>"',
+        ),
       );
     }
     const known = this.verifier.cached(token);
-    if (known !== undefined) return admit(request, known);
-    return this.verifier.verify(token).then(
-      (user) => admit(request, user),
-      (error: unknown) => {
-        throw this.refusal(error, reply);
-      },
+    if (known !== undefined) return done(admit(request, known));
+    this.verifier.verify(token).then(
+      (user) => done(admit(request, user)),
+      (error: unknown) => done(this.refusal(error, reply)),
     );
-  }
+  };
 
   private refusal(error: unknown, reply: FastifyReply): Error {
     if (error instanceof TokenRejectedError) {
@@ -90,9 +98,18 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function admit(request: FastifyRequest, user: AuthenticatedUser): true {
+/** undefined when the user may go on (and is now `request.user`), else the 403 to answer. */
+function admit(request: FastifyRequest, user: AuthenticatedUser): Error | undefined {
   const pathUser = (request.params as { user_id?: string } | undefined)?.user_id;
-  if (pathUser !== undefined && pathUser !== user.id) throw new PathUserMismatchError();
+  if (pathUser !== undefined && pathUser !== user.id) return new PathUserMismatchError();
   request.user = user;
-  return true;
+  return undefined;
+}
+
+/**
+ * Puts authentication on the app's Fastify instance. Call after the hooks whose headers every
+ * response needs (request id, security headers), so a 401 carries them too.
+ */
+export function installAuthentication(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onRequest', app.get(Authenticator).onRequest);
 }
