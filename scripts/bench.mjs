@@ -1,16 +1,28 @@
 #!/usr/bin/env node
-// npm run bench -- [--users 1000] [--tasks 100] [--duration 10] [--connections 32]
-//                  [--scenarios get,list,list-open,create,update,mixed] [--pool 10] [--json out.json] [--keep]
+// npm run bench -- [--users 1000] [--tasks 100] [--big-user-tasks 100000] [--duration 10]
+//                  [--connections 32] [--scenarios get,list,list-open,create,update,mixed]
+//                  [--pool 10] [--json out.json] [--keep]
 //
 // Sizes a deployment and catches regressions: seeds a database of its own (made by the project's
 // migrations) on the server of BENCH_DATABASE_URL (an admin URL; default: an embedded PostgreSQL),
 // starts the built service (`node dist/main.js`, production settings, request logging on), drives
-// each scenario with autocannon and prints a table (req/s, p50, p99, errors) and JSON.
+// each scenario with autocannon and prints a table (req/s, p50, p99, errors) and JSON, then the
+// cost of a first page for a user with --big-user-tasks tasks against one with --tasks tasks
+// (one request at a time, so the latencies are the service's, not a queue's), the time from
+// process start to a ready service, and the resident memory after the run.
 // It never touches an existing database: it creates `tasks_bench_<random>` and drops it at the end.
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, chmodSync, writeFileSync, rmSync, openSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  chmodSync,
+  writeFileSync,
+  rmSync,
+  openSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -25,6 +37,8 @@ const { values: opts } = parseArgs({
   options: {
     users: { type: 'string', default: '1000' },
     tasks: { type: 'string', default: '100' },
+    'big-user-tasks': { type: 'string', default: '100000' },
+    'list-cost-requests': { type: 'string', default: '1000' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '3' },
@@ -36,6 +50,8 @@ const { values: opts } = parseArgs({
 });
 const USERS = Number(opts.users);
 const TASKS = Number(opts.tasks);
+const BIG_USER_TASKS = Number(opts['big-user-tasks']);
+const BIG_USER = 'user-big';
 const SCENARIOS = opts.scenarios.split(',');
 for (const s of SCENARIOS) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
 
@@ -110,24 +126,40 @@ async function main() {
            n % 3 = 0, ts, ts
     FROM (SELECT n, now() - (n % 100000) * interval '5 minutes' AS ts
           FROM generate_series(1, ${USERS * TASKS}) n) s`);
+  if (BIG_USER_TASKS > 0) {
+    await db.query(
+      `INSERT INTO tasks (user_id, title, completed, created_at, updated_at)
+       SELECT $1, 'Big ' || n, n % 3 = 0, now() - n * interval '1 second', now() - n * interval '1 second'
+       FROM generate_series(1, $2::int) n`,
+      [BIG_USER, BIG_USER_TASKS],
+    );
+  }
   await db.query('VACUUM ANALYZE tasks');
-  const { rows } = await db.query(`
+  const { rows } = await db.query(
+    `
     SELECT user_id, array_agg(id::text) AS ids FROM (
       SELECT user_id, id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS r FROM tasks
-    ) s WHERE r <= 10 GROUP BY user_id`);
+      WHERE user_id <> $1
+    ) s WHERE r <= 10 GROUP BY user_id`,
+    [BIG_USER],
+  );
   const users = rows.map((r) => ({
     path: `/api/${r.user_id}/tasks`,
     auth: `Bearer ${token(r.user_id)}`,
     ids: r.ids,
   }));
   log(
-    `seeded ${USERS * TASKS} tasks for ${USERS} users in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `seeded ${USERS * TASKS} tasks for ${USERS} users` +
+      (BIG_USER_TASKS > 0 ? ` and ${BIG_USER_TASKS} for ${BIG_USER}` : '') +
+      ` in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
   const seededAt = (await db.query('SELECT now() AS now')).rows[0].now;
 
   const port = await freePort();
   const logFile = join(tmpdir(), `tasks-bench-${name}.log`);
-  const server = spawn('node', ['dist/main.js'], {
+  // Started exactly as production starts it (package.json start:prod, the image's CMD).
+  const [command, ...args] = readPackageJson().scripts['start:prod'].split(' ');
+  const server = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -154,7 +186,8 @@ async function main() {
   );
   const base = `http://127.0.0.1:${port}`;
   await waitReady(`${base}/health/ready`, 15_000);
-  log(`service ready in ${Date.now() - started} ms (request log: ${logFile})`);
+  const readyMs = Date.now() - started;
+  log(`service ready in ${readyMs} ms (request log: ${logFile})`);
 
   const results = [];
   for (const scenario of SCENARIOS) {
@@ -166,8 +199,17 @@ async function main() {
       await db.query('DELETE FROM tasks WHERE created_at > $1', [seededAt]);
     }
   }
+  const listCost = BIG_USER_TASKS > 0 ? await measureListCost(base, users[0]) : null;
   const rssMb = await rssOf(server.pid);
   printTable(results, rssMb);
+  if (listCost) {
+    process.stderr.write(
+      `first page (limit=20), one request at a time: p50 ${listCost.big.p50_ms} ms for a user with ` +
+        `${BIG_USER_TASKS} tasks, ${listCost.small.p50_ms} ms for one with ${TASKS} ` +
+        `(ratio ${listCost.p50_ratio})\n`,
+    );
+  }
+  process.stderr.write(`ready ${readyMs} ms after process start\n\n`);
   const report = {
     meta: {
       date: new Date().toISOString(),
@@ -178,13 +220,20 @@ async function main() {
       pool: Number(opts.pool),
       node: process.version,
       rss_mb_after: rssMb,
+      ready_ms: readyMs,
+      big_user_tasks: BIG_USER_TASKS,
     },
     results,
+    list_cost: listCost,
   };
   const json = JSON.stringify(report, null, 2);
   if (opts.json) writeFileSync(opts.json, json + '\n');
   process.stdout.write(json + '\n');
   return results.some((r) => r.errors > 0) ? 1 : 0;
+}
+
+function readPackageJson() {
+  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 }
 
 /** The compiled migrations, through the same DataSource options the app uses. */
@@ -193,7 +242,9 @@ async function migrate(env) {
   const { validateEnvironment } = require(join(ROOT, 'dist/config/environment.js'));
   const { buildDataSourceOptions } = require(join(ROOT, 'dist/database/data-source-options.js'));
   const { DataSource } = require('typeorm');
-  const dataSource = new DataSource(buildDataSourceOptions(validateEnvironment(env, { purpose: 'migrations' }), 'migrations'));
+  const dataSource = new DataSource(
+    buildDataSourceOptions(validateEnvironment(env, { purpose: 'migrations' }), 'migrations'),
+  );
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
@@ -273,9 +324,43 @@ function drive(base, users, scenario, duration) {
   });
 }
 
+/**
+ * The first page of a user with BIG_USER_TASKS tasks against that of a user with TASKS, one
+ * request at a time, alternating, so both see the same machine: keyset pagination on
+ * (user_id, created_at, id) should make the two cost the same.
+ */
+async function measureListCost(base, small) {
+  const big = { path: `/api/${BIG_USER}/tasks`, auth: `Bearer ${token(BIG_USER)}` };
+  const times = { small: [], big: [] };
+  const n = Number(opts['list-cost-requests']);
+  for (let i = 0; i < n + 50; i++) {
+    for (const [name, user] of [
+      ['small', small],
+      ['big', big],
+    ]) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}${user.path}?limit=20`, {
+        headers: { authorization: user.auth },
+      });
+      const body = await res.json();
+      const ms = performance.now() - t0;
+      if (res.status !== 200 || body.length !== 20)
+        throw new Error(`list of ${name}: ${res.status}`);
+      if (i >= 50) times[name].push(ms); // the first 50 warm up
+    }
+  }
+  const summary = (list) => {
+    list.sort((a, b) => a - b);
+    const at = (q) => Math.round(list[Math.floor(q * (list.length - 1))] * 1000) / 1000;
+    return { p50_ms: at(0.5), p99_ms: at(0.99) };
+  };
+  const result = { small: summary(times.small), big: summary(times.big) };
+  result.p50_ratio = Math.round((result.big.p50_ms / result.small.p50_ms) * 100) / 100;
+  return result;
+}
+
 async function rssOf(pid) {
   try {
-    const { readFileSync } = await import('node:fs');
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
   } catch {
