@@ -177,7 +177,10 @@ function checkUserId(userId: unknown): asserts userId is string {
   if (typeof userId !== 'string' || userId.trim() === '') {
     throw new ValidationError('user id is required', 'user_id');
   }
-  if ([...userId].length > 255) throw new ValidationError('user id is too long', 'user_id');
+  // In code points, but only counted when the UTF-16 length says it could be too long.
+  if (userId.length > 255 && [...userId].length > 255) {
+    throw new ValidationError('user id is too long', 'user_id');
+  }
 }
 
 /** A page of 0 rows would have no last row to resume after; the contract allows 1..500. */

@@ -140,11 +140,18 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
       ['empty', ''],
       ['blank', '   '],
       ['too long', 'u'.repeat(256)],
+      ['too long in code points', '😀'.repeat(256)],
       ['not a string', undefined as unknown as string],
     ])('refuses a user id that is %s', async (_, userId) => {
       await expectValidation(service.create(userId, { title: 'T' }), 'user_id');
       await expectValidation(service.list(userId, { limit: 10 }), 'user_id');
       await expectValidation(service.get(userId, MISSING_ID), 'user_id');
+    });
+
+    it('takes a user id of 255 code points, though it is 510 UTF-16 units', async () => {
+      const userId = '😀'.repeat(255);
+      const task = await service.create(userId, { title: 'T' });
+      expect((await service.get(userId, task.id)).userId).toBe(userId);
     });
 
     it.each(['not-a-uuid', '', `${MISSING_ID}x`, "1' OR '1'='1", undefined as unknown as string])(
