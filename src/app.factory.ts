@@ -30,8 +30,9 @@ export async function createApp(
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     return503OnClosing: true,
-    // No Nest middleware is mounted (request logging is a Fastify hook), so @fastify/middie
-    // would only add a hook that every request walks through for nothing.
+    // No Nest middleware is mounted (request logging and authentication are Fastify hooks), so
+    // @fastify/middie would only add a hook that every request walks through for nothing. Nest
+    // middleware added later fails at startup until this goes.
     skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
