@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BufferedStdout, LOG_BUFFER_BYTES } from './root-logger';
+import { BufferedStdout, LOG_BUFFER_CHARS } from './root-logger';
 
 describe('BufferedStdout', () => {
   let dir: string;
@@ -37,7 +37,7 @@ describe('BufferedStdout', () => {
   it('does not hold more than its buffer within a turn', () => {
     const out = new BufferedStdout(fd);
     const line = `${'x'.repeat(999)}\n`;
-    for (let i = 0; i <= LOG_BUFFER_BYTES / line.length; i++) out.write(line);
+    for (let i = 0; i <= LOG_BUFFER_CHARS / line.length; i++) out.write(line);
     expect(readFileSync(file, 'utf8').length).toBeGreaterThan(0);
     out.close();
   });

@@ -4,21 +4,12 @@ import type { Environment } from '../config/environment';
 /** The injection token of the process's one pino logger. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
-/** A turn's lines are written together; more than this much goes out at once. */
-export const LOG_BUFFER_BYTES = 16_000;
+/** More than this much logged within one turn is written at once. */
+export const LOG_BUFFER_CHARS = 64 * 1024;
 
 type Destination = ReturnType<typeof pino.destination>;
-const open = new Set<Destination>();
+const open = new Set<BufferedStdout>();
 let flushOnExit = false;
-
-/** At exit nothing can be done about a stdout that is gone; the exit itself must go on. */
-function flushQuietly(stream: Destination): void {
-  try {
-    stream.flushSync();
-  } catch {
-    // EPIPE, EBADF: nobody is reading any more.
-  }
-}
 
 /**
  * stdout, written once per turn of the event loop: the lines logged while the loop handles one
@@ -27,38 +18,62 @@ function flushQuietly(stream: Destination): void {
  * out at once. Measured on this project's 2-core VM, a write per line cost about 20 µs per
  * request whether synchronous or on libuv's thread pool (pino's `sync: false`).
  *
- * Writes are synchronous (sonic-boom, as pino's default), so nothing is held in memory beyond
- * the current turn; what a turn had not written yet when the process exits is written then.
+ * The lines of a turn are kept as an array and joined once: sonic-boom's own buffering
+ * (`minLength`) measures the whole pending buffer on every line, which cost more than the write
+ * it saved. The write itself is sonic-boom's (synchronous, as pino's default; it retries EAGAIN
+ * and survives EPIPE), so nothing is held beyond the current turn, and what a turn had not written
+ * when the process exits is written then.
  */
 export class BufferedStdout {
   private readonly stream: Destination;
+  private pending: string[] = [];
+  private pendingChars = 0;
   private endOfTurnFlush: NodeJS.Immediate | undefined;
 
   constructor(fd = 1) {
-    this.stream = pino.destination({ dest: fd, sync: true, minLength: LOG_BUFFER_BYTES });
-    open.add(this.stream);
+    this.stream = pino.destination({ dest: fd, sync: true });
+    open.add(this);
     if (!flushOnExit) {
       flushOnExit = true;
-      process.on('exit', () => open.forEach(flushQuietly));
+      process.on('exit', () => open.forEach((stdout) => stdout.flushQuietly()));
     }
   }
 
   /** pino's destination interface: one serialized line. */
   write(line: string): void {
-    this.stream.write(line);
-    this.endOfTurnFlush ??= setImmediate(this.endOfTurn);
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= LOG_BUFFER_CHARS) this.flush();
+    else this.endOfTurnFlush ??= setImmediate(this.endOfTurn);
   }
 
   private readonly endOfTurn = (): void => {
     this.endOfTurnFlush = undefined;
-    this.stream.flush();
+    this.flush();
   };
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    this.stream.write(text);
+  }
 
   /** Writes what is pending now (app shutdown); lines logged later still go out per turn. */
   close(): void {
     if (this.endOfTurnFlush) clearImmediate(this.endOfTurnFlush);
     this.endOfTurnFlush = undefined;
-    flushQuietly(this.stream);
+    this.flushQuietly();
+  }
+
+  /** At exit nothing can be done about a stdout that is gone; the exit itself must go on. */
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch {
+      // EPIPE, EBADF: nobody is reading any more.
+    }
   }
 }
 
