@@ -5,10 +5,10 @@
 //
 // Sizes a deployment and catches regressions: seeds a database of its own (made by the project's
 // migrations) on the server of BENCH_DATABASE_URL (an admin URL; default: an embedded PostgreSQL),
-// starts the built service (`node dist/main.js`, production settings, request logging on), drives
-// each scenario with autocannon and prints a table (req/s, p50, p99, errors) and JSON, then the
-// cost of a first page for a user with --big-user-tasks tasks against one with --tasks tasks
-// (one request at a time, so the latencies are the service's, not a queue's), the time from
+// starts the built service (the start:prod command, production settings, request logging on),
+// drives each scenario with autocannon and prints a table (req/s, p50, p99, errors) and JSON,
+// then the cost of a first page for a user with --big-user-tasks tasks against one with --tasks
+// tasks (one request at a time, so the latencies are the service's, not a queue's), the time from
 // process start to a ready service, and the resident memory after the run.
 // It never touches an existing database: it creates `tasks_bench_<random>` and drops it at the end.
 import autocannon from 'autocannon';
