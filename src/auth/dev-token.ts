@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from './development-secret';
+import { hasMoreCodePointsThan } from '../common/code-points';
 
 export { DEVELOPMENT_JWT_SECRET };
 
@@ -31,7 +32,7 @@ export function parseTokenArgs(argv: string[]): TokenRequest {
       userId = arg;
     }
   }
-  if (userId === undefined || userId === '' || [...userId].length > 255) {
+  if (userId === undefined || userId === '' || hasMoreCodePointsThan(userId, 255)) {
     throw new Error(`a user id (1 to 255 characters) is required\n${TOKEN_USAGE}`);
   }
   return { userId, ttl };

@@ -9,6 +9,7 @@ import {
   FlattenedJWSInput,
 } from 'jose';
 import type { Environment } from '../config/environment';
+import { hasMoreCodePointsThan } from '../common/code-points';
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 /** What a JWKS may verify. Never `none`, never an HMAC (that would be algorithm confusion). */
@@ -185,7 +186,7 @@ export class TokenVerifier {
 /** Non-empty, at most 255 characters, no NUL (PostgreSQL text cannot hold one). */
 export function isValidSubject(sub: unknown): sub is string {
   if (typeof sub !== 'string' || sub === '' || sub.includes('\u0000')) return false;
-  return sub.length <= MAX_SUBJECT_LENGTH || [...sub].length <= MAX_SUBJECT_LENGTH;
+  return !hasMoreCodePointsThan(sub, MAX_SUBJECT_LENGTH);
 }
 
 /**

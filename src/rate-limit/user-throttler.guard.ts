@@ -5,9 +5,9 @@ import { isOperationalRoute } from '../auth/protected-routes';
 import { RateLimitedError } from './rate-limited.error';
 
 /**
- * The throttler, counting per authenticated user (the authentication hook runs first and sets `request.user`)
- * or per client address when there is none. One budget per user across all routes, not one per
- * route. Health and metrics are never limited.
+ * The throttler, counting per authenticated user (the authentication hook runs first and sets
+ * `request.user`) or per client address when there is none. One budget per user across all
+ * routes, not one per route. Health and metrics are never limited.
  */
 @Injectable()
 export class UserThrottlerGuard extends ThrottlerGuard {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hasMoreCodePointsThan } from '../common/code-points';
 import { DataLayerError, ValidationError } from '../database/data-layer.errors';
 import { SqlExecutor, Statement } from '../database/sql-executor';
 import type { TaskCursor } from './task-cursor';
@@ -177,8 +178,7 @@ function checkUserId(userId: unknown): asserts userId is string {
   if (typeof userId !== 'string' || userId.trim() === '') {
     throw new ValidationError('user id is required', 'user_id');
   }
-  // In code points, but only counted when the UTF-16 length says it could be too long.
-  if (userId.length > 255 && [...userId].length > 255) {
+  if (hasMoreCodePointsThan(userId, 255)) {
     throw new ValidationError('user id is too long', 'user_id');
   }
 }

@@ -1,13 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { JsonBodyPipe } from '../../common/json-body.pipe';
-import {
-  checkCompleted,
-  checkDescription,
-  checkTitle,
-  COMPLETED_API,
-  DESCRIPTION_API,
-  TITLE_API,
-} from './task-fields';
+import { COMPLETED_API, DESCRIPTION_API, TASK_FIELDS, TITLE_API } from './task-fields';
 
 @ApiSchema({
   name: 'CreateTask',
@@ -26,6 +19,6 @@ export class CreateTaskDto {
 
 /** `@Body(CreateTaskBody)`: the title is required, the rest optional. */
 export const CreateTaskBody = new JsonBodyPipe<CreateTaskDto>({
-  fields: { title: checkTitle, description: checkDescription, completed: checkCompleted },
+  fields: TASK_FIELDS,
   required: ['title'],
 });

@@ -1,4 +1,5 @@
 import type { ApiPropertyOptions } from '@nestjs/swagger';
+import { hasMoreCodePointsThan } from '../../common/code-points';
 import type { FieldCheck, FieldOutcome } from '../../common/json-body.pipe';
 
 export const TITLE_MAX = 255;
@@ -29,11 +30,6 @@ export const COMPLETED_API: ApiPropertyOptions = {
   example: false,
 };
 
-/** Length in code points (as PostgreSQL counts characters); cheap when it cannot exceed `max`. */
-function longerThan(text: string, max: number): boolean {
-  return text.length > max && [...text].length > max;
-}
-
 /**
  * NUL cannot be stored in PostgreSQL text, and a lone UTF-16 surrogate (JSON can spell one as
  * "\ud800") has no UTF-8 form, so the driver would store U+FFFD: the text would silently not be
@@ -51,7 +47,7 @@ function storable(field: string, text: string): FieldOutcome {
 export const checkTitle: FieldCheck = (value) => {
   if (typeof value !== 'string') return { error: 'title must be a string' };
   const title = value.trim();
-  if (title === '' || longerThan(title, TITLE_MAX)) {
+  if (title === '' || hasMoreCodePointsThan(title, TITLE_MAX)) {
     return { error: `title must be 1 to ${TITLE_MAX} characters after trimming` };
   }
   return storable('title', title);
@@ -61,7 +57,7 @@ export const checkTitle: FieldCheck = (value) => {
 export const checkDescription: FieldCheck = (value) => {
   if (value === null) return { value };
   if (typeof value !== 'string') return { error: 'description must be a string or null' };
-  if (longerThan(value, DESCRIPTION_MAX)) {
+  if (hasMoreCodePointsThan(value, DESCRIPTION_MAX)) {
     return { error: `description must be at most ${DESCRIPTION_MAX} characters` };
   }
   return storable('description', value);
@@ -70,3 +66,10 @@ export const checkDescription: FieldCheck = (value) => {
 /** A JSON boolean. null is refused too: it is not a boolean, and it would reach a NOT NULL column. */
 export const checkCompleted: FieldCheck = (value) =>
   typeof value === 'boolean' ? { value } : { error: 'completed must be true or false' };
+
+/** The fields a create or update body may carry, each with its check. */
+export const TASK_FIELDS = {
+  title: checkTitle,
+  description: checkDescription,
+  completed: checkCompleted,
+} as const;

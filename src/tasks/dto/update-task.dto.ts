@@ -1,13 +1,6 @@
 import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { JsonBodyPipe } from '../../common/json-body.pipe';
-import {
-  checkCompleted,
-  checkDescription,
-  checkTitle,
-  COMPLETED_API,
-  DESCRIPTION_API,
-  TITLE_API,
-} from './task-fields';
+import { COMPLETED_API, DESCRIPTION_API, TASK_FIELDS, TITLE_API } from './task-fields';
 
 /** A partial update: any of the fields, at least one (checked by the controller). */
 @ApiSchema({
@@ -32,5 +25,5 @@ export class UpdateTaskDto {
  * column; `"description": null` clears the description.
  */
 export const UpdateTaskBody = new JsonBodyPipe<UpdateTaskDto>({
-  fields: { title: checkTitle, description: checkDescription, completed: checkCompleted },
+  fields: TASK_FIELDS,
 });
