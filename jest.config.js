@@ -1,14 +1,15 @@
 /**
- * One jest run for everything: unit specs beside the code (src/**\/*.spec.ts) and integration and
- * e2e tests against a real PostgreSQL (test/**\/*.e2e-spec.ts). test/support/global-setup.mjs
- * provides the server: TEST_DATABASE_URL when set, else an embedded PostgreSQL.
+ * One jest run for every layer (test/README.md says which test goes where): unit specs beside the
+ * code (src/**\/*.spec.ts), database integration tests (test/**\/*.int-spec.ts) and HTTP and
+ * process tests (test/**\/*.e2e-spec.ts), the last two against a real PostgreSQL that
+ * test/support/global-setup.mjs provides: TEST_DATABASE_URL when set, else an embedded one.
  */
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
+  testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.(int|e2e)-spec\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
