@@ -9,7 +9,7 @@ import { createTestDatabase, TestDatabase, testEnvironment } from '../support/te
 /**
  * The authentication and rate-limit answers of the task routes, as openapi.json documents them
  * (status listed for the route, `Error` body with a code allowed for that status, and the
- * WWW-Authenticate / Retry-After headers). The auth rules themselves are tested in test/auth.
+ * WWW-Authenticate / Retry-After headers). The auth rules themselves are in auth.e2e-spec.ts.
  */
 describe('401, 403 and 429 on the task routes match openapi.json', () => {
   let suite: ApiSuite;
