@@ -1,4 +1,5 @@
-import { errors, SignJWT } from 'jose';
+import { errors } from 'jose';
+import { TEST_JWT_SECRET, tokenFor } from '../../test/support/tokens';
 import { validateEnvironment } from '../config/environment';
 import {
   classify,
@@ -11,15 +12,14 @@ import {
   verifierConfigFrom,
 } from './token-verifier';
 
-const SECRET = 'unit-test-secret-0123456789abcdef0123';
-const key = new TextEncoder().encode(SECRET);
-const config = { secret: SECRET, clockToleranceS: 30, jwksCooldownMs: 0, jwksTimeoutMs: 1000 };
-const sign = (sub: string, exp: string | number = '1h') =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setExpirationTime(exp)
-    .sign(key);
+const config = {
+  secret: TEST_JWT_SECRET,
+  clockToleranceS: 30,
+  jwksCooldownMs: 0,
+  jwksTimeoutMs: 1000,
+};
+/** A token for `sub`, expiring at `exp` (seconds) or in an hour. */
+const sign = (sub: string, exp?: number) => tokenFor(sub, exp === undefined ? {} : { exp });
 
 describe('TokenVerifier', () => {
   afterEach(() => jest.useRealTimers());
@@ -60,7 +60,8 @@ describe('TokenVerifier', () => {
 
   it('rejects with reasons', async () => {
     const verifier = new TokenVerifier(config);
-    await expect(verifier.verify(await sign('alice', '-5m'))).rejects.toMatchObject({
+    const fiveMinutesAgo = Math.floor(Date.now() / 1000) - 300;
+    await expect(verifier.verify(await sign('alice', fiveMinutesAgo))).rejects.toMatchObject({
       reason: 'expired',
     });
     await expect(verifier.verify(await sign(''))).rejects.toMatchObject({ reason: 'subject' });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ApiSuite, startApiSuite } from '../support/api-suite';
-import { TEST_JWT_SECRET, tokenFor } from '../support/auth';
-import { HttpClient } from '../support/http';
-import { OpenApiValidator } from '../support/openapi-validator';
-import { RunningApp, startTestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { startTestApp, TestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  NO_RATE_LIMIT,
+  TestDatabase,
+  testEnvironment,
+} from '../support/test-database';
+import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
 
 /**
  * The authentication and rate-limit answers of the task routes, as openapi.json documents them
@@ -12,15 +14,18 @@ import { createTestDatabase, TestDatabase, testEnvironment } from '../support/te
  * WWW-Authenticate / Retry-After headers). The auth rules themselves are in auth.e2e-spec.ts.
  */
 describe('401, 403 and 429 on the task routes match openapi.json', () => {
-  let suite: ApiSuite;
+  let db: TestDatabase;
+  let app: TestApp;
   const taskId = randomUUID();
 
   beforeAll(async () => {
-    suite = await startApiSuite();
+    db = await createTestDatabase();
+    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
   });
 
   afterAll(async () => {
-    await suite?.close();
+    await app?.close();
+    await db?.drop();
   });
 
   const routes = (user: string): [string, string, unknown?][] => {
@@ -41,7 +46,7 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
     [
       'a token signed with another secret',
       'INVALID_TOKEN',
-      () => tokenFor('alice', {}, new TextEncoder().encode(`${TEST_JWT_SECRET}-other`)),
+      () => tokenFor('alice', {}, { key: `${TEST_JWT_SECRET}-other` }),
     ],
     [
       'an expired token',
@@ -50,7 +55,7 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
     ],
     ['garbage', 'INVALID_TOKEN', async () => 'not.a.jwt'],
   ])('401 with %s', async (_, code, token) => {
-    const api = suite.anonymous.withToken(await token());
+    const api = app.http.withToken(await token());
     for (const [method, path, json] of routes('alice')) {
       const res = await api.request(method, path, { json });
       expect({ method, path, status: res.status, code: res.body.code }).toEqual({
@@ -72,7 +77,7 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
       [`{"title":"${'x'.repeat(100 * 1024)}"}`, { 'content-type': 'application/json' }],
     ];
     for (const [body, headers] of bodies) {
-      const res = await suite.anonymous.request('POST', tasks, { body, headers });
+      const res = await app.http.request('POST', tasks, { body, headers });
       expect({ type: headers['content-type'], size: body.length, status: res.status }).toEqual({
         type: headers['content-type'],
         size: body.length,
@@ -83,7 +88,7 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
   });
 
   it("403 FORBIDDEN for another user's path, before the body or the task id is looked at", async () => {
-    const api = suite.anonymous.withToken(await tokenFor('alice'));
+    const api = await app.http.asUser('alice');
     for (const [method, path, json] of routes('bob')) {
       const res = await api.request(method, path, { json });
       expect({ method, path, status: res.status, code: res.body.code }).toEqual({
@@ -96,23 +101,23 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
   });
 
   describe('rate limit', () => {
-    let db: TestDatabase;
-    let running: RunningApp;
+    let limitedDb: TestDatabase;
+    let limitedApp: TestApp;
 
     beforeAll(async () => {
-      db = await createTestDatabase();
-      running = await startTestApp(
-        testEnvironment(db.url, { RATE_LIMIT_LIMIT: '2', RATE_LIMIT_TTL_MS: '60000' }),
+      limitedDb = await createTestDatabase();
+      limitedApp = await startTestApp(
+        testEnvironment(limitedDb.url, { RATE_LIMIT_LIMIT: '2', RATE_LIMIT_TTL_MS: '60000' }),
       );
     });
 
     afterAll(async () => {
-      await running?.close();
-      await db?.drop();
+      await limitedApp?.close();
+      await limitedDb?.drop();
     });
 
     it('429 RATE_LIMITED with Retry-After once the budget is spent; health is not limited', async () => {
-      const api = new HttpClient(running.url, new OpenApiValidator(), await tokenFor('busy'));
+      const api = await limitedApp.http.asUser('busy');
       expect((await api.get('/api/busy/tasks')).status).toBe(200);
       expect((await api.post('/api/busy/tasks', { title: 'x' })).status).toBe(201);
       const limited = await api.get('/api/busy/tasks');

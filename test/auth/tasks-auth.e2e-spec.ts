@@ -1,6 +1,8 @@
-import { authHeaders, tokenFor } from '../support/auth';
-import { RunningApp, startTestApp } from '../support/test-app';
+import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import type { ErrorResponseBody } from '../support/http';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { bearer, tokenFor } from '../support/tokens';
 
 const SOME_TASK = '00000000-0000-4000-8000-000000000000';
 // Every row has three entries: jest passes `done` to a test function with more parameters than
@@ -17,7 +19,7 @@ const ROUTES: Array<[string, string, object | undefined]> = [
 
 describe('the tasks API behind authentication', () => {
   let db: TestDatabase;
-  let app: RunningApp;
+  let app: TestApp;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -29,14 +31,15 @@ describe('the tasks API behind authentication', () => {
     await db?.drop();
   });
 
-  function send(method: string, path: string, headers: Record<string, string>, body?: object) {
-    return fetch(`${app.url}${path}`, {
-      method,
-      headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(10_000),
-    });
+  function send<T = ErrorResponseBody>(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: object,
+  ) {
+    return app.http.request<T>(method, path, { headers, json: body, timeoutMs: 10_000 });
   }
+  const authHeaders = async (userId: string) => ({ authorization: await bearer(userId) });
 
   it.each(ROUTES)(
     '%s %s without a token: 401 UNAUTHORIZED in the contract format',
@@ -45,7 +48,7 @@ describe('the tasks API behind authentication', () => {
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="tasks-api"');
       expect(res.headers.get('x-request-id')).toBe('req-401');
-      expect(await res.json()).toEqual({
+      expect(res.body).toEqual({
         code: 'UNAUTHORIZED',
         message: 'Authorization header is missing',
         details: {},
@@ -57,7 +60,7 @@ describe('the tasks API behind authentication', () => {
   it.each(ROUTES)("%s %s with bob's token: 403 FORBIDDEN", async (method, path, body) => {
     const res = await send(method, path, await authHeaders('bob'), body);
     expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ code: 'FORBIDDEN', details: {} });
+    expect(res.body).toMatchObject({ code: 'FORBIDDEN', details: {} });
   });
 
   it('401 TOKEN_EXPIRED and INVALID_TOKEN carry the invalid_token challenge and a request id', async () => {
@@ -65,11 +68,10 @@ describe('the tasks API behind authentication', () => {
     const res = await send('GET', '/api/alice/tasks', { authorization: `Bearer ${expired}` });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    const body = (await res.json()) as { code: string; request_id: string };
-    expect(body.code).toBe('TOKEN_EXPIRED');
-    expect(body.request_id).toBe(res.headers.get('x-request-id'));
+    expect(res.body.code).toBe('TOKEN_EXPIRED');
+    expect(res.body.request_id).toBe(res.headers.get('x-request-id'));
     const bad = await send('GET', '/api/alice/tasks', { authorization: 'Bearer not.a.jwt' });
-    expect(await bad.json()).toMatchObject({
+    expect(bad.body).toMatchObject({
       code: 'INVALID_TOKEN',
       details: { reason: 'malformed' },
     });
@@ -77,30 +79,30 @@ describe('the tasks API behind authentication', () => {
 
   it("runs the README's session: create, list, get, update, complete, delete", async () => {
     const auth = await authHeaders('alice');
-    const created = await send('POST', '/api/alice/tasks', auth, {
+    const created = await send<TaskResponse>('POST', '/api/alice/tasks', auth, {
       title: 'Buy milk',
       description: '2 litres',
     });
     expect(created.status).toBe(201);
-    const task = (await created.json()) as { id: string; user_id: string };
+    const task = created.body;
     expect(task.user_id).toBe('alice');
     expect(created.headers.get('location')).toBe(`/api/alice/tasks/${task.id}`);
 
-    const list = await send('GET', '/api/alice/tasks', auth);
-    expect(((await list.json()) as Array<{ id: string }>).map((t) => t.id)).toEqual([task.id]);
+    const list = await send<TaskResponse[]>('GET', '/api/alice/tasks', auth);
+    expect(list.body.map((t) => t.id)).toEqual([task.id]);
     expect((await send('GET', `/api/alice/tasks/${task.id}`, auth)).status).toBe(200);
 
     const updated = await send('PUT', `/api/alice/tasks/${task.id}`, auth, {
       title: 'Buy oat milk',
     });
-    expect(await updated.json()).toMatchObject({ title: 'Buy oat milk', completed: false });
+    expect(updated.body).toMatchObject({ title: 'Buy oat milk', completed: false });
     const completed = await send('PATCH', `/api/alice/tasks/${task.id}/complete`, auth);
-    expect(await completed.json()).toMatchObject({ completed: true });
+    expect(completed.body).toMatchObject({ completed: true });
 
     // Bob, with his own valid token and path, cannot see it.
     const bob = await authHeaders('bob');
     expect((await send('GET', `/api/bob/tasks/${task.id}`, bob)).status).toBe(404);
-    expect(await (await send('GET', '/api/bob/tasks', bob)).json()).toEqual([]);
+    expect((await send('GET', '/api/bob/tasks', bob)).body).toEqual([]);
 
     expect((await send('DELETE', `/api/alice/tasks/${task.id}`, auth)).status).toBe(204);
     expect((await send('GET', `/api/alice/tasks/${task.id}`, auth)).status).toBe(404);
@@ -111,7 +113,7 @@ describe('the tasks API behind authentication', () => {
     const path = `/api/${encodeURIComponent(user)}/tasks`;
     const created = await send('POST', path, await authHeaders(user), { title: 'odd id' });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ user_id: user });
+    expect(created.body).toMatchObject({ user_id: user });
     expect(created.headers.get('location')).toMatch(new RegExp(`^${path.replace(/[|]/g, '\\|')}/`));
   });
 });

@@ -1,7 +1,6 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { SqlExecutor } from '../../src/database/sql-executor';
-import { initTestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 
@@ -14,13 +13,13 @@ const PING = { name: 'deadline_ping', text: 'SELECT 1 AS one' };
 describe('SqlExecutor: one deadline per call while the network is silent', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
-  let app: NestFastifyApplication;
+  let app: TestApp;
   let sql: SqlExecutor;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
-    app = await initTestApp(
+    app = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), {
         DATABASE_POOL_SIZE: '1',
         DATABASE_STATEMENT_TIMEOUT_MS: '300',

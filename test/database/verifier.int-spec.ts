@@ -1,8 +1,7 @@
 import { PinoLogger } from 'nestjs-pino';
-import { createApp } from '../../src/app.factory';
 import { DatabaseStartupError } from '../../src/database/database-verifier';
 import { SqlExecutor } from '../../src/database/sql-executor';
-import { initTestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 import {
   createTestDatabase,
   TestDatabase,
@@ -23,7 +22,7 @@ describe('database verification at startup (in process)', () => {
 
   it('starts on a database without the schema, warning that migrations are pending', async () => {
     const warn = jest.spyOn(PinoLogger.prototype, 'warn');
-    const app = await initTestApp(unmigrated.env);
+    const app = await startTestApp(unmigrated.env);
     try {
       expect(warn).toHaveBeenCalledWith(
         'database has pending migrations: run `npm run migration:run`',
@@ -40,18 +39,16 @@ describe('database verification at startup (in process)', () => {
   });
 
   it('refuses to start on a database that does not exist, saying so', async () => {
-    const app = await createApp(testEnvironment(urlForDatabase('tasks_test_does_not_exist')));
-    try {
-      const error = await app.init().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(DatabaseStartupError);
-      expect((error as Error).message).toMatch(
-        /^database "tasks_test_does_not_exist" does not exist at [^ ]+:\d+$/,
-      );
-    } finally {
-      await app.close();
-    }
+    // startTestApp closes the app it could not start, as this test used to itself.
+    const error = await startTestApp(
+      testEnvironment(urlForDatabase('tasks_test_does_not_exist')),
+    ).then(
+      (app) => app.close(),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DatabaseStartupError);
+    expect((error as Error).message).toMatch(
+      /^database "tasks_test_does_not_exist" does not exist at [^ ]+:\d+$/,
+    );
   });
 });

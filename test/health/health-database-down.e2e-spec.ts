@@ -1,8 +1,8 @@
 import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { LifecycleState } from '../../src/health/lifecycle.state';
 import { TasksService } from '../../src/tasks/tasks.service';
-import { RunningApp, startTestApp } from '../support/test-app';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 
 /**
@@ -12,29 +12,25 @@ import { createTestDatabase, TestDatabase, testEnvironment } from '../support/te
 describe('when the database goes away and comes back', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
-  let running: RunningApp;
+  let app: TestApp;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
-    running = await startTestApp(
+    app = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), { DATABASE_CONNECT_TIMEOUT_MS: '1000' }),
     );
   });
 
   afterAll(async () => {
-    await running?.close();
+    await app?.close();
     await proxy?.close();
     await db?.drop();
   });
 
   const get = async (path: string) => {
-    const res = await fetch(`${running.url}${path}`);
-    return {
-      status: res.status,
-      retryAfter: res.headers.get('retry-after'),
-      body: await res.json(),
-    };
+    const res = await app.http.get<unknown>(path, { allow503: true });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: res.body };
   };
 
   it('is healthy while the database answers', async () => {
@@ -47,7 +43,7 @@ describe('when the database goes away and comes back', () => {
       shutting_down: false,
       database: { status: 'up', connected: true, database: db.name },
     });
-    await running.app.get(TasksService).create('u1', { title: 'before the outage' });
+    await app.get(TasksService).create('u1', { title: 'before the outage' });
   });
 
   it('answers 503 on ready, /health and /health/db, and 200 on live, while it is down', async () => {
@@ -71,7 +67,7 @@ describe('when the database goes away and comes back', () => {
   });
 
   it('fails data-layer calls with DatabaseConnectionError (retryable), not a generic error', async () => {
-    const service = running.app.get(TasksService);
+    const service = app.get(TasksService);
     await expect(service.list('u1', { limit: 10 })).rejects.toBeInstanceOf(DatabaseConnectionError);
     await expect(service.create('u1', { title: 'during' })).rejects.toBeInstanceOf(
       DatabaseConnectionError,
@@ -82,12 +78,12 @@ describe('when the database goes away and comes back', () => {
     await proxy.restore();
     expect((await get('/health/ready')).status).toBe(200);
     expect((await get('/health/db')).body).toMatchObject({ connected: true, database: db.name });
-    const { tasks } = await running.app.get(TasksService).list('u1', { limit: 10 });
+    const { tasks } = await app.get(TasksService).list('u1', { limit: 10 });
     expect(tasks.map((t) => t.title)).toEqual(['before the outage']);
   });
 
   it('reports not ready while shutting down, even with the database up', async () => {
-    running.app.get(LifecycleState).markShuttingDown();
+    app.get(LifecycleState).markShuttingDown();
     const ready = await get('/health/ready');
     expect(ready).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
     const overall = await get('/health');

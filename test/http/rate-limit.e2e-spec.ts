@@ -1,18 +1,17 @@
 import { AuthProbeModule } from '../support/auth-probe.module';
-import { tokenFor } from '../support/auth';
-import { RunningApp, startTestApp } from '../support/test-app';
+import type { HttpResponse } from '../support/http';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { tokenFor } from '../support/tokens';
 
-async function get(app: RunningApp, path: string, token?: string): Promise<Response> {
-  return fetch(`${app.url}${path}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal: AbortSignal.timeout(10_000),
-  });
+/** The probe routes are test-only, outside openapi.json: unchecked requests. */
+function get(app: TestApp, path: string, token?: string): Promise<HttpResponse> {
+  return app.http.raw('GET', path, { token: token ?? null, timeoutMs: 10_000 });
 }
 
 describe('rate limiting (3 requests per minute per user)', () => {
   let db: TestDatabase;
-  let app: RunningApp;
+  let app: TestApp;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
@@ -37,7 +36,7 @@ describe('rate limiting (3 requests per minute per user)', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await limited.json()).toMatchObject({
+    expect(limited.body).toMatchObject({
       code: 'RATE_LIMITED',
       details: { retry_after_s: retryAfter },
     });
@@ -70,7 +69,7 @@ describe('rate limiting (3 requests per minute per user)', () => {
 
 describe('rate limiting turned off', () => {
   let db: TestDatabase;
-  let app: RunningApp;
+  let app: TestApp;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });

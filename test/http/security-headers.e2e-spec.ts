@@ -1,25 +1,25 @@
 import { AuthProbeModule } from '../support/auth-probe.module';
-import { tokenFor } from '../support/auth';
-import { RunningApp, startTestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { tokenFor } from '../support/tokens';
 
 const FRONTEND = 'http://localhost:5173';
 
-function preflight(app: RunningApp, origin: string, method: string, headers: string) {
-  return fetch(`${app.url}/api/alice/auth-probe`, {
-    method: 'OPTIONS',
+// Preflights, /docs and the probe routes are outside openapi.json: those requests go unchecked.
+function preflight(app: TestApp, origin: string, method: string, headers: string) {
+  return app.http.raw('OPTIONS', '/api/alice/auth-probe', {
     headers: {
       origin,
       'access-control-request-method': method,
       'access-control-request-headers': headers,
     },
-    signal: AbortSignal.timeout(10_000),
+    timeoutMs: 10_000,
   });
 }
 
 describe('security headers and CORS with a list of origins', () => {
   let db: TestDatabase;
-  let app: RunningApp;
+  let app: TestApp;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
@@ -33,7 +33,7 @@ describe('security headers and CORS with a list of origins', () => {
   });
 
   it('sends helmet headers with the default CSP', async () => {
-    const res = await fetch(`${app.url}/health/live`);
+    const res = await app.http.get('/health/live');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.headers.get('strict-transport-security')).toContain('max-age=');
@@ -43,19 +43,19 @@ describe('security headers and CORS with a list of origins', () => {
   });
 
   it('serves Swagger UI under /docs with its own CSP: https images, still no inline script', async () => {
-    const docs = await fetch(`${app.url}/docs`);
+    const docs = await app.http.raw('GET', '/docs');
     expect(docs.status).toBe(200);
     const csp = docs.headers.get('content-security-policy');
     expect(csp).toContain("img-src 'self' data: https:");
     expect(csp).toContain("script-src 'self';");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     // The page loads only same-origin scripts, which that policy allows.
-    const html = await docs.text();
+    const html = docs.text;
     expect(html).not.toMatch(/<script>/);
     expect(html).toContain('<script src="/docs/swagger-initializer.js"');
-    const asset = await fetch(`${app.url}/docs/swagger-ui.css`);
+    const asset = await app.http.raw('GET', '/docs/swagger-ui.css');
     expect(asset.headers.get('content-security-policy')).toContain("img-src 'self' data: https:");
-    const lookalike = await fetch(`${app.url}/docsx`);
+    const lookalike = await app.http.get('/docsx');
     expect(lookalike.headers.get('content-security-policy')).toContain("img-src 'self' data:;");
   });
 
@@ -80,8 +80,9 @@ describe('security headers and CORS with a list of origins', () => {
   });
 
   it('allows and exposes headers on an actual cross-origin request', async () => {
-    const res = await fetch(`${app.url}/api/alice/auth-probe`, {
-      headers: { origin: FRONTEND, authorization: `Bearer ${await tokenFor('alice')}` },
+    const res = await app.http.raw('GET', '/api/alice/auth-probe', {
+      headers: { origin: FRONTEND },
+      token: await tokenFor('alice'),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
@@ -93,7 +94,9 @@ describe('security headers and CORS with a list of origins', () => {
   });
 
   it('sends the CORS headers on a 401 too, so the frontend can read it', async () => {
-    const res = await fetch(`${app.url}/api/alice/auth-probe`, { headers: { origin: FRONTEND } });
+    const res = await app.http.raw('GET', '/api/alice/auth-probe', {
+      headers: { origin: FRONTEND },
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
   });
@@ -101,9 +104,9 @@ describe('security headers and CORS with a list of origins', () => {
 
 describe('CORS with * and with credentials', () => {
   let db: TestDatabase;
-  let star: RunningApp;
-  let credentialed: RunningApp;
-  let none: RunningApp;
+  let star: TestApp;
+  let credentialed: TestApp;
+  let none: TestApp;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
@@ -133,7 +136,7 @@ describe('CORS with * and with credentials', () => {
   });
 
   it('sends no CORS headers when CORS_ORIGINS is empty', async () => {
-    const res = await fetch(`${none.url}/health/live`, { headers: { origin: FRONTEND } });
+    const res = await none.http.get('/health/live', { headers: { origin: FRONTEND } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -1,17 +1,19 @@
-import { tokenFor } from '../support/auth';
-import { BUILT_APP_JWT_SECRET, BuiltApp, startBuiltApp } from '../support/built-app';
+import { BuiltApp, startBuiltApp } from '../support/built-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { tokenFor } from '../support/tokens';
 
-/** The JSON log lines the built app printed so far. */
-function logLines(app: BuiltApp): Array<Record<string, any>> {
-  return app
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>);
+/** The fields of a request line these tests read. */
+interface LogLine {
+  msg?: string;
+  latencyMs?: unknown;
+  req?: { id?: string; headers: Record<string, string> };
+  res?: { statusCode: number };
 }
 
-async function waitForLine(app: BuiltApp, match: (line: Record<string, any>) => boolean) {
+/** The JSON log lines the built app printed so far. */
+const logLines = (app: BuiltApp) => app.logs() as LogLine[];
+
+async function waitForLine(app: BuiltApp, match: (line: LogLine) => boolean): Promise<LogLine> {
   for (let i = 0; i < 50; i++) {
     const found = logLines(app).find(match);
     if (found) return found;
@@ -44,10 +46,10 @@ describe('request logging (the built app, production settings)', () => {
   });
 
   it('logs one line per request with its id and allowlisted headers, never credentials', async () => {
-    const token = await tokenFor('alice', {}, new TextEncoder().encode(BUILT_APP_JWT_SECRET));
-    const res = await fetch(`${app.url}/api/alice/tasks`, {
+    const token = await tokenFor('alice');
+    const res = await app.http.get('/api/alice/tasks', {
+      token,
       headers: {
-        Authorization: `Bearer ${token}`,
         Cookie: 'session=cookie-secret-value',
         'X-Api-Key': 'api-key-secret-value',
         'User-Agent': 'log-test-agent/1.0',
@@ -55,7 +57,6 @@ describe('request logging (the built app, production settings)', () => {
       },
     });
     expect(res.status).toBe(200);
-    await res.arrayBuffer();
     const line = await waitForLine(app, (l) => l.req?.id === 'log-test-123');
     expect(line).toMatchObject({
       msg: 'request completed',
@@ -68,19 +69,17 @@ describe('request logging (the built app, production settings)', () => {
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
     });
-    expect(Object.keys(line.req.headers)).toEqual(['user-agent']);
+    expect(Object.keys(line.req!.headers)).toEqual(['user-agent']);
     for (const secret of [token, 'cookie-secret-value', 'api-key-secret-value']) {
       expect(app.output()).not.toContain(secret);
     }
   });
 
   it('does not log successful health probes, but logs failed requests', async () => {
-    const ok = await fetch(`${app.url}/health/live`, { headers: { 'X-Request-Id': 'probe-1' } });
-    await ok.arrayBuffer();
-    const missing = await fetch(`${app.url}/nope`, { headers: { 'X-Request-Id': 'missing-1' } });
-    await missing.arrayBuffer();
+    await app.http.get('/health/live', { headers: { 'X-Request-Id': 'probe-1' } });
+    await app.http.get('/nope', { headers: { 'X-Request-Id': 'missing-1' } });
     const failed = await waitForLine(app, (l) => l.req?.id === 'missing-1');
-    expect(failed.res.statusCode).toBe(404);
+    expect(failed.res?.statusCode).toBe(404);
     expect(logLines(app).some((l) => l.req?.id === 'probe-1')).toBe(false);
   });
 });

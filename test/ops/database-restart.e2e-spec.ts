@@ -1,10 +1,10 @@
-import { runMigrationsLocked } from '../../src/database/migration-runner';
-import { BuiltApp, ensureBuilt, startBuiltApp } from '../support/built-app';
-import { bearer, OPS_JWT_SECRET, status, timeUntil, Writer } from '../support/ops-client';
-import { PrivatePostgres } from '../support/private-postgres';
-import { testEnvironment } from '../support/test-database';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrationsLocked } from '../../src/database/migration-runner';
+import { BuiltApp, startBuiltApp } from '../support/built-app';
+import { status, timeUntil, Writer } from '../support/ops-client';
+import { PrivatePostgres } from '../support/private-postgres';
+import { testEnvironment } from '../support/test-database';
 
 const USER = 'restart-user';
 
@@ -14,10 +14,9 @@ describe('the database server restarts mid-load', () => {
   const figures: Record<string, number> = {};
 
   beforeAll(async () => {
-    await ensureBuilt();
     pg = await PrivatePostgres.start();
     await runMigrationsLocked(testEnvironment(pg.url), { info: () => undefined });
-    app = await startBuiltApp({ DATABASE_URL: pg.url, AUTH_JWT_SECRET: OPS_JWT_SECRET });
+    app = await startBuiltApp({ DATABASE_URL: pg.url });
   }, 180_000);
 
   afterAll(async () => {
@@ -27,8 +26,7 @@ describe('the database server restarts mid-load', () => {
   });
 
   it('answers 503 while it is down, recovers without a restart, and loses no acknowledged write', async () => {
-    const auth = await bearer(USER);
-    const writer = new Writer(app.url, USER, auth, 3);
+    const writer = new Writer(await app.http.asUser(USER), USER, 3);
     await timeUntil(
       async () => writer.outcomes.filter((o) => o.status === 201).length >= 10,
       10_000,
@@ -39,16 +37,16 @@ describe('the database server restarts mid-load', () => {
     await pg.stop();
     figures.stop = Math.round(performance.now() - stoppedAt);
     figures.readiness_503 = Math.round(
-      await timeUntil(async () => (await status(`${app.url}/health/ready`)) === 503, 5000, 50),
+      await timeUntil(async () => (await status(app.http, '/health/ready')) === 503, 5000, 50),
     );
     await timeUntil(async () => writer.outcomes.some((o) => o.status === 503), 10_000, 20);
-    expect(await status(`${app.url}/health/live`)).toBe(200);
+    expect(await status(app.http, '/health/live')).toBe(200);
 
     const startedAt = performance.now();
     await pg.start();
     figures.start = Math.round(performance.now() - startedAt);
     figures.recovery = Math.round(
-      await timeUntil(async () => (await status(`${app.url}/health/ready`)) === 200, 15_000, 50),
+      await timeUntil(async () => (await status(app.http, '/health/ready')) === 200, 15_000, 50),
     );
     const afterRestart = writer.outcomes.length;
     await timeUntil(

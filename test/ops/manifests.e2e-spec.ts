@@ -9,44 +9,105 @@ import {
   validateEnvironment,
 } from '../../src/config/environment';
 import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
-import { useAppOnFreshDatabase } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects, checked field by field */
-type K8s = any;
+// The fields of the Kubernetes objects these tests read. The YAML is not checked against them:
+// the assertions below are the check, field by field.
+type Labels = Record<string, string>;
+interface Probe {
+  httpGet: { path: string; port: string | number };
+  timeoutSeconds: number;
+  periodSeconds: number;
+  failureThreshold: number;
+}
+const PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
+type Container = Record<(typeof PROBES)[number], Probe> & {
+  image: string;
+  command?: string[];
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
+  env?: Array<{ name: string; value?: unknown }>;
+  ports: Array<{ name: string; containerPort: number }>;
+  lifecycle?: { preStop?: unknown };
+  securityContext: Record<string, unknown>;
+  resources: {
+    requests: { cpu?: string; memory?: string };
+    limits: { memory?: string };
+  };
+};
+interface PodSpec {
+  containers: Container[];
+  securityContext: { runAsNonRoot: boolean; runAsUser: number };
+  terminationGracePeriodSeconds: number;
+  restartPolicy?: string;
+}
+interface K8sObject {
+  kind: string;
+  metadata?: { name?: string };
+  __file: string;
+}
+interface Deployment extends K8sObject {
+  spec: { template: { metadata: { labels: Labels }; spec: PodSpec } };
+}
+interface Job extends K8sObject {
+  spec: { template: { spec: PodSpec } };
+}
+interface ConfigMap extends K8sObject {
+  data: Record<string, string>;
+}
+interface Secret extends K8sObject {
+  stringData?: Record<string, string>;
+  data?: Record<string, string>;
+}
+interface Service extends K8sObject {
+  spec: { selector: Labels; ports: Array<{ name: string; targetPort: string | number }> };
+}
+interface Autoscaler extends K8sObject {
+  spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number };
+}
+interface DisruptionBudget extends K8sObject {
+  spec: { selector: { matchLabels: Labels }; maxUnavailable?: number; minAvailable: number };
+}
+interface Kustomization extends K8sObject {
+  resources: string[];
+}
 
 const ROOT = join(__dirname, '..', '..');
 const DIR = join(ROOT, 'deploy', 'kubernetes');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
 
-const objects: K8s[] = readdirSync(DIR)
+const objects: K8sObject[] = readdirSync(DIR)
   .filter((f) => /\.ya?ml$/.test(f))
   .flatMap((f) =>
     parseAllDocuments(readFileSync(join(DIR, f), 'utf8')).map((doc) => {
       if (doc.errors.length > 0) throw new Error(`${f}: ${doc.errors[0].message}`);
-      return { ...doc.toJS(), __file: f };
+      return { ...(doc.toJS() as Omit<K8sObject, '__file'>), __file: f };
     }),
   );
 
-function one(kind: string, name?: string): K8s {
+function one<T extends K8sObject>(kind: string, name?: string): T {
   const found = objects.filter((o) => o.kind === kind && (!name || o.metadata?.name === name));
   if (found.length !== 1)
     throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
-  return found[0];
+  return found[0] as T;
 }
 
-const deployment = one('Deployment');
+const deployment = one<Deployment>('Deployment');
 const pod = deployment.spec.template.spec;
 const container = pod.containers[0];
-const job = one('Job');
+const job = one<Job>('Job');
 const jobPod = job.spec.template.spec;
 
 /** The environment a container gets: its envFrom ConfigMap and Secret, then its own env. */
-function environmentOf(c: K8s): Record<string, string> {
+function environmentOf(c: Container): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of c.envFrom ?? []) {
-    if (source.configMapRef) Object.assign(env, one('ConfigMap', source.configMapRef.name).data);
+    if (source.configMapRef)
+      Object.assign(env, one<ConfigMap>('ConfigMap', source.configMapRef.name).data);
     if (source.secretRef) {
-      const secret = one('Secret', source.secretRef.name);
+      const secret = one<Secret>('Secret', source.secretRef.name);
       Object.assign(env, secret.stringData ?? {});
       for (const [k, v] of Object.entries(secret.data ?? {}))
         env[k] = Buffer.from(String(v), 'base64').toString('utf8');
@@ -56,9 +117,9 @@ function environmentOf(c: K8s): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
 }
 
-function portNamed(c: K8s, port: string | number): number {
+function portNamed(c: Container, port: string | number): number {
   if (typeof port === 'number') return port;
-  const found = c.ports.find((p: K8s) => p.name === port);
+  const found = c.ports.find((p) => p.name === port);
   if (!found) throw new Error(`no container port named ${port}`);
   return found.containerPort;
 }
@@ -107,7 +168,7 @@ describe('Kubernetes manifests and Dockerfile', () => {
 
   it('point the probes at the routes the app serves, on PORT', () => {
     const port = Number(appEnvRaw.PORT);
-    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+    for (const probe of PROBES) {
       expect(portNamed(container, container[probe].httpGet.port)).toBe(port);
     }
     expect(container.livenessProbe.httpGet.path).toBe('/health/live');
@@ -147,7 +208,7 @@ describe('Kubernetes manifests and Dockerfile', () => {
   });
 
   it('run the production migration command in the Job', () => {
-    expect(jobPod.containers[0].command.join(' ')).toBe(pkg.scripts['migration:run:prod']);
+    expect(jobPod.containers[0].command?.join(' ')).toBe(pkg.scripts['migration:run:prod']);
     expect(jobPod.restartPolicy).toBe('Never');
     expect(jobPod.containers[0].image).toBe(container.image);
     expect(existsSync(join(ROOT, 'src', 'database', 'migrate.ts'))).toBe(true);
@@ -157,23 +218,23 @@ describe('Kubernetes manifests and Dockerfile', () => {
     const labels = deployment.spec.template.metadata.labels;
     const matches = (selector: Record<string, string>) =>
       Object.entries(selector).every(([k, v]) => labels[k] === v);
-    const service = one('Service');
+    const service = one<Service>('Service');
     expect(matches(service.spec.selector)).toBe(true);
     for (const p of service.spec.ports)
       expect(portNamed(container, p.targetPort)).toBeGreaterThan(0);
-    expect(service.spec.ports.find((p: K8s) => p.name === 'http').targetPort).toBe('http');
-    const hpa = one('HorizontalPodAutoscaler');
+    expect(service.spec.ports.find((p) => p.name === 'http')?.targetPort).toBe('http');
+    const hpa = one<Autoscaler>('HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toMatchObject({
       kind: 'Deployment',
-      name: deployment.metadata.name,
+      name: deployment.metadata?.name,
     });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
-    const pdb = one('PodDisruptionBudget');
+    const pdb = one<DisruptionBudget>('PodDisruptionBudget');
     expect(matches(pdb.spec.selector.matchLabels)).toBe(true);
     expect(pdb.spec.maxUnavailable ?? hpa.spec.minReplicas - pdb.spec.minAvailable).toBeLessThan(
       hpa.spec.minReplicas,
     );
-    const kustomization = one('Kustomization');
+    const kustomization = one<Kustomization>('Kustomization');
     for (const file of kustomization.resources) expect(existsSync(join(DIR, file))).toBe(true);
     expect(kustomization.resources).not.toContain('secret.example.yaml');
   });
@@ -196,12 +257,22 @@ describe('Kubernetes manifests and Dockerfile', () => {
   });
 
   describe('against the real app', () => {
-    const app = useAppOnFreshDatabase();
+    let db: TestDatabase;
+    let app: TestApp;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      app = await startTestApp(db.env);
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+    });
 
     it('every probe path answers 200 when healthy', async () => {
-      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-        const res = await fetch(`${app.running.url}${container[probe].httpGet.path}`);
-        await res.arrayBuffer();
+      for (const probe of PROBES) {
+        const res = await app.http.get(container[probe].httpGet.path);
         expect([probe, res.status]).toEqual([probe, 200]);
       }
     });

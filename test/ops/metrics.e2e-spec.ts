@@ -1,14 +1,9 @@
 import { MetricsServer } from '../../src/metrics/metrics.server';
-import { bearer, OPS_JWT_SECRET } from '../support/ops-client';
+import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import { HttpClient } from '../support/http';
 import { sample } from '../support/prometheus';
-import { RunningApp, startTestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, testEnvironment, TestDatabase } from '../support/test-database';
-
-async function get(url: string): Promise<number> {
-  const res = await fetch(url);
-  await res.arrayBuffer();
-  return res.status;
-}
 
 describe('metrics', () => {
   let db: TestDatabase;
@@ -22,26 +17,27 @@ describe('metrics', () => {
   });
 
   describe('on the main port', () => {
-    let running: RunningApp;
+    let app: TestApp;
+    const get = async (path: string) => (await app.http.get(path)).status;
 
     beforeAll(async () => {
-      running = await startTestApp(testEnvironment(db.url, { AUTH_JWT_SECRET: OPS_JWT_SECRET }));
+      app = await startTestApp(db.env);
     });
 
     afterAll(async () => {
-      await running?.close();
+      await app?.close();
     });
 
     it('counts requests by route template, method and status, with durations', async () => {
-      for (let i = 0; i < 3; i++) expect(await get(`${running.url}/health/live`)).toBe(200);
-      for (let i = 0; i < 2; i++) expect(await get(`${running.url}/health/ready`)).toBe(200);
-      expect(await get(`${running.url}/no/such/route/123`)).toBe(404);
-      expect(await get(`${running.url}/no/such/route/456`)).toBe(404);
+      for (let i = 0; i < 3; i++) expect(await get('/health/live')).toBe(200);
+      for (let i = 0; i < 2; i++) expect(await get('/health/ready')).toBe(200);
+      expect(await get('/no/such/route/123')).toBe(404);
+      expect(await get('/no/such/route/456')).toBe(404);
 
-      const res = await fetch(`${running.url}/metrics`);
+      const res = await app.http.get('/metrics');
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-      const text = await res.text();
+      const text = res.text;
       const live = { route: '/health/live', method: 'GET', status: '200' };
       expect(sample(text, 'http_requests_total', live)).toBe(3);
       expect(sample(text, 'http_request_duration_seconds_count', live)).toBe(3);
@@ -70,31 +66,24 @@ describe('metrics', () => {
 
     it('labels API requests with the route template, never the user or task id', async () => {
       const user = 'metrics-user';
-      const headers = { authorization: await bearer(user), 'content-type': 'application/json' };
-      const base = `${running.url}/api/${user}/tasks`;
+      const api = await app.http.asUser(user);
+      const base = `/api/${user}/tasks`;
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(base, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ title: `t${i}` }),
-        });
+        const res = await api.post<TaskResponse>(base, { title: `t${i}` });
         expect(res.status).toBe(201);
-        ids.push(((await res.json()) as { id: string }).id);
+        ids.push(res.body.id);
       }
-      const list = await fetch(base, { headers });
+      const list = await api.get(base);
       expect(list.status).toBe(200);
-      await list.arrayBuffer();
       for (const id of ids.slice(0, 2)) {
-        const res = await fetch(`${base}/${id}`, { headers });
+        const res = await api.get(`${base}/${id}`);
         expect(res.status).toBe(200);
-        await res.arrayBuffer();
       }
-      const bad = await fetch(`${base}/not-a-uuid`, { headers });
+      const bad = await api.get(`${base}/not-a-uuid`);
       expect(bad.status).toBe(400);
-      await bad.arrayBuffer();
 
-      const text = await (await fetch(`${running.url}/metrics`)).text();
+      const text = (await app.http.get('/metrics')).text;
       const collection = '/api/:user_id/tasks';
       const item = '/api/:user_id/tasks/:task_id';
       expect(
@@ -114,7 +103,7 @@ describe('metrics', () => {
     });
 
     it('counts its own scrapes too, and needs no credentials', async () => {
-      const text = await (await fetch(`${running.url}/metrics`)).text();
+      const text = (await app.http.get('/metrics')).text;
       expect(
         sample(text, 'http_requests_total', { route: '/metrics', method: 'GET', status: '200' }),
       ).toBeGreaterThanOrEqual(1);
@@ -122,26 +111,26 @@ describe('metrics', () => {
   });
 
   describe('on METRICS_PORT', () => {
-    let running: RunningApp;
-    let metricsUrl: string;
+    let app: TestApp;
+    /** The metrics listener is not the API: openapi.json does not describe it (raw requests). */
+    let metrics: HttpClient;
 
     beforeAll(async () => {
-      running = await startTestApp(
-        testEnvironment(db.url, { METRICS_PORT: '0', HOST: '127.0.0.1' }),
-      );
-      metricsUrl = `http://127.0.0.1:${running.app.get(MetricsServer).port}`;
+      app = await startTestApp(testEnvironment(db.url, { METRICS_PORT: '0', HOST: '127.0.0.1' }));
+      metrics = new HttpClient(`http://127.0.0.1:${app.get(MetricsServer).port}`);
     });
 
     afterAll(async () => {
-      await running?.close();
+      await app?.close();
     });
 
     it('serves /metrics only there, and stops listening on close', async () => {
-      expect(await get(`${running.url}/health/live`)).toBe(200);
-      expect(await get(`${running.url}/metrics`)).toBe(404);
-      const res = await fetch(`${metricsUrl}/metrics`);
+      expect((await app.http.get('/health/live')).status).toBe(200);
+      // openapi.json documents /metrics on the main port; with METRICS_PORT it moves away.
+      expect((await app.http.raw('GET', '/metrics')).status).toBe(404);
+      const res = await metrics.raw('GET', '/metrics');
       expect(res.status).toBe(200);
-      const text = await res.text();
+      const text = res.text;
       expect(
         sample(text, 'http_requests_total', {
           route: '/health/live',
@@ -149,9 +138,9 @@ describe('metrics', () => {
           status: '200',
         }),
       ).toBe(1);
-      expect(await get(`${metricsUrl}/other`)).toBe(404);
-      await running.close();
-      await expect(fetch(`${metricsUrl}/metrics`)).rejects.toThrow();
+      expect((await metrics.raw('GET', '/other')).status).toBe(404);
+      await app.close();
+      await expect(metrics.raw('GET', '/metrics')).rejects.toThrow();
     });
   });
 });

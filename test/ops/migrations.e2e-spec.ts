@@ -1,5 +1,5 @@
 import { runMigrationsLocked } from '../../src/database/migration-runner';
-import { ensureBuilt, runNode, startBuiltApp } from '../support/built-app';
+import { runNode, startBuiltApp } from '../support/built-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const MIGRATIONS = ['CreateTasks1764150000000'];
@@ -11,10 +11,6 @@ async function migrationRows(db: TestDatabase): Promise<string[]> {
 
 describe('migrations in a cluster', () => {
   const dbs: TestDatabase[] = [];
-
-  beforeAll(async () => {
-    await ensureBuilt();
-  }, 180_000);
 
   afterAll(async () => {
     for (const db of dbs) await db.drop();
@@ -72,8 +68,7 @@ describe('migrations in a cluster', () => {
     const apps = await Promise.all([startBuiltApp(env), startBuiltApp(env)]);
     try {
       for (const app of apps) {
-        const res = await fetch(`${app.url}/health/ready`);
-        expect(res.status).toBe(200);
+        expect((await app.http.get('/health/ready')).status).toBe(200);
       }
       expect(await migrationRows(db)).toEqual(MIGRATIONS);
       const applied = apps.flatMap((a) => a.logs().filter((l) => l.msg === 'migration applied'));

@@ -1,13 +1,6 @@
-import { BuiltApp, ensureBuilt, startBuiltApp } from '../support/built-app';
-import {
-  bearer,
-  createTask,
-  OPS_JWT_SECRET,
-  Outcome,
-  status,
-  timeUntil,
-  Writer,
-} from '../support/ops-client';
+import { BuiltApp, startBuiltApp } from '../support/built-app';
+import type { HttpClient } from '../support/http';
+import { createTask, Outcome, status, timeUntil, Writer } from '../support/ops-client';
 import { sample } from '../support/prometheus';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -29,26 +22,22 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
   let db: TestDatabase;
   let proxy: TcpProxy;
   let app: BuiltApp;
-  let auth: string;
+  let api: HttpClient;
   const figures: Record<string, number> = {};
   /** Every POST this test made, whoever made it, for the metrics cross-check. */
   const posts: Outcome[] = [];
   const post = async (title: string) => {
-    const outcome = await createTask(app.url, USER, auth, title);
+    const outcome = await createTask(api, USER, title);
     posts.push(outcome);
     return outcome;
   };
 
   beforeAll(async () => {
-    await ensureBuilt();
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
     // Production defaults for every timeout: what is measured is what ships.
-    app = await startBuiltApp({
-      DATABASE_URL: proxy.urlFor(db.url),
-      AUTH_JWT_SECRET: OPS_JWT_SECRET,
-    });
-    auth = await bearer(USER);
+    app = await startBuiltApp({ DATABASE_URL: proxy.urlFor(db.url) });
+    api = await app.http.asUser(USER);
   }, 180_000);
 
   afterAll(async () => {
@@ -62,7 +51,7 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
   });
 
   it('serves normally through the proxy', async () => {
-    expect(await status(`${app.url}/health/ready`)).toBe(200);
+    expect(await status(app.http, '/health/ready')).toBe(200);
     expect((await post('before')).status).toBe(201);
   });
 
@@ -71,17 +60,17 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
     ['black-holed', async (p: TcpProxy) => p.blackhole()],
   ])('when the database link is %s', (mode, cut) => {
     it('stays live, turns unready, answers 503 with Retry-After in under 10 s, recovers by itself and loses no acknowledged write', async () => {
-      const writer = new Writer(app.url, USER, auth, 3);
+      const writer = new Writer(api, USER, 3);
       await timeUntil(async () => writer.outcomes.some((o) => o.status === 201), 5000, 20);
 
       const cutAt = performance.now();
       await cut(proxy);
       const probe = post(`during ${mode} outage`);
       figures[`${mode}.readiness_503`] = await timeUntil(
-        async () => (await status(`${app.url}/health/ready`)) === 503,
+        async () => (await status(app.http, '/health/ready')) === 503,
         8000,
       );
-      expect(await status(`${app.url}/health/live`, 1000)).toBe(200);
+      expect(await status(app.http, '/health/live', 1000)).toBe(200);
       const during = await probe;
       figures[`${mode}.api_503`] = Math.round(during.ms);
       expect(during).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
@@ -89,14 +78,14 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
       expect(during.ms).toBeLessThan(10_000);
       // Hold the outage a little beyond the slowest timeout, under load.
       await sleep(Math.max(0, 7000 - (performance.now() - cutAt)));
-      expect(await status(`${app.url}/health/live`, 1000)).toBe(200);
+      expect(await status(app.http, '/health/live', 1000)).toBe(200);
 
       const restoredAt = performance.now();
       await proxy.restore();
       figures[`${mode}.recovery`] = Math.round(
         await timeUntil(
           async () =>
-            (await status(`${app.url}/health/ready`)) === 200 &&
+            (await status(app.http, '/health/ready')) === 200 &&
             (await post('after')).status === 201,
           15_000,
         ),
@@ -128,9 +117,9 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
   });
 
   it('counts in /metrics exactly the requests the test made, by status', async () => {
-    const res = await fetch(`${app.url}/metrics`);
+    const res = await app.http.get('/metrics');
     expect(res.status).toBe(200);
-    const text = await res.text();
+    const text = res.text;
     const byStatus = new Map<number, number>();
     for (const o of posts) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
     expect(byStatus.has(0)).toBe(false);

@@ -1,27 +1,30 @@
-import { request } from 'node:http';
 import { LifecycleState } from '../../src/health/lifecycle.state';
 import { GracefulShutdown } from '../../src/lifecycle/graceful-shutdown';
-import { useAppOnFreshDatabase } from '../support/test-app';
-
-/** One GET on a keep-alive agent-less socket, answering status and the Connection header. */
-function get(url: string): Promise<{ status: number; connection: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { connection: 'keep-alive' } }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { startTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('shutdown sequence on the real app, in process', () => {
-  const app = useAppOnFreshDatabase();
+  let db: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startTestApp(db.env);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  /** One keep-alive GET, answering its status and Connection header (fetch shows neither). */
+  async function get(path: string) {
+    const res = await app.http.overSocket('GET', path, { connection: 'keep-alive' });
+    return { status: res.status, connection: res.headers.connection };
+  }
 
   it('keeps connections alive normally, closes them once shutting down, and exits 0 after closing', async () => {
-    expect(await get(`${app.running.url}/health/live`)).toEqual({
+    expect(await get('/health/live')).toEqual({
       status: 200,
       connection: 'keep-alive',
     });
@@ -29,26 +32,26 @@ describe('shutdown sequence on the real app, in process', () => {
     const lines: string[] = [];
     const shutdown = new GracefulShutdown(
       {
-        closeListener: () => app.running.app.getHttpAdapter().close(),
-        close: () => app.running.app.close(),
+        closeListener: () => app.nest.getHttpAdapter().close(),
+        close: () => app.nest.close(),
       },
-      app.running.app.get(LifecycleState),
+      app.get(LifecycleState),
       { log: (m) => lines.push(m), error: (m) => lines.push(m) },
       { drainDelayMs: 300, timeoutMs: 5000 },
       (code) => exits.push(code),
     );
     const done = shutdown.handle('SIGTERM');
-    expect(await get(`${app.running.url}/health/ready`)).toEqual({
+    expect(await get('/health/ready')).toEqual({
       status: 503,
       connection: 'close',
     });
-    expect(await get(`${app.running.url}/health/live`)).toEqual({
+    expect(await get('/health/live')).toEqual({
       status: 200,
       connection: 'close',
     });
     await done;
     expect(exits).toEqual([0]);
-    await expect(get(`${app.running.url}/health/live`)).rejects.toThrow();
+    await expect(get('/health/live')).rejects.toThrow();
     expect(lines).toHaveLength(4);
   });
 });

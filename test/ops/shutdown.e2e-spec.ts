@@ -1,6 +1,7 @@
 import { Client } from 'pg';
-import { BuiltApp, ensureBuilt, startBuiltApp } from '../support/built-app';
-import { bearer, createTask, OPS_JWT_SECRET, status, timeUntil } from '../support/ops-client';
+import { BuiltApp, startBuiltApp } from '../support/built-app';
+import type { HttpClient } from '../support/http';
+import { createTask, status, timeUntil } from '../support/ops-client';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const USER = 'shutdown-user';
@@ -16,11 +17,9 @@ describe('graceful shutdown of the built app on SIGTERM', () => {
   const figures: Record<string, number> = {};
 
   beforeAll(async () => {
-    await ensureBuilt();
     db = await createTestDatabase();
     app = await startBuiltApp({
       DATABASE_URL: db.url,
-      AUTH_JWT_SECRET: OPS_JWT_SECRET,
       SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_MS),
       SHUTDOWN_TIMEOUT_MS: String(TIMEOUT_MS),
     });
@@ -34,9 +33,9 @@ describe('graceful shutdown of the built app on SIGTERM', () => {
   });
 
   it('flips readiness at once, serves through the drain, finishes every in-flight request and exits 0', async () => {
-    const auth = await bearer(USER);
-    expect((await createTask(app.url, USER, auth, 'warm-up')).status).toBe(201);
-    expect(await status(`${app.url}/health/ready`)).toBe(200);
+    const api: HttpClient = await app.http.asUser(USER);
+    expect((await createTask(api, USER, 'warm-up')).status).toBe(201);
+    expect(await status(app.http, '/health/ready')).toBe(200);
 
     // Slow requests, for real: the test holds the table lock, so the INSERTs wait in PostgreSQL.
     locker = new Client({ connectionString: db.url });
@@ -44,7 +43,7 @@ describe('graceful shutdown of the built app on SIGTERM', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE');
     const inFlight = Array.from({ length: IN_FLIGHT }, (_, i) =>
-      createTask(app.url, USER, auth, `in flight ${i}`, 20_000),
+      createTask(api, USER, `in flight ${i}`, 20_000),
     );
     const waiting = async () =>
       (
@@ -57,18 +56,18 @@ describe('graceful shutdown of the built app on SIGTERM', () => {
     const signalledAt = performance.now();
     app.child.kill('SIGTERM');
     figures.readiness_flip = Math.round(
-      await timeUntil(async () => (await status(`${app.url}/health/ready`, 1000)) === 503, 1000, 5),
+      await timeUntil(async () => (await status(app.http, '/health/ready', 1000)) === 503, 1000, 5),
     );
     // Still serving during the drain: liveness answers, and a request sent now is taken too.
-    expect(await status(`${app.url}/health/live`, 1000)).toBe(200);
-    const lateRequest = createTask(app.url, USER, auth, 'sent during the drain', 20_000);
+    expect(await status(app.http, '/health/live', 1000)).toBe(200);
+    const lateRequest = createTask(api, USER, 'sent during the drain', 20_000);
     await sleep(DRAIN_MS / 3);
-    expect(await status(`${app.url}/health/ready`, 1000)).toBe(503);
+    expect(await status(app.http, '/health/ready', 1000)).toBe(503);
 
     // After the drain the listener closes while the requests still wait on the lock.
     await sleep(Math.max(0, DRAIN_MS + 700 - (performance.now() - signalledAt)));
     expect(app.child.exitCode).toBeNull();
-    expect(await status(`${app.url}/health/live`, 1000)).toBe(0);
+    expect(await status(app.http, '/health/live', 1000)).toBe(0);
 
     await locker.query('COMMIT');
     await locker.end();
@@ -105,15 +104,11 @@ describe('graceful shutdown of the built app on SIGTERM', () => {
   });
 
   it('a second signal forces exit 1', async () => {
-    const second = await startBuiltApp({
-      DATABASE_URL: db.url,
-      AUTH_JWT_SECRET: OPS_JWT_SECRET,
-      SHUTDOWN_DRAIN_DELAY_MS: '5000',
-    });
+    const second = await startBuiltApp({ DATABASE_URL: db.url, SHUTDOWN_DRAIN_DELAY_MS: '5000' });
     try {
       second.child.kill('SIGTERM');
       await timeUntil(
-        async () => (await status(`${second.url}/health/ready`, 1000)) === 503,
+        async () => (await status(second.http, '/health/ready', 1000)) === 503,
         2000,
         10,
       );

@@ -1,7 +1,12 @@
-import { TEST_JWT_SECRET } from '../support/auth';
-import { expectCleanFailure, ROOT, run, runMain } from '../support/child-process';
+import { runNode } from '../support/built-app';
+import { expectCleanFailure, ROOT, run } from '../support/child-process';
+import { TEST_JWT_SECRET } from '../support/tokens';
 
 const SECRET = 'Sup3r-s3cret-pw';
+
+/** `node dist/main.js` to its exit, with the test token secret unless `env` sets its own. */
+const runMain = (env: Record<string, string>) =>
+  runNode('dist/main.js', { AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env }).finish();
 
 describe('the built app (node dist/main.js) with bad configuration', () => {
   it('npm run start:prod without DATABASE_URL exits 1 naming the variable', async () => {

@@ -1,12 +1,16 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { runNode, startBuiltApp } from '../support/built-app';
+import { expectCleanFailure } from '../support/child-process';
+import { status } from '../support/ops-client';
 import { closedPort, startSilentServer } from '../support/tcp-proxy';
-import { expectCleanFailure, ROOT, run, runMain } from '../support/child-process';
 import { adminUrl, createTestDatabase, TestDatabase } from '../support/test-database';
-import { TEST_JWT_SECRET } from '../support/auth';
+import { TEST_JWT_SECRET } from '../support/tokens';
 
 const SECRET = 'Sup3r-s3cret-pw';
+
+/** `node dist/main.js` to its exit, with the test token secret. */
+const runMain = (env: Record<string, string>) =>
+  runNode('dist/main.js', { AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env }).finish();
 
 function withPassword(url: string, overrides: { user?: string; database?: string } = {}): string {
   const u = new URL(url);
@@ -88,47 +92,30 @@ describe('the built app (node dist/main.js) at startup', () => {
   });
 
   it('starts, serves /health/ready and stops on SIGTERM with a good database', async () => {
-    const port = await closedPort();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: db.url,
-        AUTH_JWT_SECRET: TEST_JWT_SECRET,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        NODE_ENV: 'production',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const app = await startBuiltApp({ DATABASE_URL: db.url });
     try {
-      let status = 0;
-      for (let i = 0; i < 100 && status !== 200; i++) {
-        status = await fetch(`http://127.0.0.1:${port}/health/ready`)
-          .then((r) => r.status)
-          .catch(() => 0);
-        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      let ready = 0;
+      for (let i = 0; i < 100 && ready !== 200; i++) {
+        ready = await status(app.http, '/health/ready');
+        if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
       }
-      expect(status).toBe(200);
+      expect(ready).toBe(200);
       // JSON log lines in production, with the URL's password masked.
-      const lines = stdout
+      const lines = app
+        .stdout()
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line));
+        .map((line) => JSON.parse(line) as { msg: string });
       expect(lines.some((l) => /listening on port/.test(l.msg))).toBe(true);
       // It checks the migrations state at startup.
       expect(lines.some((l) => l.msg === 'database migrations up to date')).toBe(true);
       const dbPassword = new URL(db.url).password;
-      if (dbPassword) expect(stdout).not.toContain(`:${dbPassword}@`);
+      if (dbPassword) expect(app.stdout()).not.toContain(`:${dbPassword}@`);
     } finally {
-      child.kill('SIGTERM');
+      app.child.kill('SIGTERM');
     }
     // Nest closes the app, then re-raises the signal: the process ends by SIGTERM, or 0.
-    const { code, signal } = await exited;
+    const { code, signal } = await app.exited;
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
   });
 

@@ -3,8 +3,9 @@ import { CurrentUser } from '../../src/auth/current-user.decorator';
 import type { AuthenticatedUser } from '../../src/auth/token-verifier';
 
 /**
- * Test-only routes mounted inside the real app: one under /api with `:user_id` (guarded, path
- * checked), one under /api without it (guarded), one outside /api (not guarded).
+ * Test-only routes mounted inside the real app: one under /api with `:user_id` (authenticated,
+ * path checked), one under /api without it (authenticated), one outside /api (not authenticated),
+ * and one there that misuses @CurrentUser().
  */
 @Controller()
 class AuthProbeController {

@@ -1,17 +1,17 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProcessUnderTest, ROOT, spawnProcess } from './child-process';
+import { HttpClient } from './http';
+import { TEST_JWT_SECRET } from './tokens';
 
-export const ROOT = join(__dirname, '..', '..');
 const DIST_ENTRIES = ['dist/main.js', 'dist/database/migrate.js'];
 
 /**
  * The jest global setup (test/support/build-dist.mjs) builds dist/ before any test file runs,
  * whenever it is missing or older than its sources; this only says so clearly if it did not.
  */
-export async function ensureBuilt(): Promise<void> {
+export function ensureBuilt(): void {
   const missing = DIST_ENTRIES.filter((file) => !existsSync(join(ROOT, file)));
   if (missing.length > 0) {
     throw new Error(
@@ -31,81 +31,32 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface NodeProcess {
-  child: ChildProcess;
-  /** stdout and stderr so far. */
-  output(): string;
-  /** Parsed JSON log lines of stdout so far. */
-  logs(): Array<Record<string, unknown>>;
-  exited: Promise<Exit>;
-  /** Resolves with the exit, or rejects after `ms`. */
-  waitForExit(ms: number): Promise<Exit>;
-  /** SIGKILL if still running; waits for the exit. */
-  kill(): Promise<void>;
-}
-
 /**
- * A compiled entry point (e.g. `dist/main.js`) as a child process with exactly the given
- * environment (plus PATH), in a scratch working directory so no `.env` file is picked up.
+ * A compiled entry point (`dist/main.js`, `dist/database/migrate.js`) as a child process with
+ * exactly the given environment (plus PATH), in a scratch working directory so no `.env` file is
+ * picked up. `.finish()` waits for it to end; startBuiltApp() is for an app that should serve.
  */
-export function runNode(script: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    output: () => stdout + stderr,
-    logs: () =>
-      stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-    exited,
-    waitForExit(ms) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`process still running after ${ms} ms`)), ms);
-      });
-      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
-    },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+export function runNode(script: string, env: Record<string, string>): ProcessUnderTest {
+  ensureBuilt();
+  return spawnProcess(process.execPath, [join(ROOT, script)], env);
 }
 
-export interface BuiltApp extends NodeProcess {
+export interface BuiltApp extends ProcessUnderTest {
   url: string;
   port: number;
+  /** A client without a token, checking every answer against openapi.json. */
+  http: HttpClient;
 }
 
-/** The secret a built app gets unless the test passes one. */
-export const BUILT_APP_JWT_SECRET = 'built-app-test-secret-0123456789abcdef';
-
 /**
- * `node dist/main.js` on a free loopback port, NODE_ENV=production with JSON logs; resolves once
- * `/health/live` answers. Pass `DATABASE_URL` and anything else in `env`.
+ * `node dist/main.js` on a free loopback port, NODE_ENV=production with JSON logs, no drain delay
+ * and the test token secret (`env` may override any of it); resolves once `/health/live` answers.
+ * Pass `DATABASE_URL` and anything else in `env`.
  */
 export async function startBuiltApp(
   env: Record<string, string>,
   { startTimeoutMs = 20_000 } = {},
 ): Promise<BuiltApp> {
-  await ensureBuilt();
   const port = await freePort();
   const proc = runNode('dist/main.js', {
     NODE_ENV: 'production',
@@ -113,28 +64,23 @@ export async function startBuiltApp(
     HOST: '127.0.0.1',
     PORT: String(port),
     SHUTDOWN_DRAIN_DELAY_MS: '0',
-    // Every app needs a token key source; tests that mint tokens pass their own.
-    AUTH_JWT_SECRET: BUILT_APP_JWT_SECRET,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
+  const http = new HttpClient(url);
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (proc.child.exitCode !== null) {
       throw new Error(`app exited with ${proc.child.exitCode} during startup:\n${proc.output()}`);
     }
-    try {
-      const res = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
+    const live = await http.raw('GET', '/health/live', { timeoutMs: 1000 }).catch(() => undefined);
+    if (live?.status === 200) break;
     if (Date.now() > deadline) {
       await proc.kill();
       throw new Error(`app did not start within ${startTimeoutMs} ms:\n${proc.output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { ...proc, url, port };
+  return { ...proc, url, port, http };
 }

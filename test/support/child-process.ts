@@ -1,21 +1,105 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_JWT_SECRET } from './auth';
 
 export const ROOT = join(__dirname, '..', '..');
 
-export interface Finished {
+export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
+}
+
+export interface Finished extends Exit {
   stdout: string;
   stderr: string;
 }
 
+export interface ProcessUnderTest {
+  child: ChildProcess;
+  /** What the process printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Parsed JSON log lines of stdout so far. */
+  logs(): Array<Record<string, unknown>>;
+  exited: Promise<Exit>;
+  /** Resolves with the exit, or rejects after `ms` (the process keeps running). */
+  waitForExit(ms: number): Promise<Exit>;
+  /** Waits for the exit, SIGKILLing the process after `timeoutMs`; answers what it printed. */
+  finish(timeoutMs?: number): Promise<Finished>;
+  /** SIGKILL if still running; waits for the exit. */
+  kill(): Promise<void>;
+}
+
 /**
- * Runs a command to completion with exactly `env` (plus PATH/HOME), killing it after `timeoutMs`.
- * The default working directory is an empty temporary folder, so no developer's `.env` leaks in.
+ * Starts `command` with exactly `env` (plus PATH), so no variable of the developer's leaks in, in
+ * `cwd` or else an empty scratch folder (removed when the process ends), so no `.env` file does.
+ */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): ProcessUnderTest {
+  const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'tasks-api-run-'));
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? scratch,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    // 'close', not 'exit': by then stdout and stderr have been read to the end.
+    child.on('close', (code, signal) => {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      resolve({ code, signal });
+    });
+  });
+  // A spawn error reaches whoever awaits the exit; nobody awaiting is not a crash of the run.
+  exited.catch(() => undefined);
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const withTimeout = (ms: number, onTimeout: () => void): Promise<Exit> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout();
+        reject(new Error(`${command} still running after ${ms} ms`));
+      }, ms);
+    });
+    return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
+  };
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    output: () => stdout + stderr,
+    logs: () =>
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    exited,
+    waitForExit: (ms) => withTimeout(ms, () => undefined),
+    async finish(timeoutMs = 20_000) {
+      const exit = await withTimeout(timeoutMs, () => child.kill('SIGKILL')).catch(() => exited);
+      return { ...exit, stdout, stderr };
+    },
+    async kill() {
+      if (running()) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Runs a command to completion (killed after `timeoutMs`) with exactly `env` plus PATH and HOME
+ * (npm needs a home), by default in an empty scratch folder.
  */
 export function run(
   command: string,
@@ -23,35 +107,8 @@ export function run(
   env: Record<string, string>,
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<Finished> {
-  const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'tasks-api-run-'));
-  const cwd = options.cwd ?? (scratch as string);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/**
- * The built app, as `npm run start:prod` runs it. It gets the test token secret unless `env`
- * sets AUTH_JWT_SECRET itself (to '' to start it without one).
- */
-export function runMain(env: Record<string, string>, timeoutMs?: number): Promise<Finished> {
-  const withAuth = { AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env };
-  return run(process.execPath, [join(ROOT, 'dist', 'main.js')], withAuth, { timeoutMs });
+  const withHome = { HOME: process.env.HOME ?? '', ...env };
+  return spawnProcess(command, args, withHome, options).finish(options.timeoutMs);
 }
 
 /**

@@ -1,18 +1,6 @@
-import { SignJWT } from 'jose';
+import type { HttpClient } from './http';
 
-/** A secret long enough for NODE_ENV=production. */
-export const OPS_JWT_SECRET = 'ops-test-secret-0123456789abcdef0123456789abcdef0123456789abcdef';
-
-export async function bearer(userId: string, secret = OPS_JWT_SECRET): Promise<string> {
-  const jwt = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(secret));
-  return `Bearer ${jwt}`;
-}
-
+/** One request's fate during an incident, recorded instead of thrown. */
 export interface Outcome {
   status: number;
   /** The created task's id on 201. */
@@ -20,31 +8,31 @@ export interface Outcome {
   code?: string;
   retryAfter: string | null;
   ms: number;
-  /** Set when no HTTP answer came at all (connection error, client timeout). */
+  /**
+   * Set when no HTTP answer came at all (connection error, client timeout), or when the answer
+   * broke the contract (the client's checks): either way status is 0.
+   */
   error?: string;
 }
 
-/** POST /api/{user}/tasks, never throwing: every attempt ends as an Outcome. */
+/** POST /api/{user}/tasks with `api` (carrying that user's token), never throwing. */
 export async function createTask(
-  baseUrl: string,
+  api: HttpClient,
   userId: string,
-  auth: string,
   title: string,
   timeoutMs = 15_000,
 ): Promise<Outcome> {
   const started = performance.now();
   try {
-    const res = await fetch(`${baseUrl}/api/${encodeURIComponent(userId)}/tasks`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ title }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json().catch(() => ({}))) as { id?: string; code?: string };
+    const res = await api.post<{ id?: string; code?: string } | undefined>(
+      `/api/${encodeURIComponent(userId)}/tasks`,
+      { title },
+      { allow503: true, timeoutMs },
+    );
     return {
       status: res.status,
-      id: res.status === 201 ? body.id : undefined,
-      code: body.code,
+      id: res.status === 201 ? res.body?.id : undefined,
+      code: res.body?.code,
       retryAfter: res.headers.get('retry-after'),
       ms: performance.now() - started,
     };
@@ -58,12 +46,10 @@ export async function createTask(
   }
 }
 
-/** GET a path, answering its status (0 when no answer came within the timeout). */
-export async function status(url: string, timeoutMs = 10_000): Promise<number> {
+/** GET `path`, answering its status (0 when no answer came within the timeout). */
+export async function status(api: HttpClient, path: string, timeoutMs = 10_000): Promise<number> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status;
+    return (await api.get(path, { allow503: true, timeoutMs })).status;
   } catch {
     return 0;
   }
@@ -97,11 +83,11 @@ export class Writer {
   private running = true;
   private readonly workers: Promise<void>[];
 
-  constructor(baseUrl: string, userId: string, auth: string, concurrency = 3, maxRequests = 2000) {
+  constructor(api: HttpClient, userId: string, concurrency = 3, maxRequests = 2000) {
     let n = 0;
     this.workers = Array.from({ length: concurrency }, async () => {
       while (this.running && n < maxRequests) {
-        const outcome = await createTask(baseUrl, userId, auth, `load ${n++}`);
+        const outcome = await createTask(api, userId, `load ${n++}`);
         this.outcomes.push(outcome);
         if (outcome.status !== 201) await new Promise((r) => setTimeout(r, 50));
       }

@@ -1,53 +1,60 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import type { Environment } from '../../src/config/environment';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { HttpClient } from './http';
 
-export interface RunningApp {
-  app: NestFastifyApplication;
+/** A user of its own for one test: a unique id, a client with its token, its tasks path. */
+export interface TestUser {
+  userId: string;
+  api: HttpClient;
+  tasks: string;
+}
+
+export interface TestApp {
+  /** The Nest application, for its providers and its Fastify instance. */
+  readonly nest: NestFastifyApplication;
   /** e.g. http://127.0.0.1:41234, no trailing slash */
-  url: string;
+  readonly url: string;
+  /** A client without a token; `http.asUser(id)` gives one with a token. */
+  readonly http: HttpClient;
+  /** A provider of the running app, e.g. `app.get(TasksService)`. */
+  get<T>(type: Type<T>): T;
+  newUser(): Promise<TestUser>;
+  /** Closes the app (its database pool included); the database itself is the test's to drop. */
   close(): Promise<void>;
 }
 
 /**
- * The real application on a real socket (port 0), as main.ts builds it; `extraModules` (tests
- * only) adds probe controllers.
+ * The one way to run the application in a test process: the real app as main.ts builds it, on a
+ * loopback socket (port 0), with `env` (usually `testEnvironment(db.url, overrides)`).
+ * `extraModules` (tests only) mounts probe controllers. If startup fails, the app is closed and the
+ * error is thrown as startup threw it.
  */
 export async function startTestApp(
   env: Environment,
   options: { extraModules?: Array<Type | DynamicModule> } = {},
-): Promise<RunningApp> {
-  const app = await createApp(env, options);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
-}
-
-/** The real application, initialised (database opened and verified) but not listening. */
-export async function initTestApp(env: Environment): Promise<NestFastifyApplication> {
-  const app = await createApp(env);
-  await app.init();
-  return app;
-}
-
-/**
- * Registers a fresh migrated database and the real app on it for the enclosing `describe`
- * (created in beforeAll, closed and dropped in afterAll). Read the fields inside tests.
- */
-export function useAppOnFreshDatabase(): {
-  readonly db: TestDatabase;
-  readonly running: RunningApp;
-} {
-  const context = {} as { db: TestDatabase; running: RunningApp };
-  beforeAll(async () => {
-    context.db = await createTestDatabase();
-    context.running = await startTestApp(context.db.env);
-  });
-  afterAll(async () => {
-    await context.running?.close();
-    await context.db?.drop();
-  });
-  return context;
+): Promise<TestApp> {
+  const nest = await createApp(env, options);
+  try {
+    await nest.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await nest.close();
+    throw error;
+  }
+  const { port } = nest.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const http = new HttpClient(url);
+  return {
+    nest,
+    url,
+    http,
+    get: (type) => nest.get(type),
+    async newUser() {
+      const userId = `user-${randomUUID()}`;
+      return { userId, api: await http.asUser(userId), tasks: `/api/${userId}/tasks` };
+    },
+    close: () => nest.close(),
+  };
 }

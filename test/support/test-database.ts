@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Environment, validateEnvironment } from '../../src/config/environment';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { TEST_JWT_SECRET } from './auth';
+import { TEST_JWT_SECRET } from './tokens';
 
 /** The server the global setup provides; tests create and drop their own databases on it. */
 export function adminUrl(): string {
@@ -18,6 +18,16 @@ export function urlForDatabase(name: string, base = adminUrl()): string {
   return url.toString();
 }
 
+/**
+ * For suites that send hundreds of requests as one user (the limiter would answer 429): the
+ * app's own default (on) holds everywhere else.
+ */
+export const NO_RATE_LIMIT: Record<string, string> = { RATE_LIMIT_ENABLED: 'false' };
+
+/**
+ * The validated environment of an app under test: silent logs, a small pool, the test token
+ * secret, and `overrides` on top (DATABASE_URL too, e.g. a proxy's).
+ */
 export function testEnvironment(
   databaseUrl: string,
   overrides: Record<string, string> = {},

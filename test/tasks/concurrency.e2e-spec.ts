@@ -1,5 +1,12 @@
-import { ApiSuite, startApiSuite, TaskBody } from '../support/api-suite';
+import type { TaskResponse as TaskBody } from '../../src/tasks/dto/task.response';
 import type { HttpClient } from '../support/http';
+import { startTestApp, TestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  NO_RATE_LIMIT,
+  TestDatabase,
+  testEnvironment,
+} from '../support/test-database';
 
 /** Reads every page of a listing, calling `between` after each page (to change the data). */
 async function walk(
@@ -35,14 +42,17 @@ function counts(ids: string[]): Map<string, number> {
 }
 
 describe('concurrency over HTTP', () => {
-  let suite: ApiSuite;
+  let db: TestDatabase;
+  let app: TestApp;
 
   beforeAll(async () => {
-    suite = await startApiSuite();
+    db = await createTestDatabase();
+    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
   });
 
   afterAll(async () => {
-    await suite?.close();
+    await app?.close();
+    await db?.drop();
   });
 
   describe('pagination while rows are inserted', () => {
@@ -51,9 +61,9 @@ describe('concurrency over HTTP', () => {
     it.each(['desc', 'asc'])(
       'order=%s: every row that existed at the start is seen exactly once, none twice',
       async (order) => {
-        const { api, tasks, userId } = await suite.newUser();
+        const { api, tasks, userId } = await app.newUser();
         // Many rows share a created_at millisecond, so the id tie-break is exercised too.
-        const initial = await suite.db.query<{ id: string }>(
+        const initial = await db.query<{ id: string }>(
           `INSERT INTO tasks (user_id, title, created_at)
            SELECT $1, 'seed ' || i, now() - ((i / 10) * interval '1 millisecond')
            FROM generate_series(1, $2) AS i RETURNING id`,
@@ -84,7 +94,7 @@ describe('concurrency over HTTP', () => {
         expect(missing).toEqual([]);
         expect(inserted.length).toBeGreaterThan(0);
         // the order is the documented one: created_at, then id, in the requested direction
-        const rows = await suite.db.query<{ id: string }>(
+        const rows = await db.query<{ id: string }>(
           `SELECT id FROM tasks WHERE id = ANY($1::uuid[])
            ORDER BY created_at ${order}, id ${order}`,
           [ids],
@@ -94,8 +104,8 @@ describe('concurrency over HTTP', () => {
     );
 
     it('filters stay applied across pages', async () => {
-      const { api, tasks, userId } = await suite.newUser();
-      await suite.db.query(
+      const { api, tasks, userId } = await app.newUser();
+      await db.query(
         `INSERT INTO tasks (user_id, title, completed)
          SELECT $1, 'seed ' || i, i % 3 = 0 FROM generate_series(1, 100) AS i`,
         [userId],
@@ -104,7 +114,7 @@ describe('concurrency over HTTP', () => {
         await api.post(tasks, { title: 'new', completed: true });
       });
       expect(new Set(ids).size).toBe(ids.length);
-      const completed = await suite.db.query<{ id: string }>(
+      const completed = await db.query<{ id: string }>(
         'SELECT id FROM tasks WHERE user_id = $1 AND completed AND id = ANY($2::uuid[])',
         [userId, ids],
       );
@@ -115,7 +125,7 @@ describe('concurrency over HTTP', () => {
 
   describe('one task, many writers', () => {
     it('20 concurrent PATCHes and a DELETE: only 200/204/404, and a consistent end', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       for (let round = 0; round < 3; round++) {
         const task = (await api.post<TaskBody>(tasks, { title: 'contested' })).body;
         const path = `${tasks}/${task.id}`;
@@ -133,13 +143,13 @@ describe('concurrency over HTTP', () => {
         expect((await api.get(path)).status).toBe(404);
         expect((await api.patch(path, { title: 'late' })).status).toBe(404);
         expect((await api.get<TaskBody[]>(tasks)).body.map((t) => t.id)).not.toContain(task.id);
-        const rows = await suite.db.query('SELECT 1 FROM tasks WHERE id = $1', [task.id]);
+        const rows = await db.query('SELECT 1 FROM tasks WHERE id = $1', [task.id]);
         expect(rows).toHaveLength(0);
       }
     });
 
     it('20 concurrent PATCHes: the final state is exactly one of the answers', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'start' })).body;
       const path = `${tasks}/${task.id}`;
       const results = await Promise.all(
@@ -161,7 +171,7 @@ describe('concurrency over HTTP', () => {
     });
 
     it('20 concurrent toggles are serialized: 10 answers say true, 10 false, the end is unchanged', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'toggle me' })).body;
       const results = await Promise.all(
         Array.from({ length: 20 }, () => api.patch<TaskBody>(`${tasks}/${task.id}/complete`)),
@@ -172,7 +182,7 @@ describe('concurrency over HTTP', () => {
     });
 
     it('50 concurrent creates: 50 distinct tasks, all listed', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) => api.post<TaskBody>(tasks, { title: `c${i}` })),
       );

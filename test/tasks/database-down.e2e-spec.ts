@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AUTH_TEST_ENV, tokenFor } from '../support/auth';
-import { HttpClient } from '../support/http';
-import { OpenApiValidator } from '../support/openapi-validator';
-import { RunningApp, startTestApp } from '../support/test-app';
+import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import type { HttpClient } from '../support/http';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { startTestApp, TestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  NO_RATE_LIMIT,
+  TestDatabase,
+  testEnvironment,
+} from '../support/test-database';
 
 /**
  * The API while its database is unreachable (a local TCP relay in front of PostgreSQL is
@@ -14,7 +18,7 @@ import { createTestDatabase, TestDatabase, testEnvironment } from '../support/te
 describe('tasks API while the database is unreachable', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
-  let running: RunningApp;
+  let app: TestApp;
   let api: HttpClient;
   const userId = `user-${randomUUID()}`;
   const tasks = `/api/${userId}/tasks`;
@@ -23,20 +27,20 @@ describe('tasks API while the database is unreachable', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
-    running = await startTestApp(
+    app = await startTestApp(
       testEnvironment(proxy.urlFor(db.url), {
-        ...AUTH_TEST_ENV,
+        ...NO_RATE_LIMIT,
         DATABASE_CONNECT_TIMEOUT_MS: '1000',
       }),
     );
-    api = new HttpClient(running.url, new OpenApiValidator(), await tokenFor(userId));
-    const created = await api.post(tasks, { title: 'before the outage' });
+    api = await app.http.asUser(userId);
+    const created = await api.post<TaskResponse>(tasks, { title: 'before the outage' });
     expect(created.status).toBe(201);
     taskPath = `${tasks}/${created.body.id}`;
   });
 
   afterAll(async () => {
-    await running?.close();
+    await app?.close();
     await proxy?.close();
     await db?.drop();
   });

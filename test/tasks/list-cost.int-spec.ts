@@ -1,8 +1,7 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SqlExecutor, Statement } from '../../src/database/sql-executor';
 import { ListOptions } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
-import { initTestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const BIG = 'big-user';
@@ -26,7 +25,7 @@ function nodes(plan: PlanNode): PlanNode[] {
  */
 describe('listing cost is proportional to the page, not to the user total', () => {
   let db: TestDatabase;
-  let app: NestFastifyApplication;
+  let app: TestApp;
   let service: TasksService;
   let sent: Array<{ statement: Statement; values: unknown[] }>;
 
@@ -39,7 +38,7 @@ describe('listing cost is proportional to the page, not to the user total', () =
       [BIG, ROWS],
     );
     await db.query('ANALYZE tasks');
-    app = await initTestApp(db.env);
+    app = await startTestApp(db.env);
     service = app.get(TasksService);
     const sql = app.get(SqlExecutor);
     const run = sql.run.bind(sql);

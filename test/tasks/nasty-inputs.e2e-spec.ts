@@ -1,31 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { ApiSuite, startApiSuite, TaskBody } from '../support/api-suite';
-import { tokenFor } from '../support/auth';
-import type { HttpClient } from '../support/http';
+import type { TaskResponse as TaskBody } from '../../src/tasks/dto/task.response';
+import type { ErrorResponseBody, HttpClient, HttpResponse } from '../support/http';
+import { startTestApp, TestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  NO_RATE_LIMIT,
+  TestDatabase,
+  testEnvironment,
+} from '../support/test-database';
 
 /**
  * Inputs a hostile or careless client sends. None may produce a 5xx (the HTTP client asserts that
  * on every response, and that each response is what openapi.json documents).
  */
 describe('nasty inputs over HTTP', () => {
-  let suite: ApiSuite;
+  let db: TestDatabase;
+  let app: TestApp;
   let api: HttpClient;
   let tasks: string;
   let taskPath: string;
 
   beforeAll(async () => {
-    suite = await startApiSuite();
-    ({ api, tasks } = await suite.newUser());
+    db = await createTestDatabase();
+    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
+    ({ api, tasks } = await app.newUser());
     const task = await api.post<TaskBody>(tasks, { title: 'target' });
     taskPath = `${tasks}/${task.body.id}`;
   });
 
   afterAll(async () => {
-    await suite?.close();
+    await app?.close();
+    await db?.drop();
   });
 
-  async function expectFieldError(
-    res: { status: number; body: any },
+  function expectFieldError(
+    res: HttpResponse<ErrorResponseBody>,
     field: string,
     code = 'VALIDATION_ERROR',
   ) {
@@ -53,7 +62,7 @@ describe('nasty inputs over HTTP', () => {
       const fetched = await api.get<TaskBody>(`${tasks}/${created.body.id}`);
       expect(Buffer.from(fetched.body.description!, 'utf8')).toEqual(Buffer.from(text, 'utf8'));
       expect(fetched.body.title).toBe(text.trim());
-      const [row] = await suite.db.query<{ description: string }>(
+      const [row] = await db.query<{ description: string }>(
         'SELECT description FROM tasks WHERE id = $1',
         [created.body.id],
       );
@@ -64,7 +73,7 @@ describe('nasty inputs over HTTP', () => {
 
     it('keeps a user id with non-ASCII and reserved characters, and its Location works', async () => {
       const userId = 'üser 1/2?#%';
-      const user = suite.anonymous.withToken(await tokenFor(userId));
+      const user = await app.http.asUser(userId);
       const base = `/api/${encodeURIComponent(userId)}/tasks`;
       const created = await user.post<TaskBody>(base, { title: 'x' });
       expect(created.status).toBe(201);
@@ -79,8 +88,8 @@ describe('nasty inputs over HTTP', () => {
       const ok = await api.post<TaskBody>(tasks, { title: '😀'.repeat(255) });
       expect(ok.status).toBe(201);
       expect(ok.body.title).toBe('😀'.repeat(255));
-      await expectFieldError(await api.post(tasks, { title: '😀'.repeat(256) }), 'title');
-      await expectFieldError(await api.patch(taskPath, { title: '😀'.repeat(256) }), 'title');
+      expectFieldError(await api.post(tasks, { title: '😀'.repeat(256) }), 'title');
+      expectFieldError(await api.patch(taskPath, { title: '😀'.repeat(256) }), 'title');
     });
 
     it('title of 255 ASCII characters plus surrounding spaces is accepted (trimmed first)', async () => {
@@ -98,38 +107,35 @@ describe('nasty inputs over HTTP', () => {
         description: '😀'.repeat(10_000),
       });
       expect(emoji.status).toBe(201);
-      await expectFieldError(
+      expectFieldError(
         await api.post(tasks, { title: 'd', description: 'x'.repeat(10_001) }),
         'description',
       );
-      await expectFieldError(
-        await api.put(taskPath, { description: 'x'.repeat(10_001) }),
-        'description',
-      );
+      expectFieldError(await api.put(taskPath, { description: 'x'.repeat(10_001) }), 'description');
     });
   });
 
   describe('refused bodies', () => {
     it('NUL in title or description', async () => {
-      await expectFieldError(await api.post(tasks, { title: 'a\u0000b' }), 'title');
-      await expectFieldError(
+      expectFieldError(await api.post(tasks, { title: 'a\u0000b' }), 'title');
+      expectFieldError(
         await api.post(tasks, { title: 'ok', description: '\u0000' }),
         'description',
       );
-      await expectFieldError(await api.patch(taskPath, { title: '\u0000' }), 'title');
-      await expectFieldError(await api.patch(taskPath, { description: 'x\u0000' }), 'description');
+      expectFieldError(await api.patch(taskPath, { title: '\u0000' }), 'title');
+      expectFieldError(await api.patch(taskPath, { description: 'x\u0000' }), 'description');
     });
 
     it('empty and whitespace-only titles', async () => {
       for (const title of ['', ' ', '\t\n ', '\u00a0', '\u3000', '\u2003\u2009']) {
-        await expectFieldError(await api.post(tasks, { title }), 'title');
-        await expectFieldError(await api.put(taskPath, { title }), 'title');
+        expectFieldError(await api.post(tasks, { title }), 'title');
+        expectFieldError(await api.put(taskPath, { title }), 'title');
       }
     });
 
     it('a missing title on create', async () => {
-      await expectFieldError(await api.post(tasks, { description: 'x' }), 'title');
-      await expectFieldError(await api.post(tasks, {}), 'title');
+      expectFieldError(await api.post(tasks, { description: 'x' }), 'title');
+      expectFieldError(await api.post(tasks, {}), 'title');
     });
 
     it('unknown fields, and the fields the server owns', async () => {
@@ -143,10 +149,10 @@ describe('nasty inputs over HTTP', () => {
         'completed_at',
       ]) {
         const value = field === 'id' ? randomUUID() : 'x';
-        await expectFieldError(await api.post(tasks, { title: 'x', [field]: value }), field);
-        await expectFieldError(await api.patch(taskPath, { title: 'x', [field]: value }), field);
-        await expectFieldError(await api.put(taskPath, { [field]: value }), field);
-        await expectFieldError(await api.patch(`${taskPath}/complete`, { [field]: value }), field);
+        expectFieldError(await api.post(tasks, { title: 'x', [field]: value }), field);
+        expectFieldError(await api.patch(taskPath, { title: 'x', [field]: value }), field);
+        expectFieldError(await api.put(taskPath, { [field]: value }), field);
+        expectFieldError(await api.patch(`${taskPath}/complete`, { [field]: value }), field);
       }
     });
 
@@ -168,18 +174,12 @@ describe('nasty inputs over HTTP', () => {
       ];
       for (const [field, value] of cases) {
         const create = await api.post(tasks, { title: 'x', [field]: value });
-        await expectFieldError(create, field);
+        expectFieldError(create, field);
         const update = await api.patch(taskPath, { [field]: value });
-        await expectFieldError(update, field);
+        expectFieldError(update, field);
       }
-      await expectFieldError(
-        await api.patch(`${taskPath}/complete`, { completed: 'true' }),
-        'completed',
-      );
-      await expectFieldError(
-        await api.patch(`${taskPath}/complete`, { completed: null }),
-        'completed',
-      );
+      expectFieldError(await api.patch(`${taskPath}/complete`, { completed: 'true' }), 'completed');
+      expectFieldError(await api.patch(`${taskPath}/complete`, { completed: null }), 'completed');
       // the target task was not changed by any of it
       expect((await api.get<TaskBody>(taskPath)).body).toMatchObject({
         title: 'target',

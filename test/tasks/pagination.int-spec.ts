@@ -1,18 +1,17 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ValidationError } from '../../src/database/data-layer.errors';
 import { decodeCursor, encodeCursor } from '../../src/tasks/task-cursor';
 import type { Task } from '../../src/tasks/task.entity';
 import { ListOptions, SortOrder } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { initTestApp } from '../support/test-app';
 
 const OWNER = 'pager';
 const TOTAL = 250;
 
 describe('listing: filters and keyset pagination', () => {
   let db: TestDatabase;
-  let app: NestFastifyApplication;
+  let app: TestApp;
   let service: TasksService;
 
   beforeAll(async () => {
@@ -26,7 +25,7 @@ describe('listing: filters and keyset pagination', () => {
          FROM generate_series(1, $1::int) AS i, unnest(ARRAY[$2, 'someone-else']) AS u`,
       [TOTAL, OWNER],
     );
-    app = await initTestApp(db.env);
+    app = await startTestApp(db.env);
     service = app.get(TasksService);
   });
 

@@ -1,6 +1,6 @@
 import { TasksService } from '../../src/tasks/tasks.service';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
-import { initTestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 
 describe('persistence across an app restart', () => {
   let db: TestDatabase;
@@ -14,7 +14,7 @@ describe('persistence across an app restart', () => {
   });
 
   it('reads with a new app instance (unnamed statements) what the closed one wrote', async () => {
-    const first = await initTestApp(db.env);
+    const first = await startTestApp(db.env);
     const created = await first.get(TasksService).create('dana', {
       title: 'survive a restart',
       description: 'please',
@@ -23,7 +23,7 @@ describe('persistence across an app restart', () => {
     await first.close();
 
     // The second instance as behind PgBouncer < 1.21: unnamed statements only.
-    const second = await initTestApp(
+    const second = await startTestApp(
       testEnvironment(db.url, { DATABASE_PREPARED_STATEMENTS: 'false' }),
     );
     try {

@@ -1,25 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiSuite, startApiSuite, TaskBody } from '../support/api-suite';
+import type { TaskResponse as TaskBody } from '../../src/tasks/dto/task.response';
+import { startTestApp, TestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  NO_RATE_LIMIT,
+  TestDatabase,
+  testEnvironment,
+} from '../support/test-database';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('tasks API over HTTP: every route, its success and its errors', () => {
-  let suite: ApiSuite;
+  let db: TestDatabase;
+  let app: TestApp;
 
   beforeAll(async () => {
-    suite = await startApiSuite();
+    db = await createTestDatabase();
+    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
   });
 
   afterAll(async () => {
-    await suite?.close();
+    await app?.close();
+    await db?.drop();
   });
 
   describe('success paths', () => {
     it('creates a task: 201, the task, a Location that serves it', async () => {
-      const { api, tasks, userId } = await suite.newUser();
+      const { api, tasks, userId } = await app.newUser();
       const res = await api.post<TaskBody>(tasks, { title: '  Buy milk  ', description: 'semi' });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
@@ -38,7 +48,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('defaults description to null and completed to false; accepts completed on create', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const plain = await api.post<TaskBody>(tasks, { title: 'a' });
       expect(plain.body).toMatchObject({ description: null, completed: false });
       const done = await api.post<TaskBody>(tasks, {
@@ -51,7 +61,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('lists newest first, filters by completed, orders asc on request', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const created: TaskBody[] = [];
       for (const [i, completed] of [false, true, false].entries()) {
         created.push((await api.post<TaskBody>(tasks, { title: `t${i}`, completed })).body);
@@ -73,14 +83,14 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('lists an empty array for a user without tasks', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const res = await api.get(tasks);
       expect(res.status).toBe(200);
       expect(res.body).toEqual([]);
     });
 
     it('pages with Link and X-Next-Cursor, keeping the filters in the next link', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       for (let i = 0; i < 5; i++) await api.post(tasks, { title: `p${i}`, completed: i % 2 === 0 });
       const first = await api.get<TaskBody[]>(`${tasks}?limit=2&completed=true&order=asc`);
       expect(first.body.map((t) => t.title)).toEqual(['p0', 'p2']);
@@ -89,7 +99,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
       const link = first.headers.get('link')!;
       const match = /^<([^>]+)>; rel="next"$/.exec(link);
       expect(match).not.toBeNull();
-      const next = new URL(match![1], suite.running.url);
+      const next = new URL(match![1], app.url);
       expect(next.pathname).toBe(tasks);
       expect(Object.fromEntries(next.searchParams)).toEqual({
         cursor,
@@ -103,7 +113,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('updates with PUT and PATCH, only the fields sent; updated_at moves, created_at stays', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'x', description: 'd' })).body;
       const put = await api.put<TaskBody>(`${tasks}/${task.id}`, { title: ' y ' });
       expect(put.status).toBe(200);
@@ -125,7 +135,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('toggles completed without a body, sets it with one (retry-safe)', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'x' })).body;
       const complete = `${tasks}/${task.id}/complete`;
       expect((await api.patch<TaskBody>(complete)).body.completed).toBe(true);
@@ -148,7 +158,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('deletes: 204 with an empty body, then 404', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'x' })).body;
       const del = await api.delete(`${tasks}/${task.id}`);
       expect(del.status).toBe(204);
@@ -158,7 +168,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('accepts an upper-case task id as the same task', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'x' })).body;
       const res = await api.get<TaskBody>(`${tasks}/${task.id.toUpperCase()}`);
       expect(res.status).toBe(200);
@@ -166,14 +176,14 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('serves /metrics without a token, as documented', async () => {
-      const res = await suite.anonymous.get('/metrics');
+      const res = await app.http.get('/metrics');
       expect(res.status).toBe(200);
       expect(res.text).toContain('# TYPE');
     });
 
     it('serves health routes without a token', async () => {
       for (const path of ['/health', '/health/live', '/health/ready', '/health/db']) {
-        const res = await suite.anonymous.get(path);
+        const res = await app.http.get(path);
         expect(res.status).toBe(200);
       }
     });
@@ -181,7 +191,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
 
   describe('errors of the contract, all in the one error format', () => {
     it('400 VALIDATION_ERROR lists each bad field in details.fields', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const res = await api.post(tasks, { title: '', description: 5, completed: 'yes', extra: 1 });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
@@ -199,7 +209,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('400 VALIDATION_ERROR for an update without any field', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'x' })).body;
       for (const method of ['PUT', 'PATCH']) {
         const res = await api.request(method, `${tasks}/${task.id}`, { json: {} });
@@ -210,7 +220,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('400 INVALID_UUID for a task id that is not a UUID, on every task route', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const bad = `${tasks}/not-a-uuid`;
       const responses = [
         await api.get(bad),
@@ -227,7 +237,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('400 MALFORMED_JSON for a body that is not JSON', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       for (const body of ['{"title": ', '{title: "x"}', "{'title': 'x'}", '{"title":"x"}}']) {
         const res = await api.request('POST', tasks, {
           body,
@@ -239,7 +249,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('404 NOT_FOUND for an unknown task, on every task route', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const missing = `${tasks}/${randomUUID()}`;
       const responses = [
         await api.get(missing),
@@ -261,7 +271,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('404 NOT_FOUND for an unknown route or method, in the error format', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const responses = [
         await api.get('/nope'),
         await api.get('/api'),
@@ -277,8 +287,8 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it("404 for another user's task, identical to a task that does not exist", async () => {
-      const owner = await suite.newUser();
-      const other = await suite.newUser();
+      const owner = await app.newUser();
+      const other = await app.newUser();
       const task = (await owner.api.post<TaskBody>(owner.tasks, { title: 'mine' })).body;
       const missing = randomUUID();
       const pairs: [string, string, unknown?][] = [
@@ -309,7 +319,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('413 PAYLOAD_TOO_LARGE for a 2 MB body', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const task = (await api.post<TaskBody>(tasks, { title: 'x' })).body;
       const huge = JSON.stringify({ title: 'x', description: 'a'.repeat(2 * 1024 * 1024) });
       for (const [method, path] of [
@@ -327,7 +337,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('415 UNSUPPORTED_MEDIA_TYPE for text/plain, forms and a missing Content-Type', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const cases: [string | undefined, string][] = [
         ['text/plain', '{"title":"x"}'],
         ['application/x-www-form-urlencoded', 'title=x'],
@@ -350,7 +360,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('accepts application/json with a charset', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const res = await api.request('POST', tasks, {
         body: '{"title":"x"}',
         headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -361,7 +371,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
 
   describe('X-Request-Id', () => {
     it('echoes a sane id, on success and on error', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const ok = await api.get(tasks, { headers: { 'x-request-id': 'abc-123.XYZ:9_z' } });
       expect(ok.headers.get('x-request-id')).toBe('abc-123.XYZ:9_z');
       const err = await api.get(`${tasks}/nope`, { headers: { 'x-request-id': 'req-42' } });
@@ -370,7 +380,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('replaces an insane id with a new UUID', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const insane = [
         'a'.repeat(129),
         'has space',
@@ -391,7 +401,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
     });
 
     it('generates a distinct id per request when none is sent', async () => {
-      const { api, tasks } = await suite.newUser();
+      const { api, tasks } = await app.newUser();
       const a = await api.get(tasks);
       const b = await api.get(tasks);
       expect(a.headers.get('x-request-id')).toMatch(UUID_RE);
@@ -400,33 +410,28 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
   });
 
   describe('OpenAPI served by the app', () => {
+    // /docs is not part of the API document, so these requests go unchecked (raw).
     it('serves the committed document at /docs/openapi.json', async () => {
-      const res = await fetch(`${suite.running.url}/docs/openapi.json`, {
-        signal: AbortSignal.timeout(10_000),
-      });
+      const res = await app.http.raw('GET', '/docs/openapi.json', { timeoutMs: 10_000 });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      const committed = JSON.parse(
+      const committed: unknown = JSON.parse(
         readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8'),
       );
-      expect(await res.json()).toEqual(committed);
+      expect(res.body).toEqual(committed);
     });
 
     it('serves Swagger UI at /docs', async () => {
-      const html = await fetch(`${suite.running.url}/docs`, {
-        signal: AbortSignal.timeout(10_000),
-      });
+      const html = await app.http.raw('GET', '/docs', { timeoutMs: 10_000 });
       expect(html.status).toBe(200);
       expect(html.headers.get('content-type')).toMatch(/^text\/html/);
-      const page = await html.text();
+      const page = html.text;
       expect(page).toContain('<div id="swagger-ui">');
       expect(page).not.toMatch(/<script>/); // no inline script: works under a strict CSP
-      const init = await fetch(`${suite.running.url}/docs/swagger-initializer.js`, {
-        signal: AbortSignal.timeout(10_000),
-      });
-      expect(await init.text()).toContain("url: '/docs/openapi.json'");
-      expect((await fetch(`${suite.running.url}/docs/`)).status).toBe(200);
-      const missing = await suite.anonymous.get('/docs/package.json');
+      const init = await app.http.raw('GET', '/docs/swagger-initializer.js', { timeoutMs: 10_000 });
+      expect(init.text).toContain("url: '/docs/openapi.json'");
+      expect((await app.http.raw('GET', '/docs/')).status).toBe(200);
+      const missing = await app.http.get('/docs/package.json');
       expect(missing.status).toBe(404);
       for (const asset of [
         'swagger-initializer.js',
@@ -435,11 +440,8 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
         'swagger-ui.css',
         'favicon-32x32.png',
       ]) {
-        const res = await fetch(`${suite.running.url}/docs/${asset}`, {
-          signal: AbortSignal.timeout(10_000),
-        });
+        const res = await app.http.raw('GET', `/docs/${asset}`, { timeoutMs: 10_000 });
         expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
-        await res.arrayBuffer();
       }
     });
   });

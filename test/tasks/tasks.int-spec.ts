@@ -1,23 +1,22 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TaskNotFoundError, ValidationError } from '../../src/database/data-layer.errors';
 import type { Task } from '../../src/tasks/task.entity';
 import { TasksRepository } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
+import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { initTestApp } from '../support/test-app';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('tasks data layer (TasksService and TasksRepository from the real app)', () => {
   let db: TestDatabase;
-  let app: NestFastifyApplication;
+  let app: TestApp;
   let service: TasksService;
   let repository: TasksRepository;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await initTestApp(db.env);
+    app = await startTestApp(db.env);
     service = app.get(TasksService);
     repository = app.get(TasksRepository);
   });
