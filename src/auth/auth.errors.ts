@@ -4,8 +4,8 @@ import { ApiError, ErrorDetails } from '../common/api-error';
 export type AuthErrorCode = 'UNAUTHORIZED' | 'TOKEN_EXPIRED' | 'INVALID_TOKEN';
 
 /**
- * The 401s of the contract. The guard sets `WWW-Authenticate` on the reply before throwing; the
- * global filter renders the body and keeps the header.
+ * The 401s of the contract. The authentication hook sets `WWW-Authenticate` on the reply before
+ * throwing; the global filter renders the body and keeps the header.
  */
 export class AuthenticationError extends ApiError {
   constructor(code: AuthErrorCode, message: string, details: ErrorDetails = {}) {

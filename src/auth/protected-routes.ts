@@ -1,7 +1,7 @@
 /**
  * Which routes need a bearer token: every route whose pattern is `/api` or starts with `/api/`.
  * Decided on Fastify's route pattern (`/api/:user_id/tasks`), not the raw URL, so no spelling
- * of a URL can reach an /api handler without going through the guard. New /api routes are
+ * of a URL can reach an /api handler without the authentication hook. New /api routes are
  * protected by default; nothing else is (health, metrics, docs).
  */
 export function isApiRoute(routePattern: string | undefined): boolean {

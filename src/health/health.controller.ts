@@ -12,10 +12,6 @@ import { LifecycleState } from './lifecycle.state';
 export const HEALTH_DB_TIMEOUT_MS = 2000;
 const RETRY_AFTER_S = '5';
 
-/**
- * Probes for Kubernetes and operators. No auth; no request logging when they succeed.
- * Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person needs.
- */
 /** 200 and 503 share the body: an unhealthy answer still says what is down. */
 function HealthResponses(type: Function, ok: string, down?: string): MethodDecorator {
   const responses = [
@@ -39,6 +35,10 @@ function HealthResponses(type: Function, ok: string, down?: string): MethodDecor
   };
 }
 
+/**
+ * Probes for Kubernetes and operators. No auth; no request logging when they succeed.
+ * Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person needs.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

@@ -6,7 +6,8 @@ import { MetricsService } from './metrics.service';
 /**
  * Counts every answered request in an onResponse hook (route template from Fastify's router, the
  * elapsed time Fastify already measured), and serves `/metrics` on the main port unless
- * METRICS_PORT moves it. The route is a plain Fastify route: no Nest guard (auth, rate limit) runs.
+ * METRICS_PORT moves it. The route is a plain Fastify route outside /api: the authentication hook
+ * leaves it alone, and no Nest guard (the rate limiter) runs.
  */
 export function installMetrics(app: NestFastifyApplication, env: Environment): void {
   const metrics = app.get(MetricsService);

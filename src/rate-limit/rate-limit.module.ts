@@ -7,7 +7,8 @@ import { UserThrottlerGuard } from './user-throttler.guard';
 
 /**
  * RATE_LIMIT_LIMIT requests per RATE_LIMIT_TTL_MS per user. With RATE_LIMIT_ENABLED=false the
- * guard is not registered at all, so it costs nothing. Import after AuthModule (guard order).
+ * guard is not registered at all, so it costs nothing. It counts per user because authentication
+ * (a Fastify hook) has run before any guard.
  */
 @Module({})
 export class RateLimitModule {
