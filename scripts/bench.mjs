@@ -258,7 +258,9 @@ async function waitReady(url, timeoutMs) {
   while (Date.now() < deadline) {
     try {
       if ((await fetch(url)).status === 200) return;
-    } catch {}
+    } catch {
+      // not listening yet: try again until the deadline
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`service not ready at ${url} within ${timeoutMs} ms`);

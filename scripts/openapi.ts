@@ -3,7 +3,7 @@
 // DATABASE_URL and AUTH_JWT_SECRET only have to pass config validation and are never used.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
@@ -21,11 +21,15 @@ export async function generateOpenApi(): Promise<string> {
     // Config validation wants a token key source; preview mode never verifies a token.
     AUTH_JWT_SECRET: 'openapi-generation-never-verifies-a-token',
   });
-  const app = await NestFactory.create(AppModule.forRoot(env), new FastifyAdapter(), {
-    preview: true,
-    abortOnError: false,
-    logger: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(env),
+    new FastifyAdapter(),
+    {
+      preview: true,
+      abortOnError: false,
+      logger: false,
+    },
+  );
   try {
     return serializeOpenApiDocument(buildOpenApiDocument(app));
   } finally {
@@ -40,7 +44,8 @@ if (require.main === module) {
       process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
     })
     .catch((error: unknown) => {
-      process.stderr.write(`openapi generation failed: ${(error as Error)?.stack ?? error}\n`);
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`openapi generation failed: ${reason}\n`);
       process.exit(1);
     });
 }

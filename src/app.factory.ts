@@ -66,7 +66,7 @@ export async function createApp(
   });
   installRequestLog(fastify, app.get(ROOT_LOGGER));
   installMetrics(app, env);
-  await applySecurity(app, env);
+  applySecurity(app, env);
   installAuthentication(app);
   setupOpenApi(app);
   return app;

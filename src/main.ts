@@ -49,7 +49,10 @@ async function bootstrap(): Promise<void> {
     // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
     // delay pass before anything closes.
     const closable = {
-      closeListener: () => app.getHttpAdapter().close(),
+      // The adapter's close() is typed `any`; Fastify's returns a promise, awaited here.
+      closeListener: async () => {
+        await app.getHttpAdapter().close();
+      },
       close: () => app.close(),
     };
     new GracefulShutdown(

@@ -3,6 +3,7 @@ import {
   createRemoteJWKSet,
   errors,
   JWTHeaderParameters,
+  JWTPayload,
   jwtVerify,
   JWTVerifyGetKey,
   JWTVerifyOptions,
@@ -158,7 +159,7 @@ export class TokenVerifier {
     const hit = this.cached(token);
     if (hit !== undefined) return hit;
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('malformed');
-    let payload;
+    let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key as KeyObject, this.options));
     } catch (error) {

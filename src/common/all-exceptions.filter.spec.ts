@@ -45,7 +45,7 @@ describe('AllExceptionsFilter', () => {
       { err: cause, requestId: 'req-1', code: 'INTERNAL_ERROR' },
       'request failed: unexpected error',
     );
-    const body = reply.send.mock.calls[0][0];
+    const body = (reply.send.mock.calls as [{ message: string }][])[0][0];
     expect(JSON.stringify(body)).not.toContain('hunter2');
     expect(body.message).toBe('Internal server error');
   });

@@ -17,10 +17,11 @@ describe('request bodies', () => {
     (_, controller) => {
       let bodies = 0;
       for (const method of Object.getOwnPropertyNames(controller.prototype)) {
-        const args: Record<string, { pipes: unknown[] }> =
-          Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
+        const args =
+          (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) as
+            Record<string, { pipes: unknown[] }> | undefined) ?? {};
         for (const [key, arg] of Object.entries(args)) {
-          if (Number(key.split(':')[0]) !== RouteParamtypes.BODY) continue;
+          if (Number(key.split(':')[0]) !== Number(RouteParamtypes.BODY)) continue;
           bodies++;
           expect({ method, pipes: arg.pipes.some((p) => p instanceof JsonBodyPipe) }).toEqual({
             method,

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -13,7 +13,7 @@ export const HEALTH_DB_TIMEOUT_MS = 2000;
 const RETRY_AFTER_S = '5';
 
 /** 200 and 503 share the body: an unhealthy answer still says what is down. */
-function HealthResponses(type: Function, ok: string, down?: string): MethodDecorator {
+function HealthResponses(type: Type<unknown>, ok: string, down?: string): MethodDecorator {
   const responses = [
     ApiResponse({ status: 200, description: ok, type, headers: REQUEST_ID_HEADER }),
   ];

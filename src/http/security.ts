@@ -63,7 +63,7 @@ export function helmetHeaders(): Record<string, string> {
  * Security headers on every response (helmet defaults, CSP relaxed only under /docs) and, when
  * CORS_ORIGINS is set, CORS for browser frontends. Call before the app is initialised.
  */
-export async function applySecurity(app: NestFastifyApplication, env: Environment): Promise<void> {
+export function applySecurity(app: NestFastifyApplication, env: Environment): void {
   const headers = helmetHeaders();
   const docsHeaders = { ...headers, 'content-security-policy': DOCS_CSP };
   app

@@ -41,8 +41,8 @@ describe('GracefulShutdown', () => {
 
   it('closes the listener first, then the rest, logging both', async () => {
     const order: string[] = [];
-    const close = jest.fn(async () => void order.push('app'));
-    const closeListener = jest.fn(async () => void order.push('listener'));
+    const close = jest.fn(() => Promise.resolve(void order.push('app')));
+    const closeListener = jest.fn(() => Promise.resolve(void order.push('listener')));
     const { lines, exits, shutdown } = setup(
       close,
       { drainDelayMs: 0, timeoutMs: 1000 },

@@ -38,9 +38,10 @@ export class RequestMetrics {
   /** One answered request; `route` is the route template, undefined when none matched. */
   observe(route: string | undefined, method: string, status: number, seconds: number): void {
     let byMethod = this.series.get(route);
-    if (byMethod === undefined) this.series.set(route, (byMethod = new Map()));
+    if (byMethod === undefined)
+      this.series.set(route, (byMethod = new Map<string, Map<number, Series>>()));
     let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map<number, Series>()));
     let series = byStatus.get(status);
     if (series === undefined) {
       const labels = { route: route ?? UNMATCHED_ROUTE, method, status: String(status) };
@@ -65,7 +66,7 @@ export class RequestMetrics {
       help,
       type,
       aggregator: 'sum',
-      get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+      get: () => Promise.resolve({ name, help, type, aggregator: 'sum', values: values() }),
       reset: () => undefined,
     });
     return [

@@ -129,7 +129,7 @@ export class TasksController {
       const next = new URLSearchParams({ cursor, limit: String(options.limit) });
       if (options.completed !== undefined) next.set('completed', String(options.completed));
       if (options.order !== 'desc') next.set('order', String(options.order));
-      reply.header('Link', `<${tasksPath(userId)}?${next}>; rel="next"`);
+      reply.header('Link', `<${tasksPath(userId)}?${next.toString()}>; rel="next"`);
       reply.header('X-Next-Cursor', cursor);
     }
     return page.tasks.map(toTaskResponse);

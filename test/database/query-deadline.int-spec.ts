@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { SqlExecutor } from '../../src/database/sql-executor';
 import { startTestApp, TestApp } from '../support/test-app';

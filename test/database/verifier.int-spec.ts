@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { PinoLogger } from 'nestjs-pino';
 import { DatabaseStartupError } from '../../src/database/database-verifier';
 import { SqlExecutor } from '../../src/database/sql-executor';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { LifecycleState } from '../../src/health/lifecycle.state';
 import { TasksService } from '../../src/tasks/tasks.service';

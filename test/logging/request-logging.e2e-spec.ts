@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { BuiltApp, startBuiltApp } from '../support/built-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { tokenFor } from '../support/tokens';
@@ -36,7 +37,7 @@ describe('request logging (the built app, production settings)', () => {
     await db?.drop();
   });
 
-  it('logs startup steps as JSON lines: config, database with latency, migrations, listening', async () => {
+  it('logs startup steps as JSON lines: config, database with latency, migrations, listening', () => {
     const messages = logLines(app).map((line) => String(line.msg));
     expect(messages.some((m) => m.startsWith('configuration loaded'))).toBe(true);
     const verified = logLines(app).find((line) => line.msg === 'database verified');

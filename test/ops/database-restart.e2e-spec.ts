@@ -27,11 +27,7 @@ describe('the database server restarts mid-load', () => {
 
   it('answers 503 while it is down, recovers without a restart, and loses no acknowledged write', async () => {
     const writer = new Writer(await app.http.asUser(USER), USER, 3);
-    await timeUntil(
-      async () => writer.outcomes.filter((o) => o.status === 201).length >= 10,
-      10_000,
-      20,
-    );
+    await timeUntil(() => writer.outcomes.filter((o) => o.status === 201).length >= 10, 10_000, 20);
 
     const stoppedAt = performance.now();
     await pg.stop();
@@ -39,7 +35,7 @@ describe('the database server restarts mid-load', () => {
     figures.readiness_503 = Math.round(
       await timeUntil(async () => (await status(app.http, '/health/ready')) === 503, 5000, 50),
     );
-    await timeUntil(async () => writer.outcomes.some((o) => o.status === 503), 10_000, 20);
+    await timeUntil(() => writer.outcomes.some((o) => o.status === 503), 10_000, 20);
     expect(await status(app.http, '/health/live')).toBe(200);
 
     const startedAt = performance.now();
@@ -50,7 +46,7 @@ describe('the database server restarts mid-load', () => {
     );
     const afterRestart = writer.outcomes.length;
     await timeUntil(
-      async () => writer.outcomes.slice(afterRestart).filter((o) => o.status === 201).length >= 10,
+      () => writer.outcomes.slice(afterRestart).filter((o) => o.status === 201).length >= 10,
       15_000,
       20,
     );
@@ -65,7 +61,10 @@ describe('the database server restarts mid-load', () => {
     });
     await check.initialize();
     try {
-      const rows = await check.query('SELECT id FROM tasks WHERE id = ANY($1::uuid[])', [ids]);
+      const rows = await check.query<{ id: string }[]>(
+        'SELECT id FROM tasks WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
       figures.acknowledged = ids.length;
       figures.lost = ids.length - rows.length;
       expect(rows).toHaveLength(ids.length);

@@ -26,7 +26,7 @@ type Container = Record<(typeof PROBES)[number], Probe> & {
   image: string;
   command?: string[];
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
-  env?: Array<{ name: string; value?: unknown }>;
+  env?: Array<{ name: string; value?: string | number | boolean }>;
   ports: Array<{ name: string; containerPort: number }>;
   lifecycle?: { preStop?: unknown };
   securityContext: Record<string, unknown>;

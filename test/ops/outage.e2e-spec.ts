@@ -55,13 +55,13 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
     expect((await post('before')).status).toBe(201);
   });
 
-  describe.each([
+  describe.each<[string, (p: TcpProxy) => Promise<void> | void]>([
     ['refused', (p: TcpProxy) => p.refuse()],
-    ['black-holed', async (p: TcpProxy) => p.blackhole()],
+    ['black-holed', (p: TcpProxy) => p.blackhole()],
   ])('when the database link is %s', (mode, cut) => {
     it('stays live, turns unready, answers 503 with Retry-After in under 10 s, recovers by itself and loses no acknowledged write', async () => {
       const writer = new Writer(api, USER, 3);
-      await timeUntil(async () => writer.outcomes.some((o) => o.status === 201), 5000, 20);
+      await timeUntil(() => writer.outcomes.some((o) => o.status === 201), 5000, 20);
 
       const cutAt = performance.now();
       await cut(proxy);
@@ -91,7 +91,7 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
         ),
       );
       const restoredOutcomes = writer.outcomes.length;
-      await timeUntil(async () => writer.outcomes.length > restoredOutcomes + 5, 10_000, 20);
+      await timeUntil(() => writer.outcomes.length > restoredOutcomes + 5, 10_000, 20);
       const outcomes = await writer.stop();
       posts.push(...outcomes);
       figures[`${mode}.slowest_503`] = Math.round(
@@ -133,6 +133,6 @@ describe('database outage: the built app behind a TCP proxy to PostgreSQL', () =
     // links through the proxy settle back within the pool size.
     expect(sample(text, 'db_pool_waiting')).toBe(0);
     expect(sample(text, 'db_pool_connections', { state: 'in_use' })).toBe(0);
-    await timeUntil(async () => proxy.connections <= 10, 5000, 50);
+    await timeUntil(() => proxy.connections <= 10, 5000, 50);
   });
 });

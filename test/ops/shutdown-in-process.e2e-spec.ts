@@ -32,7 +32,10 @@ describe('shutdown sequence on the real app, in process', () => {
     const lines: string[] = [];
     const shutdown = new GracefulShutdown(
       {
-        closeListener: () => app.nest.getHttpAdapter().close(),
+        // The adapter's close() is typed `any`; Fastify's returns a promise, awaited here.
+        closeListener: async () => {
+          await app.nest.getHttpAdapter().close();
+        },
         close: () => app.nest.close(),
       },
       app.get(LifecycleState),

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenAPIV3 } from 'openapi-types';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
-type Method = (typeof METHODS)[number];
+type Method = 'get' | 'put' | 'post' | 'delete' | 'patch' | 'head' | 'options';
 
 export interface MatchedRoute {
   template: string;
@@ -33,7 +32,7 @@ export class OpenApiValidator {
     // strict: false ignores OpenAPI-only keywords (example, xml …); Ajv knows `nullable` itself.
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
-    this.ajv.addSchema(this.document as object, 'openapi.json');
+    this.ajv.addSchema(this.document, 'openapi.json');
     this.routes = Object.keys(this.document.paths).map((template) => ({
       template,
       regex: new RegExp(

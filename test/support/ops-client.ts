@@ -60,7 +60,7 @@ export async function status(api: HttpClient, path: string, timeoutMs = 10_000):
  * took, or rejects after `timeoutMs`.
  */
 export async function timeUntil(
-  probe: () => Promise<boolean>,
+  probe: () => boolean | Promise<boolean>,
   timeoutMs: number,
   intervalMs = 100,
 ): Promise<number> {

@@ -19,16 +19,15 @@ export class PrivatePostgres {
     const child = spawn(process.execPath, [join(__dirname, 'private-postgres.mjs')], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    const lines = createInterface({ input: child.stdout! });
-    let instance: PrivatePostgres | undefined;
+    const lines = createInterface({ input: child.stdout });
     const first = new Promise<string>((resolve) => lines.once('line', resolve));
     const line = await withTimeout(first, timeoutMs, 'private PostgreSQL did not start');
     if (!line.startsWith('ready ')) {
       child.kill('SIGKILL');
       throw new Error(`private PostgreSQL failed: ${line}`);
     }
-    instance = new PrivatePostgres(child, line.slice('ready '.length));
-    lines.on('line', (l) => instance!.answer(l));
+    const instance = new PrivatePostgres(child, line.slice('ready '.length));
+    lines.on('line', (l) => instance.answer(l));
     return instance;
   }
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { randomUUID } from 'node:crypto';
 import type { TaskResponse } from '../../src/tasks/dto/task.response';
 import type { HttpClient } from '../support/http';

@@ -1,5 +1,5 @@
+import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { TaskNotFoundError, ValidationError } from '../../src/database/data-layer.errors';
-import type { Task } from '../../src/tasks/task.entity';
 import { TasksRepository } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, TestApp } from '../support/test-app';

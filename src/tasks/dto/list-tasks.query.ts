@@ -1,7 +1,7 @@
 import { FieldErrors, validationError } from '../../common/api-error';
 import { ValidationError } from '../../database/data-layer.errors';
 import { decodeCursor } from '../task-cursor';
-import type { ListOptions, SortOrder } from '../tasks.repository';
+import type { ListOptions } from '../tasks.repository';
 
 export const LIST_LIMIT_DEFAULT = 100;
 export const LIST_LIMIT_MAX = 500;
@@ -40,7 +40,7 @@ export function parseListQuery(query: ListTasksQuery = {}): ListOptions {
     else fields.completed = ['completed must be true or false'];
   }
   if (order !== undefined) {
-    if (order === 'asc' || order === 'desc') options.order = order as SortOrder;
+    if (order === 'asc' || order === 'desc') options.order = order;
     else fields.order = ['order must be asc or desc'];
   }
   if (cursor !== undefined) {

@@ -1,0 +1,35 @@
+// `npm run lint` runs this (ESLint) and `prettier --check`. TypeScript files get typescript-eslint's
+// recommended type-checked rules, which see types: un-awaited promises (no-floating-promises),
+// promises where a callback's result is ignored (no-misused-promises), and `any` leaking into
+// typed code (no-unsafe-*). Formatting is Prettier's job alone; no rule here is about layout.
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  globalIgnores(['dist/', 'coverage/', '.dev-data/', '.bench/']),
+  js.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      // tsconfig.json includes src, test, migrations, scripts and ormconfig.ts.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // `_` names a parameter or destructured field that is there only for its position.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    // Plain JavaScript: Node scripts, the jest setup, configuration files.
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: globals.node },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+);
