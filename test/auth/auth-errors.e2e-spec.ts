@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  NO_RATE_LIMIT,
-  TestDatabase,
-  testEnvironment,
-} from '../support/test-database';
+import { NO_RATE_LIMIT } from '../support/test-database';
 import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
 
 /**
@@ -14,18 +9,15 @@ import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
  * WWW-Authenticate / Retry-After headers). The auth rules themselves are in auth.e2e-spec.ts.
  */
 describe('401, 403 and 429 on the task routes match openapi.json', () => {
-  let db: TestDatabase;
   let app: TestApp;
   const taskId = randomUUID();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
+    app = await startTestApp({ env: NO_RATE_LIMIT });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   const routes = (user: string): [string, string, unknown?][] => {
@@ -101,19 +93,16 @@ describe('401, 403 and 429 on the task routes match openapi.json', () => {
   });
 
   describe('rate limit', () => {
-    let limitedDb: TestDatabase;
     let limitedApp: TestApp;
 
     beforeAll(async () => {
-      limitedDb = await createTestDatabase();
-      limitedApp = await startTestApp(
-        testEnvironment(limitedDb.url, { RATE_LIMIT_LIMIT: '2', RATE_LIMIT_TTL_MS: '60000' }),
-      );
+      limitedApp = await startTestApp({
+        env: { RATE_LIMIT_LIMIT: '2', RATE_LIMIT_TTL_MS: '60000' },
+      });
     });
 
     afterAll(async () => {
       await limitedApp?.close();
-      await limitedDb?.drop();
     });
 
     it('429 RATE_LIMITED with Retry-After once the budget is spent; health is not limited', async () => {

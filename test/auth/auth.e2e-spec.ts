@@ -3,7 +3,6 @@ import { AuthProbeModule } from '../support/auth-probe.module';
 import type { HttpResponse } from '../support/http';
 import { deadUrl, JwksServer, startJwksServer } from '../support/jwks-server';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 import { signToken, tokenFor } from '../support/tokens';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -37,17 +36,14 @@ async function expect401(
 }
 
 describe('authentication with the HS256 secret', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.env, { extraModules: [AuthProbeModule] });
+    app = await startTestApp({ extraModules: [AuthProbeModule] });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   it('admits a valid token and exposes its sub to the controller', async () => {
@@ -179,21 +175,22 @@ describe('authentication with the HS256 secret', () => {
 });
 
 describe('issuer and audience, when configured', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const env = testEnvironment(db.url, {
+    const env = {
       AUTH_ISSUER: 'https://issuer.example',
       AUTH_AUDIENCE: 'tasks-api, other-api',
+    };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
     });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   const claims = { sub: 'alice', exp: now() + 600 };
@@ -225,7 +222,6 @@ describe('issuer and audience, when configured', () => {
 });
 
 describe('authentication with a JWKS (RS256, EdDSA)', () => {
-  let db: TestDatabase;
   let jwks: JwksServer;
   let app: TestApp;
   let rsa: { privateKey: KeyLike; publicKey: KeyLike };
@@ -241,25 +237,27 @@ describe('authentication with a JWKS (RS256, EdDSA)', () => {
     signToken({ sub, exp: now() + 300 }, { key, alg, kid });
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
     rsa = await generateKeyPair('RS256');
     ed = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     jwks = await startJwksServer([
       await publicJwk(rsa.publicKey, 'rsa-1', 'RS256'),
       await publicJwk(ed.publicKey, 'ed-1', 'EdDSA'),
     ]);
-    const env = testEnvironment(db.url, {
+    const env = {
       AUTH_JWT_SECRET: '',
       AUTH_JWKS_URL: jwks.url,
       AUTH_JWKS_COOLDOWN_MS: '0',
+    };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
     });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
   });
 
   afterAll(async () => {
     await app?.close();
     await jwks?.close();
-    await db?.drop();
   });
 
   it('verifies RS256 and EdDSA tokens by kid', async () => {
@@ -347,25 +345,26 @@ describe('authentication with a JWKS (RS256, EdDSA)', () => {
 });
 
 describe('authentication with both a secret and a JWKS', () => {
-  let db: TestDatabase;
   let jwks: JwksServer;
   let app: TestApp;
   let rsa: { privateKey: KeyLike; publicKey: KeyLike };
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
     rsa = await generateKeyPair('RS256');
     jwks = await startJwksServer([
       { ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256' },
     ]);
-    const env = testEnvironment(db.url, { AUTH_JWKS_URL: jwks.url });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+    const env = { AUTH_JWKS_URL: jwks.url };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
+    });
   });
 
   afterAll(async () => {
     await app?.close();
     await jwks?.close();
-    await db?.drop();
   });
 
   it('verifies HS tokens with the secret and RS tokens with the JWKS, never crosswise', async () => {
@@ -384,22 +383,23 @@ describe('authentication with both a secret and a JWKS', () => {
 });
 
 describe('authentication while the JWKS server is down', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const env = testEnvironment(db.url, {
+    const env = {
       AUTH_JWT_SECRET: '',
       AUTH_JWKS_URL: await deadUrl(),
       AUTH_JWKS_TIMEOUT_MS: '1000',
+    };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
     });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   it('answers 503 with Retry-After for asymmetric tokens, and still 401 for a missing header', async () => {

@@ -1,7 +1,6 @@
 import type { TaskResponse } from '../../src/tasks/dto/task.response';
 import type { ErrorResponseBody } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { bearer, tokenFor } from '../support/tokens';
 
 const SOME_TASK = '00000000-0000-4000-8000-000000000000';
@@ -18,17 +17,14 @@ const ROUTES: Array<[string, string, object | undefined]> = [
 ];
 
 describe('the tasks API behind authentication', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.env);
+    app = await startTestApp();
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   function send<T = ErrorResponseBody>(

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals'; // its asymmetric matchers are typed: te
 import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
 import { SqlExecutor } from '../../src/database/sql-executor';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 
 const PING = { name: 'deadline_ping', text: 'SELECT 1 AS one' };
@@ -20,13 +20,15 @@ describe('SqlExecutor: one deadline per call while the network is silent', () =>
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
-    app = await startTestApp(
-      testEnvironment(proxy.urlFor(db.url), {
+    app = await startTestApp({
+      database: db,
+      env: {
+        DATABASE_URL: proxy.urlFor(db.url),
         DATABASE_POOL_SIZE: '1',
         DATABASE_STATEMENT_TIMEOUT_MS: '300',
         DATABASE_CONNECT_TIMEOUT_MS: '4000',
-      }),
-    );
+      },
+    });
     sql = app.get(SqlExecutor);
   });
 

@@ -3,12 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DatabaseStartupError } from '../../src/database/database-verifier';
 import { SqlExecutor } from '../../src/database/sql-executor';
 import { startTestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  TestDatabase,
-  testEnvironment,
-  urlForDatabase,
-} from '../support/test-database';
+import { createTestDatabase, TestDatabase, urlForDatabase } from '../support/test-database';
 
 describe('database verification at startup (in process)', () => {
   let unmigrated: TestDatabase;
@@ -23,7 +18,7 @@ describe('database verification at startup (in process)', () => {
 
   it('starts on a database without the schema, warning that migrations are pending', async () => {
     const warn = jest.spyOn(PinoLogger.prototype, 'warn');
-    const app = await startTestApp(unmigrated.env);
+    const app = await startTestApp({ database: unmigrated });
     try {
       expect(warn).toHaveBeenCalledWith(
         'database has pending migrations: run `npm run migration:run`',
@@ -41,9 +36,10 @@ describe('database verification at startup (in process)', () => {
 
   it('refuses to start on a database that does not exist, saying so', async () => {
     // startTestApp closes the app it could not start, as this test used to itself.
-    const error = await startTestApp(
-      testEnvironment(urlForDatabase('tasks_test_does_not_exist')),
-    ).then(
+    const error = await startTestApp({
+      database: unmigrated,
+      env: { DATABASE_URL: urlForDatabase('tasks_test_does_not_exist') },
+    }).then(
       (app) => app.close(),
       (e: unknown) => e,
     );

@@ -4,7 +4,7 @@ import { LifecycleState } from '../../src/health/lifecycle.state';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
  * The app reaches its database through a local TCP relay; stopping the relay cuts the open
@@ -18,9 +18,10 @@ describe('when the database goes away and comes back', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
-    app = await startTestApp(
-      testEnvironment(proxy.urlFor(db.url), { DATABASE_CONNECT_TIMEOUT_MS: '1000' }),
-    );
+    app = await startTestApp({
+      database: db,
+      env: { DATABASE_URL: proxy.urlFor(db.url), DATABASE_CONNECT_TIMEOUT_MS: '1000' },
+    });
   });
 
   afterAll(async () => {

@@ -1,18 +1,14 @@
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('health endpoints (database up)', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.env);
+    app = await startTestApp();
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   it('answers liveness without the database', async () => {
@@ -24,7 +20,7 @@ describe('health endpoints (database up)', () => {
   it('is ready and reports the database by name', async () => {
     const res = await app.http.get<{ latency_ms: number }>('/health/db');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ connected: true, database: db.name });
+    expect(res.body).toMatchObject({ connected: true, database: app.db.name });
     expect(res.body.latency_ms).toBeGreaterThanOrEqual(0);
     expect((await app.http.get('/health/ready')).status).toBe(200);
   });

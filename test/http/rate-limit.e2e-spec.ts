@@ -1,7 +1,6 @@
 import { AuthProbeModule } from '../support/auth-probe.module';
 import type { HttpResponse } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 import { tokenFor } from '../support/tokens';
 
 /** The probe routes are test-only, outside openapi.json: unchecked requests. */
@@ -10,18 +9,19 @@ function get(app: TestApp, path: string, token?: string): Promise<HttpResponse> 
 }
 
 describe('rate limiting (3 requests per minute per user)', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const env = testEnvironment(db.url, { RATE_LIMIT_LIMIT: '3', RATE_LIMIT_TTL_MS: '60000' });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+    const env = { RATE_LIMIT_LIMIT: '3', RATE_LIMIT_TTL_MS: '60000' };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
+    });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   it('answers 429 RATE_LIMITED with Retry-After once a user spends the budget', async () => {
@@ -68,18 +68,19 @@ describe('rate limiting (3 requests per minute per user)', () => {
 });
 
 describe('rate limiting turned off', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const env = testEnvironment(db.url, { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_LIMIT: '1' });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+    const env = { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_LIMIT: '1' };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
+    });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   it('never answers 429 with RATE_LIMIT_ENABLED=false', async () => {

@@ -1,6 +1,6 @@
 import { AuthProbeModule } from '../support/auth-probe.module';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { tokenFor } from '../support/tokens';
 
 const FRONTEND = 'http://localhost:5173';
@@ -18,18 +18,19 @@ function preflight(app: TestApp, origin: string, method: string, headers: string
 }
 
 describe('security headers and CORS with a list of origins', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const env = testEnvironment(db.url, { CORS_ORIGINS: `${FRONTEND}, https://app.example.com` });
-    app = await startTestApp(env, { extraModules: [AuthProbeModule] });
+    const env = { CORS_ORIGINS: `${FRONTEND}, https://app.example.com` };
+    app = await startTestApp({
+      database: { migrate: false },
+      env,
+      extraModules: [AuthProbeModule],
+    });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   it('sends helmet headers with the default CSP', async () => {
@@ -110,11 +111,13 @@ describe('CORS with * and with credentials', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    star = await startTestApp(testEnvironment(db.url, { CORS_ORIGINS: '*' }));
-    credentialed = await startTestApp(
-      testEnvironment(db.url, { CORS_ORIGINS: FRONTEND, CORS_CREDENTIALS: 'true' }),
-    );
-    none = await startTestApp(testEnvironment(db.url));
+    // Three apps on one database of the test's own.
+    star = await startTestApp({ database: db, env: { CORS_ORIGINS: '*' } });
+    credentialed = await startTestApp({
+      database: db,
+      env: { CORS_ORIGINS: FRONTEND, CORS_CREDENTIALS: 'true' },
+    });
+    none = await startTestApp({ database: db });
   });
 
   afterAll(async () => {

@@ -10,7 +10,6 @@ import {
 } from '../../src/config/environment';
 import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 // The fields of the Kubernetes objects these tests read. The YAML is not checked against them:
 // the assertions below are the check, field by field.
@@ -257,17 +256,14 @@ describe('Kubernetes manifests and Dockerfile', () => {
   });
 
   describe('against the real app', () => {
-    let db: TestDatabase;
     let app: TestApp;
 
     beforeAll(async () => {
-      db = await createTestDatabase();
-      app = await startTestApp(db.env);
+      app = await startTestApp();
     });
 
     afterAll(async () => {
       await app?.close();
-      await db?.drop();
     });
 
     it('every probe path answers 200 when healthy', async () => {

@@ -3,7 +3,7 @@ import type { TaskResponse } from '../../src/tasks/dto/task.response';
 import { HttpClient } from '../support/http';
 import { sample } from '../support/prometheus';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, testEnvironment, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('metrics', () => {
   let db: TestDatabase;
@@ -21,7 +21,7 @@ describe('metrics', () => {
     const get = async (path: string) => (await app.http.get(path)).status;
 
     beforeAll(async () => {
-      app = await startTestApp(db.env);
+      app = await startTestApp({ database: db });
     });
 
     afterAll(async () => {
@@ -116,7 +116,7 @@ describe('metrics', () => {
     let metrics: HttpClient;
 
     beforeAll(async () => {
-      app = await startTestApp(testEnvironment(db.url, { METRICS_PORT: '0', HOST: '127.0.0.1' }));
+      app = await startTestApp({ database: db, env: { METRICS_PORT: '0', HOST: '127.0.0.1' } });
       metrics = new HttpClient(`http://127.0.0.1:${app.get(MetricsServer).port}`);
     });
 

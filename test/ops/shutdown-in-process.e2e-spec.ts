@@ -1,20 +1,16 @@
 import { LifecycleState } from '../../src/health/lifecycle.state';
 import { GracefulShutdown } from '../../src/lifecycle/graceful-shutdown';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('shutdown sequence on the real app, in process', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.env);
+    app = await startTestApp();
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   /** One keep-alive GET, answering its status and Connection header (fetch shows neither). */

@@ -1,12 +1,7 @@
 import type { TaskResponse as TaskBody } from '../../src/tasks/dto/task.response';
 import type { HttpClient } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  NO_RATE_LIMIT,
-  TestDatabase,
-  testEnvironment,
-} from '../support/test-database';
+import { NO_RATE_LIMIT } from '../support/test-database';
 
 /** Reads every page of a listing, calling `between` after each page (to change the data). */
 async function walk(
@@ -42,17 +37,14 @@ function counts(ids: string[]): Map<string, number> {
 }
 
 describe('concurrency over HTTP', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
+    app = await startTestApp({ env: NO_RATE_LIMIT });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   describe('pagination while rows are inserted', () => {
@@ -63,7 +55,7 @@ describe('concurrency over HTTP', () => {
       async (order) => {
         const { api, tasks, userId } = await app.newUser();
         // Many rows share a created_at millisecond, so the id tie-break is exercised too.
-        const initial = await db.query<{ id: string }>(
+        const initial = await app.db.query<{ id: string }>(
           `INSERT INTO tasks (user_id, title, created_at)
            SELECT $1, 'seed ' || i, now() - ((i / 10) * interval '1 millisecond')
            FROM generate_series(1, $2) AS i RETURNING id`,
@@ -94,7 +86,7 @@ describe('concurrency over HTTP', () => {
         expect(missing).toEqual([]);
         expect(inserted.length).toBeGreaterThan(0);
         // the order is the documented one: created_at, then id, in the requested direction
-        const rows = await db.query<{ id: string }>(
+        const rows = await app.db.query<{ id: string }>(
           `SELECT id FROM tasks WHERE id = ANY($1::uuid[])
            ORDER BY created_at ${order}, id ${order}`,
           [ids],
@@ -105,7 +97,7 @@ describe('concurrency over HTTP', () => {
 
     it('filters stay applied across pages', async () => {
       const { api, tasks, userId } = await app.newUser();
-      await db.query(
+      await app.db.query(
         `INSERT INTO tasks (user_id, title, completed)
          SELECT $1, 'seed ' || i, i % 3 = 0 FROM generate_series(1, 100) AS i`,
         [userId],
@@ -114,7 +106,7 @@ describe('concurrency over HTTP', () => {
         await api.post(tasks, { title: 'new', completed: true });
       });
       expect(new Set(ids).size).toBe(ids.length);
-      const completed = await db.query<{ id: string }>(
+      const completed = await app.db.query<{ id: string }>(
         'SELECT id FROM tasks WHERE user_id = $1 AND completed AND id = ANY($2::uuid[])',
         [userId, ids],
       );
@@ -143,7 +135,7 @@ describe('concurrency over HTTP', () => {
         expect((await api.get(path)).status).toBe(404);
         expect((await api.patch(path, { title: 'late' })).status).toBe(404);
         expect((await api.get<TaskBody[]>(tasks)).body.map((t) => t.id)).not.toContain(task.id);
-        const rows = await db.query('SELECT 1 FROM tasks WHERE id = $1', [task.id]);
+        const rows = await app.db.query('SELECT 1 FROM tasks WHERE id = $1', [task.id]);
         expect(rows).toHaveLength(0);
       }
     });

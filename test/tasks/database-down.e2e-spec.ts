@@ -4,12 +4,7 @@ import type { TaskResponse } from '../../src/tasks/dto/task.response';
 import type { HttpClient } from '../support/http';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  NO_RATE_LIMIT,
-  TestDatabase,
-  testEnvironment,
-} from '../support/test-database';
+import { createTestDatabase, NO_RATE_LIMIT, TestDatabase } from '../support/test-database';
 
 /**
  * The API while its database is unreachable (a local TCP relay in front of PostgreSQL is
@@ -28,12 +23,14 @@ describe('tasks API while the database is unreachable', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await proxyInFrontOf(db.url);
-    app = await startTestApp(
-      testEnvironment(proxy.urlFor(db.url), {
+    app = await startTestApp({
+      database: db,
+      env: {
         ...NO_RATE_LIMIT,
+        DATABASE_URL: proxy.urlFor(db.url),
         DATABASE_CONNECT_TIMEOUT_MS: '1000',
-      }),
-    );
+      },
+    });
     api = await app.http.asUser(userId);
     const created = await api.post<TaskResponse>(tasks, { title: 'before the outage' });
     expect(created.status).toBe(201);

@@ -38,7 +38,7 @@ describe('listing cost is proportional to the page, not to the user total', () =
       [BIG, ROWS],
     );
     await db.query('ANALYZE tasks');
-    app = await startTestApp(db.env);
+    app = await startTestApp({ database: db });
     service = app.get(TasksService);
     const sql = app.get(SqlExecutor);
     const run = sql.run.bind(sql);

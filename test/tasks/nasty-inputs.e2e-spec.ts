@@ -2,27 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { TaskResponse as TaskBody } from '../../src/tasks/dto/task.response';
 import type { ErrorResponseBody, HttpClient, HttpResponse } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  NO_RATE_LIMIT,
-  TestDatabase,
-  testEnvironment,
-} from '../support/test-database';
+import { NO_RATE_LIMIT } from '../support/test-database';
 
 /**
  * Inputs a hostile or careless client sends. None may produce a 5xx (the HTTP client asserts that
  * on every response, and that each response is what openapi.json documents).
  */
 describe('nasty inputs over HTTP', () => {
-  let db: TestDatabase;
   let app: TestApp;
   let api: HttpClient;
   let tasks: string;
   let taskPath: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
+    app = await startTestApp({ env: NO_RATE_LIMIT });
     ({ api, tasks } = await app.newUser());
     const task = await api.post<TaskBody>(tasks, { title: 'target' });
     taskPath = `${tasks}/${task.body.id}`;
@@ -30,7 +23,6 @@ describe('nasty inputs over HTTP', () => {
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   function expectFieldError(
@@ -62,7 +54,7 @@ describe('nasty inputs over HTTP', () => {
       const fetched = await api.get<TaskBody>(`${tasks}/${created.body.id}`);
       expect(Buffer.from(fetched.body.description!, 'utf8')).toEqual(Buffer.from(text, 'utf8'));
       expect(fetched.body.title).toBe(text.trim());
-      const [row] = await db.query<{ description: string }>(
+      const [row] = await app.db.query<{ description: string }>(
         'SELECT description FROM tasks WHERE id = $1',
         [created.body.id],
       );

@@ -25,7 +25,7 @@ describe('listing: filters and keyset pagination', () => {
          FROM generate_series(1, $1::int) AS i, unnest(ARRAY[$2, 'someone-else']) AS u`,
       [TOTAL, OWNER],
     );
-    app = await startTestApp(db.env);
+    app = await startTestApp({ database: db });
     service = app.get(TasksService);
   });
 

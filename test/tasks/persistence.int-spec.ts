@@ -1,5 +1,5 @@
 import { TasksService } from '../../src/tasks/tasks.service';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp } from '../support/test-app';
 
 describe('persistence across an app restart', () => {
@@ -14,7 +14,7 @@ describe('persistence across an app restart', () => {
   });
 
   it('reads with a new app instance (unnamed statements) what the closed one wrote', async () => {
-    const first = await startTestApp(db.env);
+    const first = await startTestApp({ database: db });
     const created = await first.get(TasksService).create('dana', {
       title: 'survive a restart',
       description: 'please',
@@ -23,9 +23,10 @@ describe('persistence across an app restart', () => {
     await first.close();
 
     // The second instance as behind PgBouncer < 1.21: unnamed statements only.
-    const second = await startTestApp(
-      testEnvironment(db.url, { DATABASE_PREPARED_STATEMENTS: 'false' }),
-    );
+    const second = await startTestApp({
+      database: db,
+      env: { DATABASE_PREPARED_STATEMENTS: 'false' },
+    });
     try {
       expect(await second.get(TasksService).get('dana', created.id)).toEqual(toggled);
       const { tasks } = await second.get(TasksService).list('dana', { limit: 10 });

@@ -4,28 +4,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskResponse as TaskBody } from '../../src/tasks/dto/task.response';
 import { startTestApp, TestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  NO_RATE_LIMIT,
-  TestDatabase,
-  testEnvironment,
-} from '../support/test-database';
+import { NO_RATE_LIMIT } from '../support/test-database';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('tasks API over HTTP: every route, its success and its errors', () => {
-  let db: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(testEnvironment(db.url, NO_RATE_LIMIT));
+    app = await startTestApp({ env: NO_RATE_LIMIT });
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   describe('success paths', () => {

@@ -3,27 +3,23 @@ import { TaskNotFoundError, ValidationError } from '../../src/database/data-laye
 import { TasksRepository } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('tasks data layer (TasksService and TasksRepository from the real app)', () => {
-  let db: TestDatabase;
   let app: TestApp;
   let service: TasksService;
   let repository: TasksRepository;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.env);
+    app = await startTestApp();
     service = app.get(TasksService);
     repository = app.get(TasksRepository);
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.drop();
   });
 
   describe('create and read', () => {
@@ -184,7 +180,7 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
   describe('ownership', () => {
     it('user B can neither see nor change nor delete user A’s task, which stays as it was', async () => {
       const task = await service.create('user-a', { title: 'A’s secret', description: 'mine' });
-      const [before] = await db.query('SELECT * FROM tasks WHERE id = $1', [task.id]);
+      const [before] = await app.db.query('SELECT * FROM tasks WHERE id = $1', [task.id]);
 
       expect(await repository.findOne('user-b', task.id)).toBeNull();
       expect(await repository.update('user-b', task.id, { title: 'stolen' })).toBeNull();
@@ -202,7 +198,7 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
         await expect(attempt).rejects.toEqual(new TaskNotFoundError());
       }
 
-      const [after] = await db.query('SELECT * FROM tasks WHERE id = $1', [task.id]);
+      const [after] = await app.db.query('SELECT * FROM tasks WHERE id = $1', [task.id]);
       expect(after).toEqual(before);
       expect(await service.get('user-a', task.id)).toEqual(task);
     });
