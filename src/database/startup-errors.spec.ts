@@ -44,6 +44,41 @@ describe('explainDatabaseStartupError', () => {
     expect(explain(error)).toBe(expected);
   });
 
+  it.each([
+    [
+      // What PgBouncer in transaction mode answers to a session parameter in the startup packet.
+      {
+        severity: 'FATAL',
+        code: '08P01',
+        message: 'unsupported startup parameter: statement_timeout',
+      },
+      'database server at db.internal:6543 answered FATAL 08P01: unsupported startup parameter: statement_timeout',
+    ],
+    [
+      // A pooler's message with "timeout" in it is still the server's reason, not a connect timeout.
+      { severity: 'FATAL', code: '08P01', message: 'query_wait_timeout' },
+      'database server at db.internal:6543 answered FATAL 08P01: query_wait_timeout',
+    ],
+    [
+      { severity: 'ERROR', code: '42501', message: 'permission denied for table pg_authid' },
+      'database server at db.internal:6543 answered ERROR 42501: permission denied for table pg_authid',
+    ],
+  ])('quotes the server message of %p as the reason', (error, expected) => {
+    expect(explain(error)).toBe(expected);
+  });
+
+  it('quotes a server message on one bounded line, without the password', () => {
+    const line = explain({
+      severity: 'FATAL',
+      code: 'XX000',
+      message: `bad\n\u001bthing for postgres://app:other-pw@x/db Sup3rSecret ${'x'.repeat(300)}`,
+    });
+    expect(line).not.toMatch(/Sup3rSecret|other-pw|[\n\u001b]/);
+    expect(line).toContain('bad thing for postgres://app:***@x/db *** xxx');
+    expect(line.length).toBeLessThan(300);
+    expect(line.endsWith('…')).toBe(true);
+  });
+
   it('never includes the password, even when the driver text does', () => {
     const line = explain({ code: 'XX000', message: 'failed for postgres://app:Sup3rSecret@x' });
     expect(line).not.toContain('Sup3rSecret');

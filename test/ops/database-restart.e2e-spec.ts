@@ -16,7 +16,8 @@ describe('the database server restarts mid-load', () => {
   beforeAll(async () => {
     await ensureBuilt();
     pg = await PrivatePostgres.start();
-    await runMigrationsLocked(testEnvironment(pg.url), { info: () => undefined });
+    const quiet = { info: () => undefined, warn: () => undefined };
+    await runMigrationsLocked(testEnvironment(pg.url), quiet);
     app = await startBuiltApp({ DATABASE_URL: pg.url, AUTH_JWT_SECRET: OPS_JWT_SECRET });
   }, 180_000);
 
