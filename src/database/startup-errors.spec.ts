@@ -14,6 +14,10 @@ describe('explainDatabaseStartupError', () => {
       { code: '28000', message: 'role "app" does not exist' },
       'database authentication failed for user "app" at db.internal:6543 (check the user and password in DATABASE_URL)',
     ],
+    [
+      { severity: 'FATAL', code: '08P01', message: 'SASL authentication failed' },
+      'database authentication failed for user "app" at db.internal:6543 (check the user and password in DATABASE_URL)',
+    ],
     [{ code: '3D000' }, 'database "tasks" does not exist at db.internal:6543'],
     [{ code: 'ENOTFOUND' }, 'database host "db.internal" cannot be resolved'],
     [{ code: 'EAI_AGAIN' }, 'database host "db.internal" cannot be resolved'],

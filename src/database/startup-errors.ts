@@ -29,7 +29,9 @@ function quoteServerMessage(message: string, target: PgConnectionParts): string 
 export function explainDatabaseStartupError(error: unknown, target: PgConnectionParts): string {
   const { code = '', message = '', severity } = (error ?? {}) as DriverError;
   const where = `${target.host}:${target.port}`;
-  if (code === '28P01' || code === '28000') {
+  // PgBouncer answers a wrong password with 08P01 ("SASL authentication failed").
+  const refusedLogin = severity !== undefined && /authentication failed/i.test(message);
+  if (code === '28P01' || code === '28000' || refusedLogin) {
     return `database authentication failed for user "${target.username}" at ${where} (check the user and password in DATABASE_URL)`;
   }
   if (code === '3D000') {
