@@ -13,10 +13,14 @@ const { join } = require('node:path');
 
 const DEFAULT_BINARY = '/usr/sbin/pgbouncer';
 
-/** PGBOUNCER_BIN, else Debian's path, else `pgbouncer` on PATH; undefined when none is there. */
+/**
+ * PGBOUNCER_BIN when set (and only it), else Debian's path, else `pgbouncer` on PATH; undefined
+ * when there is none.
+ */
 function findPgBouncer() {
-  const candidates = [process.env.PGBOUNCER_BIN, DEFAULT_BINARY].filter(Boolean);
-  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
+  const chosen = process.env.PGBOUNCER_BIN;
+  if (chosen) return existsSync(chosen) ? chosen : undefined;
+  if (existsSync(DEFAULT_BINARY)) return DEFAULT_BINARY;
   const which = spawnSync('sh', ['-c', 'command -v pgbouncer'], { encoding: 'utf8' });
   const onPath = which.status === 0 ? which.stdout.trim() : '';
   return onPath || undefined;

@@ -1,0 +1,179 @@
+import { BuiltApp, ensureBuilt, startBuiltApp } from '../support/built-app';
+import {
+  bearer,
+  createTask,
+  OPS_JWT_SECRET,
+  status,
+  timeUntil,
+  Writer,
+} from '../support/ops-client';
+import {
+  describeWithPgBouncer,
+  keepsPreparedStatements,
+  PgBouncer,
+  startTestPgBouncer,
+} from '../support/pgbouncer';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const FALLBACK_WARNING = 'the database refused a named prepared statement';
+
+/**
+ * `workers` users at once, each creating, reading, listing and updating its own tasks, for at most
+ * `seconds` and `maxRequests` requests in all: every named statement of the API runs concurrently
+ * on the pooler's server connections. Resolves with the count of each status (0: no answer).
+ */
+async function mixedLoad(
+  baseUrl: string,
+  { workers = 16, seconds = 3, maxRequests = 4000 } = {},
+): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  const deadline = performance.now() + seconds * 1000;
+  let sent = 0;
+  const call = async (path: string, auth: string, method = 'GET', body?: unknown) => {
+    sent++;
+    try {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const json = (await res.json().catch(() => undefined)) as { id?: string } | undefined;
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      return json;
+    } catch {
+      statuses.set(0, (statuses.get(0) ?? 0) + 1);
+      return undefined;
+    }
+  };
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      const user = `load-user-${w}`;
+      const auth = await bearer(user);
+      const tasks = `/api/${user}/tasks`;
+      for (let i = 0; performance.now() < deadline && sent < maxRequests; i++) {
+        const created = await call(tasks, auth, 'POST', { title: `task ${i}` });
+        if (!created?.id) continue;
+        await call(`${tasks}/${created.id}`, auth);
+        await call(`${tasks}?limit=20`, auth);
+        await call(`${tasks}/${created.id}`, auth, 'PUT', { completed: i % 2 === 0 });
+      }
+    }),
+  );
+  return statuses;
+}
+
+const non2xx = (statuses: Map<number, number>) =>
+  [...statuses].filter(([code]) => code < 200 || code > 299);
+
+describeWithPgBouncer(
+  'through PgBouncer (transaction mode): load, prepared statements, pooler restarts',
+  () => {
+    let pooler: PgBouncer;
+    let db: TestDatabase;
+    const apps: BuiltApp[] = [];
+
+    beforeAll(async () => {
+      await ensureBuilt();
+      pooler = await startTestPgBouncer();
+      db = await createTestDatabase();
+    }, 180_000);
+
+    afterAll(async () => {
+      await Promise.all(apps.map((a) => a.kill()));
+      await db?.drop();
+      await pooler?.close();
+    });
+
+    async function startApp(env: Record<string, string> = {}): Promise<BuiltApp> {
+      const app = await startBuiltApp({
+        DATABASE_URL: pooler.pooledUrlOf(db.url),
+        AUTH_JWT_SECRET: OPS_JWT_SECRET,
+        RATE_LIMIT_ENABLED: 'false',
+        ...env,
+      });
+      apps.push(app);
+      return app;
+    }
+
+    const warnings = (app: BuiltApp) =>
+      app.logs().filter((l) => typeof l.msg === 'string' && l.msg.startsWith(FALLBACK_WARNING));
+
+    it('default settings: a short concurrent load gets only 2xx, and named statements give way to unnamed ones at most once', async () => {
+      const app = await startApp();
+      const statuses = await mixedLoad(app.url);
+      expect(non2xx(statuses)).toEqual([]);
+      expect(statuses.get(201) ?? 0).toBeGreaterThan(50);
+      if (keepsPreparedStatements(pooler)) {
+        // PgBouncer >= 1.21 keeps named statements (max_prepared_statements): nothing to switch.
+        expect(warnings(app)).toEqual([]);
+      } else {
+        // Statements were named first; the first conflict switched the process, said why once,
+        // and the call that met it was retried: no client saw it.
+        expect(warnings(app)).toEqual([
+          expect.objectContaining({ level: 40, code: expect.stringMatching(/^(42P05|26000)$/) }),
+        ]);
+      }
+      expect(app.output()).not.toMatch(/"level":50/);
+      // And it stays healed: single requests after the load.
+      const after = await mixedLoad(app.url, { workers: 1, seconds: 1, maxRequests: 40 });
+      expect(non2xx(after)).toEqual([]);
+    });
+
+    it('DATABASE_PREPARED_STATEMENTS=true forces named statements: what `auto` protects against', async () => {
+      const app = await startApp({ DATABASE_PREPARED_STATEMENTS: 'true' });
+      const statuses = await mixedLoad(app.url, { seconds: 2 });
+      expect(warnings(app)).toEqual([]);
+      if (keepsPreparedStatements(pooler)) {
+        expect(non2xx(statuses)).toEqual([]);
+      } else {
+        // PgBouncer 1.18 in transaction mode cannot keep them: 500s, which `auto` turns into retries.
+        expect(statuses.get(500) ?? 0).toBeGreaterThan(0);
+      }
+    });
+
+    it('DATABASE_PREPARED_STATEMENTS=false: unnamed statements from the start, only 2xx', async () => {
+      const app = await startApp({ DATABASE_PREPARED_STATEMENTS: 'false' });
+      const statuses = await mixedLoad(app.url, { seconds: 2 });
+      expect(non2xx(statuses)).toEqual([]);
+      expect(warnings(app)).toEqual([]);
+    });
+
+    it('the pooler killed and restarted mid-load: 503 with Retry-After meanwhile, then recovery without a restart', async () => {
+      const app = await startApp();
+      const user = 'restart-user';
+      const auth = await bearer(user);
+      const writer = new Writer(app.url, user, auth, 4);
+      await timeUntil(async () => writer.outcomes.some((o) => o.status === 201), 5000, 20);
+
+      await pooler.kill();
+      await timeUntil(async () => writer.outcomes.some((o) => o.status === 503), 10_000, 20);
+      expect(await status(`${app.url}/health/ready`)).toBe(503);
+      expect(await status(`${app.url}/health/live`)).toBe(200);
+
+      await pooler.restart();
+      const restartedAt = writer.outcomes.length;
+      await timeUntil(
+        async () => (await createTask(app.url, user, auth, 'after')).status === 201,
+        10_000,
+      );
+      await timeUntil(async () => (await status(`${app.url}/health/ready`)) === 200, 10_000);
+      const outcomes = await writer.stop();
+
+      const unavailable = outcomes.filter((o) => o.status === 503);
+      expect(unavailable.length).toBeGreaterThan(0);
+      for (const o of unavailable) {
+        expect(o).toMatchObject({
+          code: 'SERVICE_UNAVAILABLE',
+          retryAfter: expect.stringMatching(/^\d+$/),
+        });
+      }
+      expect(outcomes.filter((o) => o.status !== 201 && o.status !== 503)).toEqual([]);
+      // Requests after the restart succeed again (the tail of the load), in the same process.
+      expect(outcomes.slice(restartedAt).some((o) => o.status === 201)).toBe(true);
+      expect(app.child.exitCode).toBeNull();
+      const again = await mixedLoad(app.url, { workers: 4, seconds: 1, maxRequests: 200 });
+      expect(non2xx(again)).toEqual([]);
+    });
+  },
+);
