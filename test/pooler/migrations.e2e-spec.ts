@@ -1,7 +1,7 @@
 import { runMigrationsLocked } from '../../src/database/migration-runner';
-import { ensureBuilt, runNode, startBuiltApp } from '../support/built-app';
-import { describeWithPgBouncer, PgBouncer, startTestPgBouncer } from '../support/pgbouncer';
-import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
+import { runNode, startBuiltApp } from '../support/built-app';
+import { describeWithPgBouncer, usePgBouncer } from '../support/pgbouncer';
+import { TestDatabase, testEnvironment } from '../support/test-database';
 
 const MIGRATIONS = ['CreateTasks1764150000000'];
 
@@ -23,31 +23,15 @@ async function advisoryLocks(db: TestDatabase): Promise<number> {
 const messages = (logs: Array<Record<string, unknown>>) => logs.map((l) => l.msg);
 
 describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the pooled URL', () => {
-  let pooler: PgBouncer;
-  const dbs: TestDatabase[] = [];
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    pooler = await startTestPgBouncer();
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-    await pooler?.close();
-  });
-
-  async function freshDatabase(): Promise<TestDatabase> {
-    const db = await createTestDatabase({ migrate: false });
-    dbs.push(db);
-    return db;
-  }
+  const bouncer = usePgBouncer();
+  const freshDatabase = () => bouncer.freshDatabase();
 
   it.each([1, 2, 3])(
     'trial %i: two `migration:run:prod` runs at once both exit 0, apply once, leave no lock; a direct run then does not wait',
     async () => {
       const db = await freshDatabase();
       const env = {
-        DATABASE_URL: pooler.pooledUrlOf(db.url),
+        DATABASE_URL: bouncer.pooler.pooledUrlOf(db.url),
         LOG_LEVEL: 'info',
         NODE_ENV: 'production',
       };
@@ -76,7 +60,7 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
 
   it('in-process: four concurrent runs through the pooler apply once, and the lock is gone', async () => {
     const db = await freshDatabase();
-    const env = testEnvironment(pooler.pooledUrlOf(db.url));
+    const env = testEnvironment(bouncer.pooler.pooledUrlOf(db.url));
     const quiet = { info: () => undefined, warn: () => undefined };
     const results = await Promise.all([1, 2, 3, 4].map(() => runMigrationsLocked(env, quiet)));
     expect(results.flat()).toEqual(MIGRATIONS);
@@ -86,7 +70,10 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
 
   it('MIGRATIONS_RUN_ON_STARTUP: three replicas on the pooled URL start together, all serve, each migration applied once', async () => {
     const db = await freshDatabase();
-    const env = { DATABASE_URL: pooler.pooledUrlOf(db.url), MIGRATIONS_RUN_ON_STARTUP: 'true' };
+    const env = {
+      DATABASE_URL: bouncer.pooler.pooledUrlOf(db.url),
+      MIGRATIONS_RUN_ON_STARTUP: 'true',
+    };
     const apps = await Promise.all([1, 2, 3].map(() => startBuiltApp(env)));
     try {
       for (const app of apps) {

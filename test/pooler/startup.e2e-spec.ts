@@ -1,10 +1,9 @@
 import { Client } from 'pg';
 import { parsePostgresUrl } from '../../src/database/connection-url';
 import { explainDatabaseStartupError } from '../../src/database/startup-errors';
-import { ensureBuilt, runNode, startBuiltApp } from '../support/built-app';
+import { runNode, startBuiltApp } from '../support/built-app';
 import { expectCleanFailure, runMain } from '../support/child-process';
-import { describeWithPgBouncer, PgBouncer, startTestPgBouncer } from '../support/pgbouncer';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { describeWithPgBouncer, startTestPgBouncer, usePgBouncer } from '../support/pgbouncer';
 
 type LogLine = Record<string, unknown>;
 const byMessage = (logs: LogLine[], start: string) =>
@@ -13,28 +12,12 @@ const byMessage = (logs: LogLine[], start: string) =>
 describeWithPgBouncer(
   'through PgBouncer (transaction mode): startup and server-side timeouts',
   () => {
-    let pooler: PgBouncer;
-    const dbs: TestDatabase[] = [];
-
-    beforeAll(async () => {
-      await ensureBuilt();
-      pooler = await startTestPgBouncer();
-    }, 180_000);
-
-    afterAll(async () => {
-      for (const db of dbs) await db.drop();
-      await pooler?.close();
-    });
-
-    async function freshDatabase(migrate: boolean): Promise<TestDatabase> {
-      const db = await createTestDatabase({ migrate });
-      dbs.push(db);
-      return db;
-    }
+    const bouncer = usePgBouncer();
+    const freshDatabase = (migrate: boolean) => bouncer.freshDatabase({ migrate });
 
     it('with the pooled URL and the direct one for migrations: migrates, starts, serves, and the server cuts a long statement', async () => {
       const db = await freshDatabase(false);
-      const pooled = pooler.pooledUrlOf(db.url);
+      const pooled = bouncer.pooler.pooledUrlOf(db.url);
       const settings = { DATABASE_URL: pooled, DATABASE_STATEMENT_TIMEOUT_MS: '1500' };
       const migrate = runNode('dist/database/migrate.js', {
         ...settings,
@@ -80,7 +63,7 @@ describeWithPgBouncer(
     it('says plainly when only the client deadline applies (no role defaults set)', async () => {
       // Migrated by the test helper, which does not set the role defaults.
       const db = await freshDatabase(true);
-      const app = await startBuiltApp({ DATABASE_URL: pooler.pooledUrlOf(db.url) });
+      const app = await startBuiltApp({ DATABASE_URL: bouncer.pooler.pooledUrlOf(db.url) });
       try {
         expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
         const [line] = byMessage(app.logs(), 'no server-side statement_timeout');
@@ -93,7 +76,7 @@ describeWithPgBouncer(
 
     it("classifies the real pooler's refusal of a session parameter as the server's message", async () => {
       const db = await freshDatabase(false);
-      const pooled = pooler.pooledUrlOf(db.url);
+      const pooled = bouncer.pooler.pooledUrlOf(db.url);
       // What the service used to send (pg puts statement_timeout into the startup packet).
       const client = new Client({ connectionString: pooled, statement_timeout: 1000 });
       const error: unknown = await client.connect().then(
@@ -106,7 +89,7 @@ describeWithPgBouncer(
         message: 'unsupported startup parameter: statement_timeout',
       });
       expect(explainDatabaseStartupError(error, parsePostgresUrl(pooled))).toBe(
-        `database server at 127.0.0.1:${pooler.port} answered FATAL 08P01: unsupported startup parameter: statement_timeout`,
+        `database server at 127.0.0.1:${bouncer.pooler.port} answered FATAL 08P01: unsupported startup parameter: statement_timeout`,
       );
     });
 
@@ -117,7 +100,10 @@ describeWithPgBouncer(
       try {
         await holder.connect();
         const url = full.pooledUrlOf(db.url);
-        const result = await runMain({ DATABASE_URL: url, DATABASE_CONNECT_TIMEOUT_MS: '3000' });
+        const result = await runMain(
+          { DATABASE_URL: url, DATABASE_CONNECT_TIMEOUT_MS: '3000' },
+          60_000,
+        );
         // The embedded server's password is its user name too: look for it as a URL would carry it.
         const secret = `:${new URL(url).password}@`;
         expectCleanFailure(
@@ -134,9 +120,9 @@ describeWithPgBouncer(
 
     it('a wrong password at the pooler is reported as an authentication failure', async () => {
       const db = await freshDatabase(false);
-      const url = new URL(pooler.pooledUrlOf(db.url));
+      const url = new URL(bouncer.pooler.pooledUrlOf(db.url));
       url.password = 'not-the-password';
-      const result = await runMain({ DATABASE_URL: url.toString() });
+      const result = await runMain({ DATABASE_URL: url.toString() }, 60_000);
       expectCleanFailure(
         result,
         /^Startup failed: database authentication failed for user "postgres" at 127\.0\.0\.1:\d+/m,

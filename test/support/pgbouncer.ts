@@ -1,5 +1,6 @@
 import { findPgBouncer, PgBouncer, startPgBouncer } from '../../scripts/pgbouncer.cjs';
-import { adminUrl, routeAppConnections } from './test-database';
+import { ensureBuilt } from './built-app';
+import { adminUrl, createTestDatabase, routeAppConnections, TestDatabase } from './test-database';
 
 export type { PgBouncer };
 
@@ -44,6 +45,34 @@ export function startTestPgBouncer(settings?: Record<string, string | number>): 
 export function keepsPreparedStatements(pooler: PgBouncer): boolean {
   const [major = 0, minor = 0] = pooler.version ?? [];
   return major > 1 || (major === 1 && minor >= 21);
+}
+
+/**
+ * For the enclosing `describe`: dist/ built, a PgBouncer, and `freshDatabase()` for databases that
+ * are dropped at the end (before the pooler stops).
+ */
+export function usePgBouncer(): {
+  readonly pooler: PgBouncer;
+  freshDatabase(options?: { migrate?: boolean }): Promise<TestDatabase>;
+} {
+  const dbs: TestDatabase[] = [];
+  const context = {
+    pooler: undefined as unknown as PgBouncer,
+    async freshDatabase(options: { migrate?: boolean } = { migrate: false }) {
+      const db = await createTestDatabase(options);
+      dbs.push(db);
+      return db;
+    },
+  };
+  beforeAll(async () => {
+    await ensureBuilt();
+    context.pooler = await startTestPgBouncer();
+  }, 180_000);
+  afterAll(async () => {
+    for (const db of dbs) await db.drop();
+    await context.pooler?.close();
+  });
+  return context;
 }
 
 /**
