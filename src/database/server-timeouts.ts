@@ -7,9 +7,10 @@ import { QUERY_TIMEOUT_GRACE_MS } from './data-source-options';
  * The server-side bounds on the app's sessions. They cannot ride in the startup packet (a
  * transaction pooler refuses them) and a session `SET` does not survive transaction pooling, so
  * the migration step stores them as defaults of the app's role in its database, which every new
- * server connection of that role picks up, through any pooler. `SET LOCAL` in a transaction around
- * every statement would also survive pooling, but costs two more round trips per query (about
- * 1.6x the latency of a one-row read directly, 2.2x through PgBouncer: measured for issue 10).
+ * server connection of that role picks up, through any pooler, at no cost per query. `SET LOCAL`
+ * in a transaction around every statement would also survive pooling, but costs two more round
+ * trips per query: a one-row read took 1.2-1.9x as long directly and 1.7-2.2x as long through
+ * PgBouncer 1.18 (alternating runs on a shared machine, issue 10).
  */
 export interface ServerTimeouts {
   statementTimeoutMs: number;
