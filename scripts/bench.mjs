@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench -- [--users 1000] [--tasks 100] [--big-user-tasks 100000] [--duration 10]
 //                  [--connections 32] [--scenarios get,list,list-open,create,update,mixed]
-//                  [--pool 10] [--json out.json] [--keep]
+//                  [--pool 10] [--json out.json] [--keep] [--pooler pgbouncer|URL]
 //
 // Sizes a deployment and catches regressions: seeds a database of its own (made by the project's
 // migrations) on the server of BENCH_DATABASE_URL (an admin URL; default: an embedded PostgreSQL),
@@ -11,6 +11,14 @@
 // tasks (one request at a time, so the latencies are the service's, not a queue's), the time from
 // process start to a ready service, and the resident memory after the run.
 // It never touches an existing database: it creates `tasks_bench_<random>` and drops it at the end.
+//
+// --pooler: also runs every scenario through a transaction pooler, alternating with the direct
+// service in the same run (two service processes, one driven at a time). `pgbouncer` starts
+// Debian's PgBouncer (or PGBOUNCER_BIN) in transaction mode with its defaults in front of the bench
+// server; a URL names a pooler of yours in front of BENCH_DATABASE_URL's server that routes any
+// database name (e.g. `* = host=… port=…`); its database part is replaced by the bench's. The
+// pooled service runs with the defaults (DATABASE_PREPARED_STATEMENTS=auto: on PgBouncer < 1.21 it
+// switches to unnamed statements during the first warm-up) and migrates over the direct URL.
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -31,6 +39,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from './embedded-postgres.mjs';
 
+const require = createRequire(import.meta.url);
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ALL_SCENARIOS = ['get', 'list', 'list-open', 'create', 'update', 'mixed'];
 const { values: opts } = parseArgs({
@@ -46,6 +56,7 @@ const { values: opts } = parseArgs({
     pool: { type: 'string', default: '10' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    pooler: { type: 'string' },
   },
 });
 const USERS = Number(opts.users);
@@ -155,8 +166,92 @@ async function main() {
   );
   const seededAt = (await db.query('SELECT now() AS now')).rows[0].now;
 
+  const direct = await startService('direct', databaseUrl);
+  const pooled = opts.pooler
+    ? await startService('pooler', await poolerUrl(adminUrl, databaseUrl), databaseUrl)
+    : null;
+  const services = pooled ? [direct, pooled] : [direct];
+
+  const results = [];
+  for (const [k, scenario] of SCENARIOS.entries()) {
+    // With a pooler, the two services take turns on each scenario, in alternating order, so both
+    // see the same machine and neither always runs first.
+    for (const service of k % 2 === 0 ? services : [...services].reverse()) {
+      if (Number(opts.warmup) > 0) await drive(service.base, users, scenario, Number(opts.warmup));
+      const r = {
+        ...(await drive(service.base, users, scenario, Number(opts.duration))),
+        via: service.label,
+      };
+      results.push(r);
+      log(
+        `${scenario} (${r.via}): ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}`,
+      );
+      if (['create', 'update', 'mixed'].includes(scenario)) {
+        await db.query('DELETE FROM tasks WHERE created_at > $1', [seededAt]);
+      }
+    }
+  }
+  const listCost = BIG_USER_TASKS > 0 ? await measureListCost(direct.base, users[0]) : null;
+  const rssMb = await rssOf(direct.server.pid);
+  printTable(results, rssMb);
+  if (pooled) {
+    const unnamed = readFileSync(pooled.logFile, 'utf8').includes(
+      'refused a named prepared statement',
+    );
+    pooled.statements = unnamed ? 'unnamed (auto switched)' : 'named';
+    process.stderr.write(
+      `through the pooler: statements ${pooled.statements}; ${ratios(results)}\n`,
+    );
+  }
+  if (listCost) {
+    process.stderr.write(
+      `first page (limit=20), one request at a time: p50 ${listCost.big.p50_ms} ms for a user with ` +
+        `${BIG_USER_TASKS} tasks, ${listCost.small.p50_ms} ms for one with ${TASKS} ` +
+        `(ratio ${listCost.p50_ratio})\n`,
+    );
+  }
+  process.stderr.write(
+    services.map((svc) => `${svc.label}: ready ${svc.readyMs} ms after process start`).join('\n') +
+      '\n\n',
+  );
+  const report = {
+    meta: {
+      date: new Date().toISOString(),
+      users: USERS,
+      tasks: TASKS,
+      duration_s: Number(opts.duration),
+      connections: Number(opts.connections),
+      pool: Number(opts.pool),
+      node: process.version,
+      rss_mb_after: rssMb,
+      ready_ms: direct.readyMs,
+      ...(pooled
+        ? {
+            pooler: {
+              ready_ms: pooled.readyMs,
+              statements: pooled.statements,
+              url: redact(pooled.url),
+            },
+          }
+        : {}),
+      big_user_tasks: BIG_USER_TASKS,
+    },
+    results,
+    list_cost: listCost,
+  };
+  const json = JSON.stringify(report, null, 2);
+  if (opts.json) writeFileSync(opts.json, json + '\n');
+  process.stdout.write(json + '\n');
+  return results.some((r) => r.errors > 0) ? 1 : 0;
+}
+
+/**
+ * The built service (the start:prod command, production settings, request logging on) on a free
+ * port, with `databaseUrl` as DATABASE_URL and the direct URL for its migrations.
+ */
+async function startService(label, url, databaseUrl = url) {
   const port = await freePort();
-  const logFile = join(tmpdir(), `tasks-bench-${name}.log`);
+  const logFile = join(tmpdir(), `tasks-bench-${label}-${port}.log`);
   // Started exactly as production starts it (package.json start:prod, the image's CMD).
   const [command, ...args] = readPackageJson().scripts['start:prod'].split(' ');
   const server = spawn(command, args, {
@@ -167,7 +262,8 @@ async function main() {
       LOG_LEVEL: 'info',
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: url,
+      DATABASE_MIGRATIONS_URL: databaseUrl,
       DATABASE_POOL_SIZE: opts.pool,
       AUTH_JWT_SECRET: secret,
       RATE_LIMIT_ENABLED: 'false',
@@ -187,70 +283,54 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   await waitReady(`${base}/health/ready`, 15_000);
   const readyMs = Date.now() - started;
-  log(`service ready in ${readyMs} ms (request log: ${logFile})`);
+  log(`${label} service ready in ${readyMs} ms (request log: ${logFile})`);
+  return { label, url, base, server, logFile, readyMs };
+}
 
-  const results = [];
-  for (const scenario of SCENARIOS) {
-    if (Number(opts.warmup) > 0) await drive(base, users, scenario, Number(opts.warmup));
-    const r = await drive(base, users, scenario, Number(opts.duration));
-    results.push(r);
-    log(`${scenario}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}`);
-    if (['create', 'update', 'mixed'].includes(scenario)) {
-      await db.query('DELETE FROM tasks WHERE created_at > $1', [seededAt]);
-    }
-  }
-  const listCost = BIG_USER_TASKS > 0 ? await measureListCost(base, users[0]) : null;
-  const rssMb = await rssOf(server.pid);
-  printTable(results, rssMb);
-  if (listCost) {
-    process.stderr.write(
-      `first page (limit=20), one request at a time: p50 ${listCost.big.p50_ms} ms for a user with ` +
-        `${BIG_USER_TASKS} tasks, ${listCost.small.p50_ms} ms for one with ${TASKS} ` +
-        `(ratio ${listCost.p50_ratio})\n`,
+/** --pooler: the bench database's URL through the pooler (one started here for `pgbouncer`). */
+async function poolerUrl(adminUrl, databaseUrl) {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (opts.pooler === 'pgbouncer') {
+    const { startPgBouncer } = require('./pgbouncer.cjs');
+    const bouncer = await startPgBouncer({ serverUrl: adminUrl });
+    cleanups.push(() => bouncer.close());
+    log(
+      `started PgBouncer ${bouncer.version?.join('.')} (transaction mode) on port ${bouncer.port}`,
     );
+    return bouncer.urlFor(name);
   }
-  process.stderr.write(`ready ${readyMs} ms after process start\n\n`);
-  const report = {
-    meta: {
-      date: new Date().toISOString(),
-      users: USERS,
-      tasks: TASKS,
-      duration_s: Number(opts.duration),
-      connections: Number(opts.connections),
-      pool: Number(opts.pool),
-      node: process.version,
-      rss_mb_after: rssMb,
-      ready_ms: readyMs,
-      big_user_tasks: BIG_USER_TASKS,
-    },
-    results,
-    list_cost: listCost,
-  };
-  const json = JSON.stringify(report, null, 2);
-  if (opts.json) writeFileSync(opts.json, json + '\n');
-  process.stdout.write(json + '\n');
-  return results.some((r) => r.errors > 0) ? 1 : 0;
+  const url = new URL(opts.pooler);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function redact(value) {
+  const url = new URL(value);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+/** Pooled against direct, per scenario: req/s and p99 ratios. */
+function ratios(results) {
+  return SCENARIOS.map((scenario) => {
+    const [d, p] = ['direct', 'pooler'].map((via) =>
+      results.find((r) => r.scenario === scenario && r.via === via),
+    );
+    const rps = (p.rps / d.rps).toFixed(2);
+    return `${scenario} ${rps}x req/s, p99 ${p.p99_ms} vs ${d.p99_ms} ms`;
+  }).join('; ');
 }
 
 function readPackageJson() {
   return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 }
 
-/** The compiled migrations, through the same DataSource options the app uses. */
+/** The production migration step (compiled): migrations under their lock, role timeouts set. */
 async function migrate(env) {
-  const require = createRequire(import.meta.url);
   const { validateEnvironment } = require(join(ROOT, 'dist/config/environment.js'));
-  const { buildDataSourceOptions } = require(join(ROOT, 'dist/database/data-source-options.js'));
-  const { DataSource } = require('typeorm');
-  const dataSource = new DataSource(
-    buildDataSourceOptions(validateEnvironment(env, { purpose: 'migrations' }), 'migrations'),
-  );
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  const { runMigrationsLocked } = require(join(ROOT, 'dist/database/migration-runner.js'));
+  const quiet = { info: () => {}, warn: (fields, message) => log(message) };
+  await runMigrationsLocked(validateEnvironment(env, { purpose: 'migrations' }), quiet);
 }
 
 async function waitReady(url, timeoutMs) {
@@ -372,8 +452,8 @@ async function rssOf(pid) {
 
 function printTable(results, rssMb) {
   const rows = [
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
-    ...results.map((r) => [r.scenario, r.rps, r.p50_ms, r.p99_ms, r.errors]),
+    ['scenario', 'via', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+    ...results.map((r) => [r.scenario, r.via, r.rps, r.p50_ms, r.p99_ms, r.errors]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   const line = (row) => row.map((cell, i) => String(cell).padStart(widths[i])).join('  ');

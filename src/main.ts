@@ -43,7 +43,7 @@ async function bootstrap(): Promise<void> {
     const app = await createApp(env);
     const logger = app.get(Logger);
     logger.log(
-      `configuration loaded (NODE_ENV=${env.NODE_ENV}, database ${redactUrl(env.DATABASE_URL)}, pool ${env.DATABASE_POOL_SIZE}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
+      `configuration loaded (NODE_ENV=${env.NODE_ENV}, ${describeDatabase(env)}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
       'Bootstrap',
     );
     // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
@@ -70,6 +70,14 @@ async function bootstrap(): Promise<void> {
   } catch (error) {
     fail(`Startup failed: ${describeStartupError(error, env)}`);
   }
+}
+
+/** Where the app and its migrations connect (no password), the pool, and the statement mode. */
+function describeDatabase(env: Environment): string {
+  const migrations = env.DATABASE_MIGRATIONS_URL
+    ? `, migrations ${redactUrl(env.DATABASE_MIGRATIONS_URL)}`
+    : '';
+  return `database ${redactUrl(env.DATABASE_URL)}${migrations}, pool ${env.DATABASE_POOL_SIZE}, prepared statements ${env.DATABASE_PREPARED_STATEMENTS}`;
 }
 
 /** Which key sources verify tokens; the JWKS by host only, the secret never. */

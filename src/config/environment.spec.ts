@@ -33,7 +33,7 @@ describe('validateEnvironment', () => {
       DATABASE_POOL_SIZE: 10,
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
       DATABASE_STATEMENT_TIMEOUT_MS: 5000,
-      DATABASE_PREPARED_STATEMENTS: true,
+      DATABASE_PREPARED_STATEMENTS: 'auto',
       AUTH_JWT_SECRET: AUTH.AUTH_JWT_SECRET,
       AUTH_CLOCK_TOLERANCE_S: 30,
       AUTH_JWKS_COOLDOWN_MS: 30_000,
@@ -83,6 +83,8 @@ describe('validateEnvironment', () => {
     ['false', false],
     ['0', false],
     ['no', false],
+    ['auto', 'auto'],
+    [' AUTO ', 'auto'],
   ])('reads DATABASE_PREPARED_STATEMENTS=%s as %s', (raw, expected) => {
     const env = validateEnvironment({
       ...AUTH,

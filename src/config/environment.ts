@@ -17,6 +17,8 @@ import { IsPostgresUrl } from './is-postgres-url.validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const PREPARED_STATEMENT_MODES = ['auto', true, false] as const;
+export type PreparedStatementMode = (typeof PREPARED_STATEMENT_MODES)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -77,10 +79,16 @@ export class Environment {
   @Max(3_600_000)
   DATABASE_STATEMENT_TIMEOUT_MS = 5000;
 
-  /** Named prepared statements; off for poolers that cannot keep them (PgBouncer < 1.21). */
-  @Transform(toBool)
-  @IsBoolean()
-  DATABASE_PREPARED_STATEMENTS = true;
+  /**
+   * Named prepared statements. `auto`: on, until the server answers that a statement name already
+   * exists or does not exist (a transaction pooler that cannot keep them, e.g. PgBouncer < 1.21),
+   * then unnamed for the rest of the process. `true`/`false` force them on or off.
+   */
+  @Transform(({ value }) =>
+    typeof value === 'string' && value.trim().toLowerCase() === 'auto' ? 'auto' : toBool({ value }),
+  )
+  @IsIn(PREPARED_STATEMENT_MODES)
+  DATABASE_PREPARED_STATEMENTS: PreparedStatementMode = 'auto';
 
   /**
    * Secret for HS256/HS384/HS512 bearer tokens (at least 32 bytes in production). No default:

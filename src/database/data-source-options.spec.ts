@@ -29,15 +29,23 @@ describe('buildDataSourceOptions', () => {
       poolSize: 7,
       connectTimeoutMS: 5000,
       applicationName: 'tasks-api',
-      extra: { statement_timeout: 3000 },
     });
-    // The client-side deadline is SqlExecutor's own, not pg's query_timeout.
-    expect(options.extra).not.toHaveProperty('query_timeout');
+    // Nothing session-scoped in the startup packet (a transaction pooler refuses it), and the
+    // client-side deadline is SqlExecutor's own, not pg's query_timeout.
+    for (const parameter of [
+      'statement_timeout',
+      'idle_in_transaction_session_timeout',
+      'lock_timeout',
+      'options',
+      'query_timeout',
+    ]) {
+      expect(options.extra).not.toHaveProperty(parameter);
+    }
     // Under ts-jest the migrations are the TypeScript sources.
     expect(MIGRATIONS_GLOB).toMatch(/migrations[\\/]\*\.ts$/);
   });
 
-  it('uses DATABASE_MIGRATIONS_URL for migrations, one connection, no statement timeout', () => {
+  it('uses DATABASE_MIGRATIONS_URL for migrations, one connection', () => {
     const options = buildDataSourceOptions(
       env({ DATABASE_MIGRATIONS_URL: 'postgres://owner@direct.example.com/tasks' }),
       'migrations',
@@ -48,8 +56,8 @@ describe('buildDataSourceOptions', () => {
       ssl: false,
       poolSize: 1,
       applicationName: 'tasks-api-migrations',
-      extra: { statement_timeout: 0 },
     });
+    expect(options.extra).not.toHaveProperty('statement_timeout');
   });
 
   it('falls back to DATABASE_URL for migrations', () => {

@@ -12,7 +12,7 @@ export const MIGRATIONS_GLOB = runningFromSources
   ? join(__dirname, '..', '..', 'migrations', '*.ts')
   : join(__dirname, '..', 'migrations', '*.js');
 
-/** How much longer than the server's statement_timeout SqlExecutor waits for an answer. */
+/** How much longer than DATABASE_STATEMENT_TIMEOUT_MS SqlExecutor waits for an answer. */
 export const QUERY_TIMEOUT_GRACE_MS = 1000;
 
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
@@ -20,7 +20,8 @@ export const MIGRATIONS_TABLE = 'typeorm_migrations';
 /**
  * The one place DataSource options are made, for the Nest app and for the typeorm CLI
  * (`ormconfig.ts`) alike, so the two cannot drift. Migrations use `DATABASE_MIGRATIONS_URL` when
- * set: a pooled endpoint (PgBouncer in transaction mode) cannot hold the session lock they need.
+ * set (Neon's direct URL): their lock works through a transaction pooler too, but a long migration
+ * is better off without one.
  */
 export function buildDataSourceOptions(
   env: Environment,
@@ -52,11 +53,10 @@ export function buildDataSourceOptions(
     connectTimeoutMS: env.DATABASE_CONNECT_TIMEOUT_MS,
     applicationName: purpose === 'migrations' ? 'tasks-api-migrations' : 'tasks-api',
     extra: {
-      // Server-side limit. The client-side one, a little later, that also fires when the server
-      // cannot answer at all (packets lost) is SqlExecutor's per-call deadline, not pg's
-      // query_timeout (see SqlExecutor.run for why).
-      statement_timeout: purpose === 'migrations' ? 0 : env.DATABASE_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,
+      // Nothing session-scoped in the startup packet: transaction poolers (PgBouncer, as Neon
+      // runs it) refuse statement_timeout and the like there with FATAL 08P01, and some proxies
+      // drop them silently. The server-side bounds are role defaults set by the migration step
+      // (server-timeouts.ts); the bound that always holds is SqlExecutor's per-call deadline.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
       idleTimeoutMillis: 30_000,

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Environment } from '../config/environment';
 import { parsePostgresUrl } from './connection-url';
 import { MIGRATIONS_TABLE } from './data-source-options';
+import { describeServerTimeouts, SERVER_SETTINGS_QUERY, ServerTimeouts } from './server-timeouts';
 import { explainDatabaseStartupError } from './startup-errors';
 import { withTimeout } from './with-timeout';
 
@@ -19,7 +20,8 @@ const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
 /**
  * Opens the DataSource at startup (TypeORM is told not to, so a failure surfaces here, once) and
  * proves that the database answers a real query in time, and says so in the log with
- * its latency and the state of the migrations. A failure stops the boot with a message that says
+ * its latency, the server-side timeouts in effect (read back, since a pooler or proxy may have
+ * dropped what was asked for) and the state of the migrations. A failure stops the boot with a message that says
  * why (credentials, host, database name), without the password.
  */
 @Injectable()
@@ -34,12 +36,14 @@ export class DatabaseVerifier implements OnApplicationBootstrap {
     const started = performance.now();
     try {
       if (!this.dataSource.isInitialized) await this.dataSource.initialize();
-      const [row] = await withTimeout(
-        this.dataSource.query<{ database: string }[]>('SELECT current_database() AS database'),
+      const [{ database, ...timeouts }] = await withTimeout(
+        this.dataSource.query<Array<{ database: string } & ServerTimeouts>>(SERVER_SETTINGS_QUERY),
         this.env.DATABASE_CONNECT_TIMEOUT_MS,
       );
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-      this.logger.info({ database: row.database, latencyMs }, 'database verified');
+      this.logger.info({ database, latencyMs }, 'database verified');
+      const report = describeServerTimeouts(timeouts, this.env);
+      this.logger[report.level](report.fields, report.message);
       await this.logMigrationState();
     } catch (error) {
       throw new DatabaseStartupError(

@@ -1,55 +1,68 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import type { Environment } from '../config/environment';
 import { buildDataSourceOptions } from './data-source-options';
+import { setRoleTimeouts, TimeoutsLogger } from './server-timeouts';
 
-/**
- * The advisory lock key every migration run takes (an arbitrary constant, "tasks-api migrations").
- * A session lock, so it needs a direct connection: over PgBouncer in transaction mode use
- * DATABASE_MIGRATIONS_URL.
- */
+/** The advisory lock key every migration run takes (an arbitrary constant, "tasks-api migrations"). */
 export const MIGRATION_LOCK_KEY = '7361736b73006d67';
 const LOCK_KEY_SQL = `('x' || $1)::bit(64)::bigint`;
 
-export interface MigrationLogger {
-  info(fields: object, message: string): void;
-}
+export type MigrationLogger = TimeoutsLogger;
 
 /**
- * Applies the pending migrations, each in its own transaction, while holding a PostgreSQL
- * advisory lock on a connection of its own. Runs started together (several Job pods, init
- * containers, replicas with MIGRATIONS_RUN_ON_STARTUP) queue on the lock: the first applies, the
- * others find nothing pending, and all succeed. Returns the names it applied.
+ * Applies the pending migrations in one transaction that first takes a transaction-scoped advisory
+ * lock (`pg_advisory_xact_lock`). Runs started together (several Job pods, init containers,
+ * replicas with MIGRATIONS_RUN_ON_STARTUP) queue on the lock: the first applies, the others then
+ * find nothing pending, and all succeed. The lock, the check for pending migrations and the work
+ * share one transaction, which a transaction pooler (PgBouncer, Neon's pooled URL) keeps on one
+ * server connection, and the lock ends with it: a session lock (`pg_advisory_lock`) through such a
+ * pooler could be taken on one server connection and released on another, or stay held on an idle
+ * one. A crash anywhere rolls everything back and frees the lock.
+ *
+ * Consequences: all pending migrations apply together or not at all, and a migration that cannot
+ * run in a transaction (`transaction = false`, e.g. CREATE INDEX CONCURRENTLY) is refused by TypeORM
+ * here; run such one by hand on the direct URL. Returns the names it applied.
  */
 export async function runMigrationsLocked(
   env: Environment,
   logger: MigrationLogger,
 ): Promise<string[]> {
-  // Two connections: one holds the lock, the other runs the migrations.
-  const dataSource = new DataSource({ ...buildDataSourceOptions(env, 'migrations'), poolSize: 2 });
+  const dataSource = new DataSource(buildDataSourceOptions(env, 'migrations'));
   await dataSource.initialize();
-  const lock = dataSource.createQueryRunner();
+  const runner = dataSource.createQueryRunner();
   try {
-    await lock.connect();
     const started = performance.now();
+    await runner.startTransaction();
+    // The app role's default statement_timeout (set below) would apply to this session too when
+    // migrations run as that role: a migration may take as long as it needs, and so may the wait.
+    await runner.query('SET LOCAL statement_timeout = 0');
+    await runner.query('SET LOCAL idle_in_transaction_session_timeout = 0');
     logger.info({}, 'waiting for the migration lock');
-    await lock.query(`SELECT pg_advisory_lock(${LOCK_KEY_SQL})`, [MIGRATION_LOCK_KEY]);
-    const waitedMs = Math.round(performance.now() - started);
-    logger.info({ waitedMs }, 'migration lock acquired');
+    await runner.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY_SQL})`, [MIGRATION_LOCK_KEY]);
+    logger.info({ waitedMs: Math.round(performance.now() - started) }, 'migration lock acquired');
+    let applied;
     try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      for (const migration of applied)
-        logger.info({ migration: migration.name }, 'migration applied');
-      logger.info(
-        { applied: applied.length, ms: Math.round(performance.now() - started) },
-        applied.length === 0 ? 'no pending migrations' : 'migrations complete',
-      );
-      return applied.map((m) => m.name);
+      const executor = new MigrationExecutor(dataSource, runner);
+      // 'all' inside a transaction that is already open: TypeORM neither begins nor commits.
+      executor.transaction = 'all';
+      applied = await executor.executePendingMigrations();
+      await setRoleTimeouts(runner, env, logger);
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
     } finally {
-      await lock.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`, [MIGRATION_LOCK_KEY]);
       logger.info({}, 'migration lock released');
     }
+    for (const migration of applied)
+      logger.info({ migration: migration.name }, 'migration applied');
+    logger.info(
+      { applied: applied.length, ms: Math.round(performance.now() - started) },
+      applied.length === 0 ? 'no pending migrations' : 'migrations complete',
+    );
+    return applied.map((m) => m.name);
   } finally {
-    await lock.release();
+    await runner.release();
     await dataSource.destroy();
   }
 }

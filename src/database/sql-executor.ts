@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { Environment } from '../config/environment';
-import { QUERY_TIMEOUT_GRACE_MS } from './data-source-options';
+import { Environment, PreparedStatementMode } from '../config/environment';
 import { mapPgError } from './pg-error-mapper';
+import { clientDeadlineMs } from './server-timeouts';
 
 /** A fixed SQL text with a stable name, prepared once per connection when enabled. */
 export interface Statement {
@@ -16,6 +17,14 @@ export interface SqlResult<T> {
   rows: T[];
   rowCount: number;
 }
+
+/**
+ * `prepared statement "…" already exists` (42P05, at Parse) and `… does not exist` (26000, at
+ * Bind): what a transaction pooler that cannot keep named statements (PgBouncer < 1.21, or
+ * max_prepared_statements = 0) makes of them, when a call lands on another server connection than
+ * the one that prepared its name. Both are raised before the statement runs, so a retry is safe.
+ */
+const STATEMENT_NAME_CONFLICTS = new Set(['42P05', '26000']);
 
 /** What the deadline rejects with; the error mapping reads ETIMEDOUT as "database unavailable". */
 function deadlineError(ms: number): Error {
@@ -32,7 +41,9 @@ function deadlineError(ms: number): Error {
  */
 @Injectable()
 export class SqlExecutor {
-  private readonly prepare: boolean;
+  private readonly preparedMode: PreparedStatementMode;
+  /** Named statements in use; `auto` turns this off for good on a name conflict. */
+  private prepare: boolean;
   /**
    * One bound for the whole call, waiting for a pooled connection included: pg's own timeouts
    * cover connecting and running separately, so a request that queued for a connection while the
@@ -43,9 +54,11 @@ export class SqlExecutor {
   constructor(
     private readonly dataSource: DataSource,
     env: Environment,
+    @InjectPinoLogger('Database') private readonly logger: PinoLogger,
   ) {
-    this.prepare = env.DATABASE_PREPARED_STATEMENTS;
-    this.deadlineMs = env.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_GRACE_MS;
+    this.preparedMode = env.DATABASE_PREPARED_STATEMENTS;
+    this.prepare = this.preparedMode !== false;
+    this.deadlineMs = clientDeadlineMs(env);
   }
 
   /** Read on use: the DataSource opens its pool at bootstrap (DatabaseVerifier), after this exists. */
@@ -62,6 +75,9 @@ export class SqlExecutor {
    * The deadline is this one timer rather than pg's `query_timeout`: with that option set, pg
    * kept every answered query's rows alive long enough to be promoted to the old generation
    * (about 2.7 MB per scavenge at 32 concurrent list queries), and ran 20% fewer queries.
+   *
+   * With DATABASE_PREPARED_STATEMENTS=auto, a named statement refused as a name conflict switches
+   * the process to unnamed statements and the call runs once more, unnamed, so no caller sees it.
    */
   run<T extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<SqlResult<T>> {
     const query = { name: this.prepare ? statement.name : undefined, text: statement.text, values };
@@ -77,8 +93,10 @@ export class SqlExecutor {
           client.removeListener('error', finish);
           client.release(error);
         }
-        if (error) reject(mapPgError(error));
-        else resolve({ rows: result!.rows, rowCount: result!.rowCount ?? 0 });
+        if (!error) resolve({ rows: result!.rows, rowCount: result!.rowCount ?? 0 });
+        else if (query.name !== undefined && this.isNameConflict(error))
+          resolve(this.runUnnamed<T>(statement, values, error));
+        else reject(mapPgError(error));
       };
       const timer = setTimeout(() => finish(deadlineError(this.deadlineMs)), this.deadlineMs);
       this.pool.connect((connectError, connected, release) => {
@@ -96,6 +114,29 @@ export class SqlExecutor {
         connected.query<T>(query, finish);
       });
     });
+  }
+
+  private isNameConflict(error: Error): boolean {
+    return (
+      this.preparedMode === 'auto' &&
+      STATEMENT_NAME_CONFLICTS.has((error as { code?: string }).code ?? '')
+    );
+  }
+
+  /** The first conflict switches (one warning); calls already in flight with a name retry too. */
+  private runUnnamed<T extends QueryResultRow>(
+    statement: Statement,
+    values: unknown[],
+    error: Error,
+  ): Promise<SqlResult<T>> {
+    if (this.prepare) {
+      this.prepare = false;
+      this.logger.warn(
+        { code: (error as { code?: string }).code, statement: statement.name },
+        'the database refused a named prepared statement (a transaction pooler that cannot keep them, e.g. PgBouncer before 1.21 or with max_prepared_statements = 0): unnamed statements from now on; DATABASE_PREPARED_STATEMENTS=false starts that way',
+      );
+    }
+    return this.run<T>(statement, values);
   }
 
   /** Pool figures for metrics and health: connections busy, idle, and callers waiting. */

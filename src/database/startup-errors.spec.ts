@@ -14,6 +14,10 @@ describe('explainDatabaseStartupError', () => {
       { code: '28000', message: 'role "app" does not exist' },
       'database authentication failed for user "app" at db.internal:6543 (check the user and password in DATABASE_URL)',
     ],
+    [
+      { severity: 'FATAL', code: '08P01', message: 'SASL authentication failed' },
+      'database authentication failed for user "app" at db.internal:6543 (check the user and password in DATABASE_URL)',
+    ],
     [{ code: '3D000' }, 'database "tasks" does not exist at db.internal:6543'],
     [{ code: 'ENOTFOUND' }, 'database host "db.internal" cannot be resolved'],
     [{ code: 'EAI_AGAIN' }, 'database host "db.internal" cannot be resolved'],
@@ -42,6 +46,42 @@ describe('explainDatabaseStartupError', () => {
     [undefined, 'database check failed at db.internal:6543'],
   ])('explains %p', (error, expected) => {
     expect(explain(error)).toBe(expected);
+  });
+
+  it.each([
+    [
+      // What PgBouncer in transaction mode answers to a session parameter in the startup packet.
+      {
+        severity: 'FATAL',
+        code: '08P01',
+        message: 'unsupported startup parameter: statement_timeout',
+      },
+      'database server at db.internal:6543 answered FATAL 08P01: unsupported startup parameter: statement_timeout',
+    ],
+    [
+      // A pooler's message with "timeout" in it is still the server's reason, not a connect timeout.
+      { severity: 'FATAL', code: '08P01', message: 'query_wait_timeout' },
+      'database server at db.internal:6543 answered FATAL 08P01: query_wait_timeout',
+    ],
+    [
+      { severity: 'ERROR', code: '42501', message: 'permission denied for table pg_authid' },
+      'database server at db.internal:6543 answered ERROR 42501: permission denied for table pg_authid',
+    ],
+  ])('quotes the server message of %p as the reason', (error, expected) => {
+    expect(explain(error)).toBe(expected);
+  });
+
+  it('quotes a server message on one bounded line, without the password', () => {
+    const line = explain({
+      severity: 'FATAL',
+      code: 'XX000',
+      message: `bad\n\u001bthing for postgres://app:other-pw@x/db Sup3rSecret ${'x'.repeat(300)}`,
+    });
+    expect(line).not.toMatch(/Sup3rSecret|other-pw/);
+    expect(line).not.toMatch(/\p{Cc}/u);
+    expect(line).toContain('bad thing for postgres://app:***@x/db *** xxx');
+    expect(line.length).toBeLessThan(300);
+    expect(line.endsWith('…')).toBe(true);
   });
 
   it('never includes the password, even when the driver text does', () => {

@@ -3,17 +3,35 @@ import type { PgConnectionParts } from './connection-url';
 interface DriverError {
   code?: string;
   message?: string;
+  /** Set on an error message from the server or a pooler (ErrorResponse), never on a socket error. */
+  severity?: string;
+}
+
+/** Longest server message quoted; the rest is cut. */
+const MAX_SERVER_MESSAGE = 200;
+
+/**
+ * A server's message as one bounded line, without the password (a message could echo a
+ * connection string) or anything a terminal would act on.
+ */
+function quoteServerMessage(message: string, target: PgConnectionParts): string {
+  let text = message.replace(/\p{Cc}+/gu, ' ');
+  text = text.replace(/\b(postgres(?:ql)?:\/\/[^:@\s/]*):[^@\s]*@/gi, '$1:***@');
+  if (target.password) text = text.split(target.password).join('***');
+  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
 }
 
 /**
  * Turns a failure to reach the database at startup into one line an operator can act on. It names
- * the host, port, user and database, never the password, and never echoes driver text that could
- * hold it.
+ * the host, port, user and database, never the password. A message the server sent is quoted, as
+ * the reason; the driver's own text is not.
  */
 export function explainDatabaseStartupError(error: unknown, target: PgConnectionParts): string {
-  const { code = '', message = '' } = (error ?? {}) as DriverError;
+  const { code = '', message = '', severity } = (error ?? {}) as DriverError;
   const where = `${target.host}:${target.port}`;
-  if (code === '28P01' || code === '28000') {
+  // PgBouncer answers a wrong password with 08P01 ("SASL authentication failed").
+  const refusedLogin = severity !== undefined && /authentication failed/i.test(message);
+  if (code === '28P01' || code === '28000' || refusedLogin) {
     return `database authentication failed for user "${target.username}" at ${where} (check the user and password in DATABASE_URL)`;
   }
   if (code === '3D000') {
@@ -24,6 +42,11 @@ export function explainDatabaseStartupError(error: unknown, target: PgConnection
   }
   if (code === 'ECONNREFUSED') {
     return `database unreachable: connection refused at ${where}`;
+  }
+  if (typeof severity === 'string' && severity !== '') {
+    // The server or a pooler in front of it said why (e.g. PgBouncer's FATAL 08P01 "unsupported
+    // startup parameter: statement_timeout"): that is the reason, whatever words it uses.
+    return `database server at ${where} answered ${severity} ${code}: ${quoteServerMessage(message, target)}`;
   }
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) {
     return `database unreachable: no answer from ${where} within the connect timeout`;

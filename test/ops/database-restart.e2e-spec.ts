@@ -15,7 +15,8 @@ describe('the database server restarts mid-load', () => {
 
   beforeAll(async () => {
     pg = await PrivatePostgres.start();
-    await runMigrationsLocked(testEnvironment(pg.url), { info: () => undefined });
+    const quiet = { info: () => undefined, warn: () => undefined };
+    await runMigrationsLocked(testEnvironment(pg.url), quiet);
     app = await startBuiltApp({ DATABASE_URL: pg.url });
   }, 180_000);
 

@@ -49,7 +49,8 @@ describe('migrations in a cluster', () => {
     const db = await createTestDatabase({ migrate: false });
     dbs.push(db);
     const lines: string[] = [];
-    const logger = { info: (_: object, message: string) => lines.push(message) };
+    const record = (_: object, message: string) => lines.push(message);
+    const logger = { info: record, warn: record };
     const results = await Promise.all([
       runMigrationsLocked(db.env, logger),
       runMigrationsLocked(db.env, logger),

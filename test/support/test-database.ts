@@ -18,6 +18,17 @@ export function urlForDatabase(name: string, base = adminUrl()): string {
   return url.toString();
 }
 
+/** Set by test/support/pgbouncer.ts while a test file runs its apps through a pooler. */
+let appUrlFor: ((databaseUrl: string) => string) | undefined;
+
+/**
+ * From now on, apps configured by `testEnvironment` connect to `route(url)` (a pooler) and run
+ * migrations on `url` itself, as DATABASE_URL and DATABASE_MIGRATIONS_URL; `undefined` undoes it.
+ */
+export function routeAppConnections(route: ((databaseUrl: string) => string) | undefined): void {
+  appUrlFor = route;
+}
+
 /**
  * For suites that send hundreds of requests as one user (the limiter would answer 429): the
  * app's own default (on) holds everywhere else.
@@ -35,7 +46,8 @@ export function testEnvironment(
   return validateEnvironment({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: appUrlFor ? appUrlFor(databaseUrl) : databaseUrl,
+    ...(appUrlFor ? { DATABASE_MIGRATIONS_URL: databaseUrl } : {}),
     DATABASE_POOL_SIZE: '4',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     ...overrides,
