@@ -16,13 +16,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, options.extraModules),
-    new FastifyAdapter({
-      ...SERVER_OPTIONS,
-      // No Nest middleware is mounted (request logging and authentication are Fastify hooks), so
-      // @fastify/middie would only add a hook that every request walks through for nothing. Nest
-      // middleware added later fails at startup until this goes.
-      skipMiddie: true,
-    }),
+    new FastifyAdapter(SERVER_OPTIONS),
     {
       bufferLogs: true,
       // Nest's parsers would accept forms; the contract takes JSON only (http/json-body-parser.ts).
