@@ -2,10 +2,12 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { BodyValidationCheck } from './common/body-validation.check';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { HttpModule } from './http/http.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -29,7 +31,8 @@ export class AppModule {
         LoggingModule.forRoot(),
         DatabaseModule,
         HealthModule,
-        // Authentication is a Fastify onRequest hook (installed by app.factory.ts): it runs
+        HttpModule,
+        // Authentication is a Fastify onRequest hook (placed by src/http/pipeline.ts): it runs
         // before every guard, so the rate limiter below counts per user.
         AuthModule,
         RateLimitModule.forRoot(env),
@@ -37,9 +40,10 @@ export class AppModule {
         MetricsModule,
         ...extraModules,
       ],
-      // No global ValidationPipe: each body names its checks (`@Body(CreateTaskBody)`, see
-      // JsonBodyPipe), and path and query parameters have their own pipes or parsers.
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      // No global ValidationPipe: each body is taken with `@ValidBody(TheDto)`, which puts the
+      // DTO's own checks on it (JsonBodyPipe), and BodyValidationCheck refuses to start an app
+      // with a plain `@Body()`; path and query parameters have their own pipes or parsers.
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, BodyValidationCheck],
     };
   }
 }

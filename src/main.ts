@@ -7,14 +7,13 @@ import {
   Environment,
   validateEnvironment,
 } from './config/environment';
-import { Logger } from 'nestjs-pino';
 import { parsePostgresUrl, redactUrl } from './database/connection-url';
 import { DatabaseStartupError } from './database/database-verifier';
 import { explainDatabaseStartupError } from './database/startup-errors';
 import { runMigrationsLocked } from './database/migration-runner';
 import { LifecycleState } from './health/lifecycle.state';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown';
-import pino from 'pino';
+import { contextLogger } from './logging/context-logger';
 
 /** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
 function fail(message: string): never {
@@ -35,17 +34,16 @@ function loadConfig(): Environment {
 async function bootstrap(): Promise<void> {
   const env = loadConfig();
   try {
+    // Built, not started: nothing touches the database until listen() initialises the app.
+    const app = await createApp(env);
+    const logger = await contextLogger(app, 'Bootstrap');
+    logger.info(
+      `configuration loaded (NODE_ENV=${env.NODE_ENV}, ${describeDatabase(env)}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
+    );
     if (env.MIGRATIONS_RUN_ON_STARTUP) {
       // Same advisory lock as the migration Job: replicas starting together apply each once.
-      const logger = pino({ level: env.LOG_LEVEL, base: { context: 'Migrations' } });
-      await runMigrationsLocked(env, logger);
+      await runMigrationsLocked(env, await contextLogger(app, 'Migrations'));
     }
-    const app = await createApp(env);
-    const logger = app.get(Logger);
-    logger.log(
-      `configuration loaded (NODE_ENV=${env.NODE_ENV}, ${describeDatabase(env)}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
-      'Bootstrap',
-    );
     // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
     // delay pass before anything closes.
     const closable = {
@@ -58,7 +56,7 @@ async function bootstrap(): Promise<void> {
     new GracefulShutdown(
       closable,
       app.get(LifecycleState),
-      logger,
+      await contextLogger(app, 'Shutdown'),
       {
         drainDelayMs: drainDelayMs(env),
         timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
@@ -66,7 +64,7 @@ async function bootstrap(): Promise<void> {
       (code) => process.exit(code),
     ).install();
     await app.listen({ port: env.PORT, host: env.HOST });
-    logger.log(`listening on port ${env.PORT}`, 'Bootstrap');
+    logger.info(`listening on port ${env.PORT}`);
   } catch (error) {
     fail(`Startup failed: ${describeStartupError(error, env)}`);
   }

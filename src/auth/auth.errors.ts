@@ -1,11 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiError, ErrorDetails } from '../common/api-error';
+import { ApiError, ErrorDetails, RETRY_AFTER_S } from '../common/api-error';
 
 export type AuthErrorCode = 'UNAUTHORIZED' | 'TOKEN_EXPIRED' | 'INVALID_TOKEN';
 
 /**
  * The 401s of the contract. The authentication hook sets `WWW-Authenticate` on the reply before
- * throwing; the global filter renders the body and keeps the header.
+ * failing with one; the global filter renders the body and keeps the header.
  */
 export class AuthenticationError extends ApiError {
   constructor(code: AuthErrorCode, message: string, details: ErrorDetails = {}) {
@@ -27,6 +27,8 @@ export class AuthUnavailableError extends ApiError {
       HttpStatus.SERVICE_UNAVAILABLE,
       'SERVICE_UNAVAILABLE',
       'Token verification is temporarily unavailable, retry later',
+      {},
+      { 'Retry-After': String(RETRY_AFTER_S) },
     );
   }
 }

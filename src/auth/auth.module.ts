@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { Environment } from '../config/environment';
-import { Authenticator } from './authentication';
+import { AuthenticationHook } from './authentication.hook';
 import { TokenVerifier, verifierConfigFrom } from './token-verifier';
 
 /**
- * Bearer-token authentication for every /api route: the token verifier and the Fastify hook
- * that uses it (`installAuthentication`, called by the app factory), which runs before any
- * guard, so the rate limiter can count per user.
+ * Bearer-token authentication of every route not marked `@Public()`: the token verifier and the
+ * Fastify hook that uses it (placed by src/http/pipeline.ts), which runs before any guard, so
+ * the rate limiter can count per user.
  */
 @Module({
   providers: [
@@ -15,8 +15,8 @@ import { TokenVerifier, verifierConfigFrom } from './token-verifier';
       inject: [Environment],
       useFactory: (env: Environment) => new TokenVerifier(verifierConfigFrom(env)),
     },
-    Authenticator,
+    AuthenticationHook,
   ],
-  exports: [TokenVerifier, Authenticator],
+  exports: [TokenVerifier, AuthenticationHook],
 })
 export class AuthModule {}

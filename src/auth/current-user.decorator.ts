@@ -3,13 +3,15 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from './token-verifier';
 
 /**
- * The authenticated user of an /api route (the authentication hook has already checked that
- * `:user_id`, when the route has one, is this user). On a route the hook does not cover it is a
- * programming error, so it throws rather than hand a handler `null`.
+ * The authenticated user of the request; a controller passes its `id` down as the owner. The
+ * authentication hook has already checked that the route's `:user_id`, when it has one, is this
+ * user. On a `@Public()` route there is none: a programming error, so it throws rather than hand
+ * a handler `null`.
  */
 export function currentUser(_data: unknown, context: ExecutionContext): AuthenticatedUser {
-  const user = context.switchToHttp().getRequest<FastifyRequest>().user;
-  if (!user) throw new Error('@CurrentUser() used on a route that authentication does not cover');
+  // The request is the first handler argument; switchToHttp() would build three closures per call.
+  const user = context.getArgByIndex<FastifyRequest>(0).user;
+  if (!user) throw new Error('@CurrentUser() used on a @Public() route, which has no user');
   return user;
 }
 

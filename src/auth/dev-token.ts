@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 import { hasMoreCodePointsThan } from '../common/code-points';
+import { USER_ID_MAX_LENGTH } from '../common/user-id';
 
 export { DEVELOPMENT_JWT_SECRET };
 
@@ -32,8 +33,10 @@ export function parseTokenArgs(argv: string[]): TokenRequest {
       userId = arg;
     }
   }
-  if (userId === undefined || userId === '' || hasMoreCodePointsThan(userId, 255)) {
-    throw new Error(`a user id (1 to 255 characters) is required\n${TOKEN_USAGE}`);
+  if (userId === undefined || userId === '' || hasMoreCodePointsThan(userId, USER_ID_MAX_LENGTH)) {
+    throw new Error(
+      `a user id (1 to ${USER_ID_MAX_LENGTH} characters) is required\n${TOKEN_USAGE}`,
+    );
   }
   return { userId, ttl };
 }

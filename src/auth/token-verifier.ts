@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import type { Environment } from '../config/environment';
 import { hasMoreCodePointsThan } from '../common/code-points';
+import { USER_ID_MAX_LENGTH } from '../common/user-id';
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 /** What a JWKS may verify. Never `none`, never an HMAC (that would be algorithm confusion). */
@@ -27,7 +28,6 @@ export const ASYMMETRIC_ALGORITHMS = [
   'EdDSA',
 ] as const;
 
-export const MAX_SUBJECT_LENGTH = 255;
 /** Anything longer is not a token this service issued or accepts; refused before parsing. */
 export const MAX_TOKEN_LENGTH = 8192;
 /** Verified tokens are remembered this long at most (and never past their `exp`). */
@@ -184,10 +184,10 @@ export class TokenVerifier {
   }
 }
 
-/** Non-empty, at most 255 characters, no NUL (PostgreSQL text cannot hold one). */
+/** Non-empty, at most USER_ID_MAX_LENGTH characters, no NUL (PostgreSQL text cannot hold one). */
 export function isValidSubject(sub: unknown): sub is string {
   if (typeof sub !== 'string' || sub === '' || sub.includes('\u0000')) return false;
-  return !hasMoreCodePointsThan(sub, MAX_SUBJECT_LENGTH);
+  return !hasMoreCodePointsThan(sub, USER_ID_MAX_LENGTH);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { PinoLogger } from 'nestjs-pino';
-import { DatabaseConnectionError, TaskNotFoundError } from '../database/data-layer.errors';
+import { DatabaseConnectionError } from '../database/data-layer.errors';
+import { TaskNotFoundError } from '../tasks/task-not-found.error';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 
 function harness(sent = false) {

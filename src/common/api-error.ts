@@ -29,13 +29,21 @@ export interface ErrorBody {
   request_id: string;
 }
 
-/** An HttpException that already knows its contract code; the filter renders it as is. */
+/** Seconds a client is asked to wait (`Retry-After`) when the service cannot answer for now. */
+export const RETRY_AFTER_S = 5;
+
+/**
+ * An HttpException that knows its whole answer: status, contract code, message, details, and the
+ * headers that go with it (`Retry-After`, `WWW-Authenticate`). Any layer may throw one; the
+ * exceptions filter renders it as is, so the mapping of errors to answers lives with the errors.
+ */
 export class ApiError extends HttpException {
   constructor(
     status: HttpStatus,
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetails = {},
+    readonly headers?: Record<string, string>,
   ) {
     super({ code, message, details }, status);
   }

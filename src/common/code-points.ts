@@ -6,3 +6,8 @@
 export function hasMoreCodePointsThan(text: string, max: number): boolean {
   return text.length > max && [...text].length > max;
 }
+
+/** Whether `text` has fewer than `min` code points; walks the string only when it must. */
+export function hasFewerCodePointsThan(text: string, min: number): boolean {
+  return text.length < min || (text.length < 2 * min && [...text].length < min);
+}

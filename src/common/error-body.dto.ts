@@ -1,11 +1,13 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { OpenApiSchema } from '../openapi/schema.decorator';
 import { ERROR_CODES } from './api-error';
 import type { ErrorBody, ErrorCode, ErrorDetails } from './api-error';
 
 /** The OpenAPI schema of {@link ErrorBody}; documentation only, never instantiated. */
-@ApiSchema({
+@OpenApiSchema({
   name: 'Error',
   description: 'The body of every error response, whatever produced it.',
+  closed: true,
 })
 export class ErrorBodyDto implements ErrorBody {
   @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', example: 'NOT_FOUND' })

@@ -9,11 +9,11 @@ import {
 import {
   DatabaseConnectionError,
   DataLayerError,
-  TaskNotFoundError,
-  ValidationError,
+  InvalidInputError,
 } from '../database/data-layer.errors';
-import { ApiError, validationError } from './api-error';
-import { RETRY_AFTER_S, toErrorResponse } from './error-response';
+import { TaskNotFoundError } from '../tasks/task-not-found.error';
+import { ApiError, RETRY_AFTER_S, validationError } from './api-error';
+import { toErrorResponse } from './error-response';
 
 describe('toErrorResponse', () => {
   it('maps the data layer: not found, validation (with and without a field), unavailable', () => {
@@ -23,13 +23,13 @@ describe('toErrorResponse', () => {
       message: 'Task not found',
       details: {},
     });
-    expect(toErrorResponse(new ValidationError('Value too long', 'title'))).toEqual({
+    expect(toErrorResponse(new InvalidInputError('Value too long', 'title'))).toEqual({
       status: 400,
       code: 'VALIDATION_ERROR',
       message: 'Value too long',
       details: { fields: { title: ['Value too long'] } },
     });
-    expect(toErrorResponse(new ValidationError('Nothing to update')).details).toEqual({
+    expect(toErrorResponse(new InvalidInputError('Nothing to update')).details).toEqual({
       fields: {},
     });
     expect(toErrorResponse(new DatabaseConnectionError('down'))).toEqual({

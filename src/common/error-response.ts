@@ -1,10 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import {
-  DatabaseConnectionError,
-  TaskNotFoundError,
-  ValidationError,
-} from '../database/data-layer.errors';
-import { ErrorCode, ErrorDetails } from './api-error';
+import { DatabaseConnectionError, InvalidInputError } from '../database/data-layer.errors';
+import { ApiError, ErrorCode, ErrorDetails, RETRY_AFTER_S } from './api-error';
 
 export interface ErrorResponse {
   status: number;
@@ -13,9 +9,6 @@ export interface ErrorResponse {
   details: ErrorDetails;
   headers?: Record<string, string>;
 }
-
-/** How long a client should wait before retrying after a 503. */
-export const RETRY_AFTER_S = 5;
 
 const BY_STATUS: Partial<Record<number, [ErrorCode, string]>> = {
   400: ['VALIDATION_ERROR', 'Bad request'],
@@ -30,15 +23,21 @@ const BY_STATUS: Partial<Record<number, [ErrorCode, string]>> = {
 };
 
 /**
- * Decides status, code and message for anything thrown while serving a request. Only errors we
- * made, or the framework's answers to client mistakes, keep their message; anything else is a 500
- * whose text never leaves the process.
+ * Decides status, code and message for anything thrown while serving a request. An ApiError says
+ * its own answer (whatever layer threw it: a resource's not-found, authentication, the limiter);
+ * the data layer's errors are answered by kind (bad input, database unavailable); the framework's
+ * answers to client mistakes get the contract's fixed texts. Anything else is a 500 whose text
+ * never leaves the process.
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
-  if (error instanceof TaskNotFoundError) {
-    return { status: 404, code: 'NOT_FOUND', message: 'Task not found', details: {} };
+  if (error instanceof ApiError) {
+    const { code, details, headers } = error;
+    const status = error.getStatus();
+    return headers
+      ? { status, code, message: error.message, details, headers }
+      : { status, code, message: error.message, details };
   }
-  if (error instanceof ValidationError) {
+  if (error instanceof InvalidInputError) {
     const fields = error.field ? { [error.field]: [error.message] } : {};
     return { status: 400, code: 'VALIDATION_ERROR', message: error.message, details: { fields } };
   }

@@ -1,5 +1,6 @@
 import { ApiError } from './api-error';
-import { FieldCheck, JsonBodyPipe, MAX_BODY_DEPTH, nestsDeeperThan } from './json-body.pipe';
+import type { FieldCheck } from './field-rules';
+import { JsonBodyPipe, MAX_BODY_DEPTH, nestsDeeperThan } from './json-body.pipe';
 
 const upper: FieldCheck = (v) =>
   typeof v === 'string' ? { value: v.toUpperCase() } : { error: 'a must be a string' };
@@ -64,6 +65,20 @@ describe('JsonBodyPipe', () => {
     expect(refusal(() => pipe.transform({ a: 'x', deep }))).toEqual({
       message: 'Request body nests too deeply',
       fields: { body: [`must not nest deeper than ${MAX_BODY_DEPTH} levels`] },
+    });
+  });
+});
+
+describe('JsonBodyPipe with atLeastOne', () => {
+  it('refuses a body that sends none of the fields, after checking the ones it sends', () => {
+    const partial = new JsonBodyPipe({ fields: { a: upper, b: flag }, atLeastOne: true });
+    expect(partial.transform({ b: true })).toEqual({ b: true });
+    expect(refusal(() => partial.transform({}))).toEqual({
+      message: 'At least one of a, b is required',
+      fields: { body: ['must set at least one of a, b'] },
+    });
+    expect(refusal(() => partial.transform({ c: 1 })).fields).toEqual({
+      c: ['is not an accepted field'],
     });
   });
 });

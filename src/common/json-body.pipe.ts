@@ -1,5 +1,6 @@
 import { PipeTransform } from '@nestjs/common';
 import { FieldErrors, validationError } from './api-error';
+import type { FieldCheck } from './field-rules';
 
 /**
  * No body of the API nests at all; refusing deep ones first keeps every later step (and any
@@ -7,15 +8,13 @@ import { FieldErrors, validationError } from './api-error';
  */
 export const MAX_BODY_DEPTH = 16;
 
-/** What one field's check found: the value to use (trimmed, say), or what is wrong with it. */
-export type FieldOutcome = { value: unknown } | { error: string };
-export type FieldCheck = (value: unknown) => FieldOutcome;
-
 export interface BodyRules {
   /** Every accepted field with its check; any other field is refused. */
   fields: Record<string, FieldCheck>;
   /** Fields that must be present; their check is also run on a missing value, to say so. */
   required?: readonly string[];
+  /** At least one accepted field must be sent (a partial update with nothing in it is refused). */
+  atLeastOne?: boolean;
   /** The request may come without a body at all (not even `{}`): the pipe then gives undefined. */
   optional?: boolean;
 }
@@ -24,6 +23,8 @@ export interface BodyRules {
  * Validates a JSON request body against plain per-field checks: it must be a JSON object,
  * unknown fields are refused (not silently dropped), and every problem is listed by field in
  * `details.fields`, one message each. Returns a new object with only the checked fields.
+ * A body class declares its rules with `@JsonBody` and `@BodyField` (json-body.decorators.ts),
+ * and a route takes it with `@ValidBody(TheClass)`, which puts this pipe on the parameter.
  *
  * Plain functions rather than class-validator DTOs: this runs on every write, where
  * class-validator with class-transformer and ValidationPipe cost about 14 µs per request
@@ -32,6 +33,7 @@ export interface BodyRules {
 export class JsonBodyPipe<T> implements PipeTransform<unknown, T> {
   private readonly checks: Array<[string, FieldCheck, boolean]>;
   private readonly accepted: ReadonlySet<string>;
+  private readonly oneOfMessage: string;
 
   constructor(private readonly rules: BodyRules) {
     const required = new Set(rules.required ?? []);
@@ -41,6 +43,7 @@ export class JsonBodyPipe<T> implements PipeTransform<unknown, T> {
       required.has(name),
     ]);
     this.accepted = new Set(Object.keys(rules.fields));
+    this.oneOfMessage = Object.keys(rules.fields).join(', ');
   }
 
   transform(body: unknown): T {
@@ -65,9 +68,11 @@ export class JsonBodyPipe<T> implements PipeTransform<unknown, T> {
       }
     }
     const valid: Record<string, unknown> = {};
+    let sent = 0;
     for (const [name, check, required] of this.checks) {
       const value = given[name];
       if (value === undefined && !required) continue;
+      sent++;
       const outcome = check(value);
       if ('error' in outcome) {
         fields[name] = [outcome.error];
@@ -77,6 +82,11 @@ export class JsonBodyPipe<T> implements PipeTransform<unknown, T> {
       }
     }
     if (failed) throw validationError('Request validation failed', fields);
+    if (sent === 0 && this.rules.atLeastOne) {
+      throw validationError(`At least one of ${this.oneOfMessage} is required`, {
+        body: [`must set at least one of ${this.oneOfMessage}`],
+      });
+    }
     return valid as T;
   }
 }

@@ -1,13 +1,12 @@
 import { HttpStatus, Injectable, PipeTransform } from '@nestjs/common';
 import { ApiError } from './api-error';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './uuid';
 
 /** Any RFC 4122 shaped id, lower-cased; anything else is 400 INVALID_UUID before a query runs. */
 @Injectable()
 export class UuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value)) {
+    if (!isUuid(value)) {
       throw new ApiError(HttpStatus.BAD_REQUEST, 'INVALID_UUID', 'task_id must be a UUID', {
         fields: { task_id: ['must be a UUID'] },
       });

@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { Environment, validateEnvironment } from './environment';
 
 /**
- * Makes the validated {@link Environment} injectable by its class. `main.ts` validates before
- * Nest starts (so a bad variable exits 1 before anything else runs) and hands the result in;
- * tests may pass their own.
+ * The one configuration of the app: the validated {@link Environment}, injectable by its class
+ * (`constructor(private readonly env: Environment)`), typed, and the same object `ormconfig.ts`
+ * and the migrator validate with. `main.ts` validates before Nest starts (so a bad variable exits
+ * 1 before anything else runs) and hands the result in; tests may pass their own.
+ *
+ * No `ConfigService`: it would be a second, string-keyed way to read the same values.
  */
 @Global()
 @Module({})
@@ -14,9 +16,8 @@ export class AppConfigModule {
     const env = environment ?? validateEnvironment(process.env);
     return {
       module: AppConfigModule,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, cache: true, validate: () => env })],
       providers: [{ provide: Environment, useValue: env }],
-      exports: [Environment, ConfigModule],
+      exports: [Environment],
     };
   }
 }

@@ -236,8 +236,8 @@ function pickKnown(raw: EnvironmentInput): EnvironmentInput {
 }
 
 /**
- * Validates the raw environment once; both the Nest app (ConfigModule `validate`) and the
- * typeorm CLI (`ormconfig.ts`) call this, so they read the same variables the same way.
+ * Validates the raw environment once; the Nest app (`main.ts`, AppConfigModule), the typeorm CLI
+ * (`ormconfig.ts`) and the migrator call this, so they read the same variables the same way.
  */
 export function validateEnvironment(
   raw: EnvironmentInput,

@@ -1,4 +1,4 @@
-import { isCorsOrigins, isHttpUrl, parseCorsOrigins } from './http-url.validator';
+import { isHttpUrl } from './http-url.validator';
 
 describe('URL validators', () => {
   it('isHttpUrl', () => {
@@ -7,16 +7,5 @@ describe('URL validators', () => {
     for (const bad of [undefined, 42, '', 'idp.example', 'file:///etc/passwd']) {
       expect(isHttpUrl(bad)).toBe(false);
     }
-  });
-
-  it('isCorsOrigins and parseCorsOrigins', () => {
-    expect(parseCorsOrigins(' http://a.example ,, https://b.example:8443 ')).toEqual([
-      'http://a.example',
-      'https://b.example:8443',
-    ]);
-    expect(isCorsOrigins('')).toBe(true);
-    expect(isCorsOrigins(' * ')).toBe(true);
-    expect(isCorsOrigins(7)).toBe(false);
-    expect(isCorsOrigins('not a url')).toBe(false);
   });
 });

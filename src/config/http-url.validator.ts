@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isCorsOrigins } from '../http/cors';
 
 export function isHttpUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -22,32 +23,10 @@ export function IsHttpUrl(options?: ValidationOptions) {
     });
 }
 
-/** The origins of a CORS_ORIGINS value: `['*']`, a list, or `[]` for none. */
-export function parseCorsOrigins(value: string): string[] {
-  return value
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
-}
-
-/** An origin exactly as a browser sends it: scheme, host and port only, no path or slash. */
-function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-  } catch {
-    return false;
-  }
-}
-
-export function isCorsOrigins(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const origins = parseCorsOrigins(value);
-  if (origins.includes('*')) return origins.length === 1;
-  return origins.every(isOrigin);
-}
-
-/** `*`, or a comma-separated list of origins such as `https://app.example.com,http://localhost:5173`. */
+/**
+ * `*`, or a comma-separated list of origins such as `https://app.example.com,http://localhost:5173`
+ * (the value's grammar is the HTTP layer's: src/http/cors.ts).
+ */
 export function IsCorsOrigins(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({

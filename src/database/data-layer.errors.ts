@@ -1,6 +1,6 @@
 /**
- * What the data layer throws. Callers (the HTTP layer) turn these into status codes; nothing
- * here carries SQL, driver text or whose a row is.
+ * What the data layer throws. The HTTP layer turns these into status codes; nothing here carries
+ * SQL, driver text or whose a row is.
  */
 export class DataLayerError extends Error {
   /** The repository operation that failed (`create`, `list`, …), for the log line of the failure. */
@@ -12,15 +12,11 @@ export class DataLayerError extends Error {
   }
 }
 
-/** The task does not exist for this owner (it may not exist at all, or belong to another). */
-export class TaskNotFoundError extends DataLayerError {
-  constructor() {
-    super('Task not found');
-  }
-}
-
-/** Input the database refuses: too long, a NUL byte, a malformed uuid, a broken constraint. */
-export class ValidationError extends DataLayerError {
+/**
+ * Input the data layer refuses, before or by the database: too long, a NUL byte, a malformed
+ * uuid, a broken constraint, an update with nothing to change. A 400 when it reaches HTTP.
+ */
+export class InvalidInputError extends DataLayerError {
   constructor(
     message: string,
     readonly field?: string,

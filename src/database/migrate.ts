@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import pino from 'pino';
 import { loadEnvFile } from '../config/env-file';
 import { ConfigValidationError, validateEnvironment } from '../config/environment';
 import { parsePostgresUrl } from './connection-url';
 import { runMigrationsLocked } from './migration-runner';
 import { explainDatabaseStartupError } from './startup-errors';
+import { BufferedStdout, createRootLogger } from '../logging/root-logger';
 
 /**
  * `npm run migration:run:prod` (`node dist/database/migrate.js`): the production migration
@@ -22,7 +22,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
-  const logger = pino({ level: env.LOG_LEVEL, base: { context: 'Migrations' } });
+  // The app's logger, without the app: same format, same stdout handling.
+  const logger = createRootLogger(env, new BufferedStdout()).child({ context: 'Migrations' });
   try {
     await runMigrationsLocked(env, logger);
     return 0;

@@ -1,9 +1,4 @@
-import {
-  DatabaseConnectionError,
-  DataLayerError,
-  TaskNotFoundError,
-  ValidationError,
-} from './data-layer.errors';
+import { DatabaseConnectionError, DataLayerError, InvalidInputError } from './data-layer.errors';
 import { mapPgError } from './pg-error-mapper';
 
 describe('mapPgError', () => {
@@ -50,11 +45,11 @@ describe('mapPgError', () => {
     ['23514', 'Value is not allowed'],
     ['23505', 'Value rejected by the database'],
     ['22008', 'Value rejected by the database'],
-  ])('maps %s to a ValidationError saying %p, keeping the column', (code, message) => {
+  ])('maps %s to an InvalidInputError saying %p, keeping the column', (code, message) => {
     const mapped = mapPgError({ code, message: 'driver text with SQL', column: 'title' });
-    expect(mapped).toBeInstanceOf(ValidationError);
+    expect(mapped).toBeInstanceOf(InvalidInputError);
     expect(mapped.message).toBe(message);
-    expect((mapped as ValidationError).field).toBe('title');
+    expect((mapped as InvalidInputError).field).toBe('title');
   });
 
   it('keeps anything else generic, without the driver text', () => {
@@ -66,8 +61,8 @@ describe('mapPgError', () => {
   });
 
   it('passes data-layer errors through unchanged', () => {
-    const error = new TaskNotFoundError();
+    const error = new InvalidInputError('Nothing to update');
     expect(mapPgError(error)).toBe(error);
-    expect(error.name).toBe('TaskNotFoundError');
+    expect(error.name).toBe('InvalidInputError');
   });
 });

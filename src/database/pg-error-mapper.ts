@@ -1,4 +1,4 @@
-import { DatabaseConnectionError, DataLayerError, ValidationError } from './data-layer.errors';
+import { DatabaseConnectionError, DataLayerError, InvalidInputError } from './data-layer.errors';
 
 interface PgLikeError {
   code?: string;
@@ -48,7 +48,7 @@ export function mapPgError(error: unknown): DataLayerError {
     return new DatabaseConnectionError('Database unavailable', { cause: error });
   }
   if (code.startsWith('22') || code.startsWith('23')) {
-    return new ValidationError(validationMessage(code), e.column, { cause: error });
+    return new InvalidInputError(validationMessage(code), e.column, { cause: error });
   }
   return new DataLayerError('Unexpected database error', { cause: error });
 }

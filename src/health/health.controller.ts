@@ -1,8 +1,11 @@
 import { Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { REQUEST_ID_HEADER } from '../openapi/api-responses';
+import { Public } from '../auth/public.decorator';
+import { RETRY_AFTER_S } from '../common/api-error';
+import { REQUEST_ID_RESPONSE_HEADER, RETRY_AFTER_HEADER } from '../openapi/api-responses';
 import { APP_INFO } from './app-info';
 import { DatabaseHealthIndicator } from './database.health';
 import { DatabaseProbeDto, HealthReportDto, LivenessDto, ReadinessDto } from './health.dto';
@@ -10,12 +13,11 @@ import { LifecycleState } from './lifecycle.state';
 
 /** How long a probe waits for the database; below Kubernetes' default probe timeout budget. */
 export const HEALTH_DB_TIMEOUT_MS = 2000;
-const RETRY_AFTER_S = '5';
 
 /** 200 and 503 share the body: an unhealthy answer still says what is down. */
 function HealthResponses(type: Type<unknown>, ok: string, down?: string): MethodDecorator {
   const responses = [
-    ApiResponse({ status: 200, description: ok, type, headers: REQUEST_ID_HEADER }),
+    ApiResponse({ status: 200, description: ok, type, headers: REQUEST_ID_RESPONSE_HEADER }),
   ];
   if (down) {
     responses.push(
@@ -23,10 +25,7 @@ function HealthResponses(type: Type<unknown>, ok: string, down?: string): Method
         status: 503,
         description: down,
         type,
-        headers: {
-          ...REQUEST_ID_HEADER,
-          'Retry-After': { description: 'Seconds', schema: { type: 'integer' } },
-        },
+        headers: { ...REQUEST_ID_RESPONSE_HEADER, ...RETRY_AFTER_HEADER },
       }),
     );
   }
@@ -36,10 +35,13 @@ function HealthResponses(type: Type<unknown>, ok: string, down?: string): Method
 }
 
 /**
- * Probes for Kubernetes and operators. No auth; no request logging when they succeed.
- * Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person needs.
+ * Probes for Kubernetes and operators: no token, never rate limited, no request logging when they
+ * succeed. Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person
+ * needs.
  */
 @ApiTags('health')
+@Public()
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -103,5 +105,5 @@ export class HealthController {
 }
 
 function unavailable(reply: FastifyReply): void {
-  reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('Retry-After', RETRY_AFTER_S);
+  reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('Retry-After', String(RETRY_AFTER_S));
 }

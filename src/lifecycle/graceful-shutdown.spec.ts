@@ -10,7 +10,7 @@ function setup(
   const lifecycle = new LifecycleState();
   const lines: string[] = [];
   const logger: ShutdownLogger = {
-    log: (m) => lines.push(`info ${m}`),
+    info: (m) => lines.push(`info ${m}`),
     error: (m) => lines.push(`error ${m}`),
   };
   const exits: number[] = [];

@@ -9,9 +9,10 @@ export interface Closable {
   close(): Promise<void>;
 }
 
+/** pino's shape; main.ts passes a logger whose context is `Shutdown`. */
 export interface ShutdownLogger {
-  log(message: string, context?: string): void;
-  error(message: string, context?: string): void;
+  info(message: string): void;
+  error(message: string): void;
 }
 
 export interface ShutdownOptions {
@@ -22,7 +23,6 @@ export interface ShutdownOptions {
 }
 
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-const CONTEXT = 'Shutdown';
 
 /**
  * The shutdown sequence an orchestrator expects: on the first signal mark the process not ready at
@@ -59,48 +59,39 @@ export class GracefulShutdown {
 
   async handle(signal: string): Promise<void> {
     if (this.startedAt !== undefined) {
-      this.logger.error(
-        `${signal} received again after ${this.elapsed()} ms: forcing exit 1`,
-        CONTEXT,
-      );
+      this.logger.error(`${signal} received again after ${this.elapsed()} ms: forcing exit 1`);
       this.finish(1);
       return;
     }
     this.startedAt = performance.now();
     this.lifecycle.markShuttingDown();
     const { drainDelayMs, timeoutMs } = this.options;
-    this.logger.log(
+    this.logger.info(
       `${signal} received: readiness now 503; serving for a ${drainDelayMs} ms drain delay`,
-      CONTEXT,
     );
     await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
     if (this.exited) return;
-    this.logger.log(
+    this.logger.info(
       `drain delay over after ${this.elapsed()} ms: closing the listener, waiting up to ${timeoutMs} ms for in-flight requests`,
-      CONTEXT,
     );
     this.forceTimer = setTimeout(() => {
-      this.logger.error(`shutdown timeout of ${timeoutMs} ms reached: forcing exit 1`, CONTEXT);
+      this.logger.error(`shutdown timeout of ${timeoutMs} ms reached: forcing exit 1`);
       this.finish(1);
     }, timeoutMs);
     try {
       if (this.app.closeListener) {
         await this.app.closeListener();
-        this.logger.log(
+        this.logger.info(
           `listener closed, in-flight requests done after ${this.elapsed()} ms: closing the database pool`,
-          CONTEXT,
         );
       }
       await this.app.close();
     } catch (error) {
-      this.logger.error(`shutdown failed: ${(error as Error)?.message ?? error}; exit 1`, CONTEXT);
+      this.logger.error(`shutdown failed: ${(error as Error)?.message ?? error}; exit 1`);
       this.finish(1);
       return;
     }
-    this.logger.log(
-      `application and database pool closed after ${this.elapsed()} ms: exit 0`,
-      CONTEXT,
-    );
+    this.logger.info(`application and database pool closed after ${this.elapsed()} ms: exit 0`);
     this.finish(0);
   }
 

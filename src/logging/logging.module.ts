@@ -2,11 +2,12 @@ import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { Environment } from '../config/environment';
+import { RequestLogHook } from './request-log.hook';
 import { BufferedStdout, createRootLogger, ROOT_LOGGER } from './root-logger';
 
 /**
- * Makes the root logger injectable, for LoggerModule's factory and for the app factory, and
- * writes out what its buffer holds when the app closes.
+ * Makes the process's root logger injectable, for LoggerModule's factory, and writes out what
+ * its buffer holds when the app closes.
  */
 @Module({
   providers: [
@@ -24,9 +25,11 @@ class RootLoggerModule implements OnApplicationShutdown {
 }
 
 /**
- * nestjs-pino's `Logger` (Nest's own lines) and `PinoLogger` (`@InjectPinoLogger`), both writing
- * through the root logger. Request lines are not nestjs-pino's: `forRoutes: []` mounts none of
- * its middleware, and `installRequestLog` (request-log.ts) writes them from a Fastify hook.
+ * One way to log: pino's API (`info(fields, message)`) on a `PinoLogger` that carries its
+ * context, injected with `@InjectPinoLogger('Context')`; code outside a provider (main.ts) takes
+ * one with `contextLogger`. nestjs-pino's `Logger` carries Nest's own lines. All of them write
+ * through the root logger. Request lines are not nestjs-pino's: `forRoutes: []` mounts none of its
+ * middleware, and RequestLogHook writes them from a Fastify hook.
  */
 @Module({})
 export class LoggingModule {
@@ -45,7 +48,8 @@ export class LoggingModule {
           useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
         }),
       ],
-      exports: [RootLoggerModule],
+      providers: [RequestLogHook],
+      exports: [RequestLogHook],
     };
   }
 }

@@ -3,17 +3,19 @@ import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { HeadersObject } from '@nestjs/swagger';
 import type { ErrorCode } from '../common/api-error';
 import { ErrorBodyDto } from '../common/error-body.dto';
+import { BODY_LIMIT_BYTES } from '../http/json-body-parser';
+import { REQUEST_ID_HEADER, REQUEST_ID_MAX_LENGTH, REQUEST_ID_PATTERN } from '../http/request-id';
 
-/** Every response carries it (app.factory.ts sets it before anything else runs). */
-export const REQUEST_ID_HEADER: HeadersObject = {
-  'X-Request-Id': {
-    description:
-      'The request id: the one the client sent when it matches ^[A-Za-z0-9._:-]{1,128}$, else a new UUID.',
-    schema: { type: 'string', maxLength: 128 },
+/** Every response carries it (the pipeline's first hook sets it). */
+export const REQUEST_ID_RESPONSE_HEADER: HeadersObject = {
+  [REQUEST_ID_HEADER]: {
+    description: `The request id: the one the client sent when it matches ${REQUEST_ID_PATTERN.source}, else a new UUID.`,
+    schema: { type: 'string', maxLength: REQUEST_ID_MAX_LENGTH },
   },
 };
 
-const RETRY_AFTER: HeadersObject = {
+/** On 429 and 503 answers. */
+export const RETRY_AFTER_HEADER: HeadersObject = {
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
 };
 
@@ -29,7 +31,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'No bearer token, or one that is expired or invalid.',
   403: 'The token is valid but `{user_id}` is not its subject.',
   404: 'No such task for this user (a task of another user is answered the same way).',
-  413: 'The request body is larger than 64 KiB.',
+  413: `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`,
   415: 'The request body is not `application/json`.',
   429: 'Too many requests; retry after `Retry-After` seconds.',
   500: 'Unexpected failure; the body never holds a stack, SQL or driver text.',
@@ -38,8 +40,8 @@ const DESCRIPTIONS: Record<number, string> = {
 
 const HEADERS: Record<number, HeadersObject> = {
   401: WWW_AUTHENTICATE,
-  429: RETRY_AFTER,
-  503: RETRY_AFTER,
+  429: RETRY_AFTER_HEADER,
+  503: RETRY_AFTER_HEADER,
 };
 
 export type ErrorResponses = Partial<Record<number, ErrorCode[]>>;
@@ -53,7 +55,7 @@ export function ApiErrorResponses(responses: ErrorResponses): MethodDecorator & 
     ApiResponse({
       status: Number(status),
       description: `${DESCRIPTIONS[Number(status)]} Codes: ${codes!.join(', ')}.`,
-      headers: { ...REQUEST_ID_HEADER, ...HEADERS[Number(status)] },
+      headers: { ...REQUEST_ID_RESPONSE_HEADER, ...HEADERS[Number(status)] },
       schema: {
         allOf: [
           { $ref: getSchemaPath(ErrorBodyDto) },

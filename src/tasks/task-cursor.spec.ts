@@ -1,5 +1,4 @@
-import { ValidationError } from '../database/data-layer.errors';
-import { decodeCursor, encodeCursor } from './task-cursor';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './task-cursor';
 
 const ID = '0b6f8f3e-7d2a-4c1e-9f7a-2d3c4b5a6e7f';
 
@@ -25,6 +24,6 @@ describe('task cursor', () => {
     ['a negative time', Buffer.from(`-1.${ID}`).toString('base64url')],
     ['not a uuid', Buffer.from('123.not-a-uuid').toString('base64url')],
   ])('refuses a cursor that is %s', (_, value) => {
-    expect(() => decodeCursor(value)).toThrow(new ValidationError('cursor is not valid', 'cursor'));
+    expect(() => decodeCursor(value)).toThrow(new InvalidCursorError());
   });
 });

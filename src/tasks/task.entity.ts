@@ -1,4 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { USER_ID_MAX_LENGTH } from '../common/user-id';
+import { TITLE_MAX } from './task-rules';
 
 /**
  * A task, owned by exactly one user. The schema is made by the migrations in `migrations/`;
@@ -15,10 +17,10 @@ export class Task {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'tasks_pkey' })
   id: string;
 
-  @Column({ name: 'user_id', type: 'varchar', length: 255 })
+  @Column({ name: 'user_id', type: 'varchar', length: USER_ID_MAX_LENGTH })
   userId: string;
 
-  @Column({ type: 'varchar', length: 255 })
+  @Column({ type: 'varchar', length: TITLE_MAX })
   title: string;
 
   @Column({ type: 'text', nullable: true })

@@ -1,6 +1,5 @@
 import {
   applyDecorators,
-  Body,
   Controller,
   Delete,
   Get,
@@ -15,7 +14,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -25,23 +23,27 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { validationError } from '../common/api-error';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthenticatedUser } from '../auth/token-verifier';
+import { ValidBody } from '../common/json-body.decorators';
+import { USER_ID_MAX_LENGTH } from '../common/user-id';
 import { UuidPipe } from '../common/uuid.pipe';
 import {
   API_ROUTE_ERRORS,
   ApiErrorResponses,
   BODY_ERRORS,
   mergeErrors,
-  REQUEST_ID_HEADER,
+  REQUEST_ID_RESPONSE_HEADER,
 } from '../openapi/api-responses';
 import { BEARER_AUTH } from '../openapi/openapi.constants';
-import { CompleteTaskBody, CompleteTaskDto } from './dto/complete-task.dto';
-import { CreateTaskBody, CreateTaskDto } from './dto/create-task.dto';
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, parseListQuery } from './dto/list-tasks.query';
+import { CompleteTaskDto } from './dto/complete-task.dto';
+import { CreateTaskDto } from './dto/create-task.dto';
+import { parseListQuery } from './dto/list-tasks.query';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskResponse, TaskResponseDto, toTaskResponse } from './dto/task.response';
-import { UpdateTaskBody, UpdateTaskDto } from './dto/update-task.dto';
-import { encodeCursor } from './task-cursor';
+import { UpdateTaskDto } from './dto/update-task.dto';
+import { CURSOR_PATTERN, encodeCursor } from './task-cursor';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './task-rules';
 import { TasksService } from './tasks.service';
 
 /** A route on one task that may carry a JSON body. */
@@ -50,16 +52,20 @@ const TASK_BODY_ERRORS = mergeErrors(BODY_ERRORS, {
   404: ['NOT_FOUND'],
 });
 
+/** The task id path parameter; UuidPipe refuses anything else with 400 INVALID_UUID. */
+const TaskIdParam = ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } });
+
 /**
- * The tasks of one user. `:user_id` is the owner; authentication has already checked that it is
- * the caller's own id, so every call below passes it to the service as the owner.
+ * The tasks of one user. Every handler takes the authenticated user (`@CurrentUser()`) and passes
+ * its id to the service as the owner; the `{user_id}` of the path is there for the URL, and the
+ * authentication hook refuses (403) a path that names anyone else.
  */
 @ApiTags('tasks')
 @ApiBearerAuth(BEARER_AUTH)
 @ApiParam({
   name: 'user_id',
   description: 'The owner of the tasks; must equal the token subject (`sub`).',
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  schema: { type: 'string', minLength: 1, maxLength: USER_ID_MAX_LENGTH },
 })
 @ApiErrorResponses(API_ROUTE_ERRORS)
 @Controller('api/:user_id/tasks')
@@ -79,7 +85,7 @@ export class TasksController {
     name: 'cursor',
     required: false,
     description: 'Opaque; from X-Next-Cursor or the next link of the previous page.',
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,96}$' },
+    schema: { type: 'string', pattern: CURSOR_PATTERN.source },
   })
   @ApiQuery({
     name: 'order',
@@ -104,7 +110,7 @@ export class TasksController {
     type: TaskResponseDto,
     isArray: true,
     headers: {
-      ...REQUEST_ID_HEADER,
+      ...REQUEST_ID_RESPONSE_HEADER,
       Link: {
         description:
           'RFC 8288 link to the next page, when there is one: `<…?cursor=…&limit=…>; rel="next"`.',
@@ -118,18 +124,18 @@ export class TasksController {
   })
   @ApiErrorResponses({ 400: ['VALIDATION_ERROR'] })
   async list(
-    @Param('user_id') userId: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Query() query: ListTasksQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskResponse[]> {
     const options = parseListQuery(query);
-    const page = await this.tasks.list(userId, options);
+    const page = await this.tasks.list(user.id, options);
     if (page.next) {
       const cursor = encodeCursor(page.next);
       const next = new URLSearchParams({ cursor, limit: String(options.limit) });
       if (options.completed !== undefined) next.set('completed', String(options.completed));
       if (options.order !== 'desc') next.set('order', String(options.order));
-      reply.header('Link', `<${tasksPath(userId)}?${next.toString()}>; rel="next"`);
+      reply.header('Link', `<${tasksPath(user.id)}?${next.toString()}>; rel="next"`);
       reply.header('X-Next-Cursor', cursor);
     }
     return page.tasks.map(toTaskResponse);
@@ -138,12 +144,11 @@ export class TasksController {
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ operationId: 'createTask', summary: 'Create a task' })
-  @ApiBody({ type: CreateTaskDto })
   @ApiCreatedResponse({
     description: 'The new task.',
     type: TaskResponseDto,
     headers: {
-      ...REQUEST_ID_HEADER,
+      ...REQUEST_ID_RESPONSE_HEADER,
       Location: {
         description: 'Path of the new task: /api/{user_id}/tasks/{id}.',
         schema: { type: 'string' },
@@ -152,57 +157,53 @@ export class TasksController {
   })
   @ApiErrorResponses(BODY_ERRORS)
   async create(
-    @Param('user_id') userId: string,
-    @Body(CreateTaskBody) body: CreateTaskDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @ValidBody(CreateTaskDto) body: CreateTaskDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskResponse> {
-    const task = await this.tasks.create(userId, body);
-    reply.header('Location', `${tasksPath(userId)}/${task.id}`);
+    const task = await this.tasks.create(user.id, body);
+    reply.header('Location', `${tasksPath(user.id)}/${task.id}`);
     return toTaskResponse(task);
   }
 
   @Get(':task_id')
   @ApiOperation({ operationId: 'getTask', summary: 'Get one task' })
-  @ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ description: 'The task.', type: TaskResponseDto, headers: REQUEST_ID_HEADER })
+  @TaskIdParam
+  @ApiOkResponse({
+    description: 'The task.',
+    type: TaskResponseDto,
+    headers: REQUEST_ID_RESPONSE_HEADER,
+  })
   @ApiErrorResponses({ 400: ['INVALID_UUID', 'VALIDATION_ERROR'], 404: ['NOT_FOUND'] })
   async get(
-    @Param('user_id') userId: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Param('task_id', UuidPipe) taskId: string,
   ): Promise<TaskResponse> {
-    return toTaskResponse(await this.tasks.get(userId, taskId));
+    return toTaskResponse(await this.tasks.get(user.id, taskId));
   }
 
+  /** The contract's PUT is the same partial update as PATCH (its operationId stays replaceTask). */
   @Put(':task_id')
   @UpdateTaskDocs(
     'replaceTask',
     'Update a task (partial: any of title, description, completed; at least one)',
   )
-  replace(
-    @Param('user_id') userId: string,
+  updateViaPut(
+    @CurrentUser() user: AuthenticatedUser,
     @Param('task_id', UuidPipe) taskId: string,
-    @Body(UpdateTaskBody) body: UpdateTaskDto,
+    @ValidBody(UpdateTaskDto) body: UpdateTaskDto,
   ): Promise<TaskResponse> {
-    return this.update(userId, taskId, body);
+    return this.update(user, taskId, body);
   }
 
   @Patch(':task_id')
   @UpdateTaskDocs('updateTask', 'Update a task (same as PUT)')
   async update(
-    @Param('user_id') userId: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Param('task_id', UuidPipe) taskId: string,
-    @Body(UpdateTaskBody) body: UpdateTaskDto,
+    @ValidBody(UpdateTaskDto) body: UpdateTaskDto,
   ): Promise<TaskResponse> {
-    if (
-      body.title === undefined &&
-      body.description === undefined &&
-      body.completed === undefined
-    ) {
-      throw validationError('At least one of title, description, completed is required', {
-        body: ['must set at least one of title, description, completed'],
-      });
-    }
-    return toTaskResponse(await this.tasks.update(userId, taskId, body));
+    return toTaskResponse(await this.tasks.update(user.id, taskId, body));
   }
 
   @Patch(':task_id/complete')
@@ -210,29 +211,35 @@ export class TasksController {
     operationId: 'completeTask',
     summary: 'Toggle completed, or set it when the body says {"completed": true|false}',
   })
-  @ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } })
-  @ApiBody({ type: CompleteTaskDto, required: false })
-  @ApiOkResponse({ description: 'The task.', type: TaskResponseDto, headers: REQUEST_ID_HEADER })
+  @TaskIdParam
+  @ApiOkResponse({
+    description: 'The task.',
+    type: TaskResponseDto,
+    headers: REQUEST_ID_RESPONSE_HEADER,
+  })
   @ApiErrorResponses(TASK_BODY_ERRORS)
   async complete(
-    @Param('user_id') userId: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Param('task_id', UuidPipe) taskId: string,
-    @Body(CompleteTaskBody) body?: CompleteTaskDto,
+    @ValidBody(CompleteTaskDto) body?: CompleteTaskDto,
   ): Promise<TaskResponse> {
-    return toTaskResponse(await this.tasks.setCompleted(userId, taskId, body?.completed));
+    return toTaskResponse(await this.tasks.setCompleted(user.id, taskId, body?.completed));
   }
 
   @Delete(':task_id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'deleteTask', summary: 'Delete a task' })
-  @ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } })
-  @ApiNoContentResponse({ description: 'Deleted; empty body.', headers: REQUEST_ID_HEADER })
+  @TaskIdParam
+  @ApiNoContentResponse({
+    description: 'Deleted; empty body.',
+    headers: REQUEST_ID_RESPONSE_HEADER,
+  })
   @ApiErrorResponses(TASK_BODY_ERRORS)
   async remove(
-    @Param('user_id') userId: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Param('task_id', UuidPipe) taskId: string,
   ): Promise<void> {
-    await this.tasks.delete(userId, taskId);
+    await this.tasks.delete(user.id, taskId);
   }
 }
 
@@ -244,12 +251,11 @@ function tasksPath(userId: string): string {
 function UpdateTaskDocs(operationId: string, summary: string) {
   return applyDecorators(
     ApiOperation({ operationId, summary }),
-    ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } }),
-    ApiBody({ type: UpdateTaskDto }),
+    TaskIdParam,
     ApiOkResponse({
       description: 'The updated task.',
       type: TaskResponseDto,
-      headers: REQUEST_ID_HEADER,
+      headers: REQUEST_ID_RESPONSE_HEADER,
     }),
     ApiErrorResponses(TASK_BODY_ERRORS),
   );

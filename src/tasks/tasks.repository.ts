@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { hasMoreCodePointsThan } from '../common/code-points';
-import { DataLayerError, ValidationError } from '../database/data-layer.errors';
+import { USER_ID_MAX_LENGTH } from '../common/user-id';
+import { isUuid } from '../common/uuid';
+import { DataLayerError, InvalidInputError } from '../database/data-layer.errors';
 import { SqlExecutor, Statement } from '../database/sql-executor';
 import type { TaskCursor } from './task-cursor';
 import type { Task } from './task.entity';
+import { LIST_LIMIT_MAX } from './task-rules';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -30,10 +33,7 @@ export interface TaskPage {
 
 const COLUMNS = `id, user_id AS "userId", title, description, completed,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITABLE = ['title', 'description', 'completed'] as const;
-/** The contract's largest page. */
-export const MAX_PAGE_SIZE = 500;
 
 const INSERT: Statement = {
   name: 'tasks_insert',
@@ -66,7 +66,7 @@ export class TasksRepository {
   constructor(private readonly sql: SqlExecutor) {}
 
   create(userId: string, task: NewTask): Promise<Task> {
-    return this.guard('create', userId, async () => {
+    return this.runForOwner('create', userId, async () => {
       const { rows } = await this.sql.run<Task>(INSERT, [
         userId,
         task.title,
@@ -78,7 +78,7 @@ export class TasksRepository {
   }
 
   findOne(userId: string, id: string): Promise<Task | null> {
-    return this.guard('findOne', userId, async () => {
+    return this.runForOwner('findOne', userId, async () => {
       const { rows } = await this.sql.run<Task>(FIND, [userId, checkId(id)]);
       return rows[0] ?? null;
     });
@@ -86,7 +86,7 @@ export class TasksRepository {
 
   /** One page in (created_at, id) order, resuming after `after`; reads at most limit + 1 rows. */
   list(userId: string, options: ListOptions): Promise<TaskPage> {
-    return this.guard('list', userId, async () => {
+    return this.runForOwner('list', userId, async () => {
       checkLimit(options.limit);
       const order = options.order ?? 'desc';
       const values: unknown[] = [userId];
@@ -118,9 +118,10 @@ export class TasksRepository {
 
   /** Changes only the fields present in `changes`; null when the owner has no such task. */
   update(userId: string, id: string, changes: TaskChanges): Promise<Task | null> {
-    return this.guard('update', userId, async () => {
+    return this.runForOwner('update', userId, async () => {
       const fields = EDITABLE.filter((field) => changes[field] !== undefined);
-      if (fields.length === 0) throw new ValidationError('Nothing to update');
+      // Not the API's "at least one field" rule (UpdateTaskDto states that): an UPDATE needs a SET.
+      if (fields.length === 0) throw new InvalidInputError('Nothing to update');
       const statement = this.statement(
         `tasks_update_${fields.join('_')}`,
         () =>
@@ -136,7 +137,7 @@ export class TasksRepository {
   /** Sets `completed` when given (retry-safe), flips it otherwise. */
   setCompleted(userId: string, id: string, completed?: boolean): Promise<Task | null> {
     if (completed !== undefined) return this.update(userId, id, { completed });
-    return this.guard('toggle', userId, async () => {
+    return this.runForOwner('toggle', userId, async () => {
       const { rows } = await this.sql.run<Task>(TOGGLE, [userId, checkId(id)]);
       return rows[0] ?? null;
     });
@@ -144,7 +145,7 @@ export class TasksRepository {
 
   /** True when the owner's task was deleted, false when the owner has no such task. */
   delete(userId: string, id: string): Promise<boolean> {
-    return this.guard('delete', userId, async () => {
+    return this.runForOwner('delete', userId, async () => {
       const { rowCount } = await this.sql.run(DELETE, [userId, checkId(id)]);
       return rowCount > 0;
     });
@@ -160,10 +161,15 @@ export class TasksRepository {
   }
 
   /**
-   * Refuses a missing owner before any SQL runs, and names the operation on what fails, for the
-   * one log line the exceptions filter writes about it (with the request id and the user).
+   * Runs `work` for `userId`: refuses a missing or over-long owner before any SQL runs, and names
+   * the operation on what fails, for the one log line the exceptions filter writes about it (with
+   * the request id and the user).
    */
-  private async guard<T>(operation: string, userId: string, work: () => Promise<T>): Promise<T> {
+  private async runForOwner<T>(
+    operation: string,
+    userId: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       checkUserId(userId);
       return await work();
@@ -176,22 +182,21 @@ export class TasksRepository {
 
 function checkUserId(userId: unknown): asserts userId is string {
   if (typeof userId !== 'string' || userId.trim() === '') {
-    throw new ValidationError('user id is required', 'user_id');
+    throw new InvalidInputError('user id is required', 'user_id');
   }
-  if (hasMoreCodePointsThan(userId, 255)) {
-    throw new ValidationError('user id is too long', 'user_id');
+  if (hasMoreCodePointsThan(userId, USER_ID_MAX_LENGTH)) {
+    throw new InvalidInputError('user id is too long', 'user_id');
   }
 }
 
-/** A page of 0 rows would have no last row to resume after; the contract allows 1..500. */
+/** A page of 0 rows would have no last row to resume after; the contract bounds the rest. */
 function checkLimit(limit: unknown): void {
-  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_PAGE_SIZE) {
-    throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'limit');
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > LIST_LIMIT_MAX) {
+    throw new InvalidInputError(`limit must be an integer from 1 to ${LIST_LIMIT_MAX}`, 'limit');
   }
 }
 
 function checkId(id: string): string {
-  if (typeof id !== 'string' || !UUID.test(id))
-    throw new ValidationError('id must be a uuid', 'id');
+  if (!isUuid(id)) throw new InvalidInputError('id must be a uuid', 'id');
   return id;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskNotFoundError } from '../database/data-layer.errors';
+import { TaskNotFoundError } from './task-not-found.error';
 import type { Task } from './task.entity';
 import { ListOptions, NewTask, TaskChanges, TaskPage, TasksRepository } from './tasks.repository';
 

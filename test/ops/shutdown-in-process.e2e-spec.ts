@@ -35,7 +35,7 @@ describe('shutdown sequence on the real app, in process', () => {
         close: () => app.nest.close(),
       },
       app.get(LifecycleState),
-      { log: (m) => lines.push(m), error: (m) => lines.push(m) },
+      { info: (m) => lines.push(m), error: (m) => lines.push(m) },
       { drainDelayMs: 300, timeoutMs: 5000 },
       (code) => exits.push(code),
     );

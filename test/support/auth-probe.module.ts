@@ -1,11 +1,11 @@
 import { Controller, Get, Module, Param } from '@nestjs/common';
 import { CurrentUser } from '../../src/auth/current-user.decorator';
+import { Public } from '../../src/auth/public.decorator';
 import type { AuthenticatedUser } from '../../src/auth/token-verifier';
 
 /**
- * Test-only routes mounted inside the real app: one under /api with `:user_id` (authenticated,
- * path checked), one under /api without it (authenticated), one outside /api (not authenticated),
- * and one there that misuses @CurrentUser().
+ * Test-only routes mounted inside the real app: one with `:user_id` (authenticated, path
+ * checked), one without it (authenticated), and two marked @Public() (no token).
  */
 @Controller()
 class AuthProbeController {
@@ -19,11 +19,13 @@ class AuthProbeController {
     return { user: user.id };
   }
 
+  @Public()
   @Get('open-probe')
   open() {
     return { open: true };
   }
 
+  @Public()
   @Get('open-probe/misused')
   misused(@CurrentUser() user: AuthenticatedUser) {
     return { user: user.id };

@@ -1,4 +1,5 @@
-import { ValidationError } from '../../src/database/data-layer.errors';
+import { InvalidInputError } from '../../src/database/data-layer.errors';
+import { InvalidCursorError } from '../../src/tasks/task-cursor';
 import { decodeCursor, encodeCursor } from '../../src/tasks/task-cursor';
 import type { Task } from '../../src/tasks/task.entity';
 import { ListOptions, SortOrder } from '../../src/tasks/tasks.repository';
@@ -114,7 +115,7 @@ describe('listing: filters and keyset pagination', () => {
 
   it.each([0, -1, 1.5, 501, Number.NaN])('refuses limit %p', async (limit) => {
     await expect(service.list(OWNER, { limit })).rejects.toThrow(
-      new ValidationError('limit must be an integer from 1 to 500', 'limit'),
+      new InvalidInputError('limit must be an integer from 1 to 500', 'limit'),
     );
   });
 
@@ -126,7 +127,7 @@ describe('listing: filters and keyset pagination', () => {
 
   it('refuses a cursor that does not decode', () => {
     for (const bad of ['', 'not base64!', Buffer.from('123.not-a-uuid').toString('base64url')]) {
-      expect(() => decodeCursor(bad)).toThrow(ValidationError);
+      expect(() => decodeCursor(bad)).toThrow(InvalidCursorError);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
-import { TaskNotFoundError, ValidationError } from '../../src/database/data-layer.errors';
+import { InvalidInputError } from '../../src/database/data-layer.errors';
+import { TaskNotFoundError } from '../../src/tasks/task-not-found.error';
 import { TasksRepository } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -86,10 +87,10 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
     it('refuses an update with no fields', async () => {
       const task = await service.create('alice', { title: 'T' });
       await expect(service.update('alice', task.id, {})).rejects.toThrow(
-        new ValidationError('Nothing to update'),
+        new InvalidInputError('Nothing to update'),
       );
       await expect(service.update('alice', task.id, { title: undefined })).rejects.toBeInstanceOf(
-        ValidationError,
+        InvalidInputError,
       );
     });
 
@@ -126,9 +127,9 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(ValidationError);
-      if (field) expect((error as ValidationError).field).toBe(field);
-      return error as ValidationError;
+      expect(error).toBeInstanceOf(InvalidInputError);
+      if (field) expect((error as InvalidInputError).field).toBe(field);
+      return error as InvalidInputError;
     };
 
     it.each([

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api-error';
 import { encodeCursor } from '../task-cursor';
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, parseListQuery } from './list-tasks.query';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../task-rules';
+import { parseListQuery } from './list-tasks.query';
 
 function fieldsOf(query: Record<string, unknown>): Record<string, string[]> {
   try {

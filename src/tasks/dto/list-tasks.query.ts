@@ -1,10 +1,9 @@
 import { FieldErrors, validationError } from '../../common/api-error';
-import { ValidationError } from '../../database/data-layer.errors';
-import { decodeCursor } from '../task-cursor';
+import { decodeCursor, InvalidCursorError, TaskCursor } from '../task-cursor';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../task-rules';
 import type { ListOptions } from '../tasks.repository';
 
-export const LIST_LIMIT_DEFAULT = 100;
-export const LIST_LIMIT_MAX = 500;
+const LIMIT_DIGITS = new RegExp(`^\\d{1,${String(LIST_LIMIT_MAX).length}}$`);
 
 /** The query string of GET /api/{user_id}/tasks, as Fastify parses it. */
 export interface ListTasksQuery {
@@ -26,7 +25,7 @@ export function parseListQuery(query: ListTasksQuery = {}): ListOptions {
   if (limit !== undefined) {
     if (
       typeof limit === 'string' &&
-      /^\d{1,3}$/.test(limit) &&
+      LIMIT_DIGITS.test(limit) &&
       +limit >= 1 &&
       +limit <= LIST_LIMIT_MAX
     ) {
@@ -44,13 +43,19 @@ export function parseListQuery(query: ListTasksQuery = {}): ListOptions {
     else fields.order = ['order must be asc or desc'];
   }
   if (cursor !== undefined) {
-    try {
-      if (typeof cursor !== 'string') throw new ValidationError('cursor is not valid');
-      options.after = decodeCursor(cursor);
-    } catch {
-      fields.cursor = ['cursor is not valid'];
-    }
+    const after = typeof cursor === 'string' ? decodedOrUndefined(cursor) : undefined;
+    if (after) options.after = after;
+    else fields.cursor = ['cursor is not valid'];
   }
   if (Object.keys(fields).length > 0) throw validationError('Invalid list parameters', fields);
   return options;
+}
+
+function decodedOrUndefined(cursor: string): TaskCursor | undefined {
+  try {
+    return decodeCursor(cursor);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return undefined;
+    throw error;
+  }
 }

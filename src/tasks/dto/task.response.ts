@@ -1,6 +1,8 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { USER_ID_MAX_LENGTH } from '../../common/user-id';
+import { OpenApiSchema } from '../../openapi/schema.decorator';
 import type { Task } from '../task.entity';
-import { DESCRIPTION_MAX, TITLE_MAX } from './task-fields';
+import { DESCRIPTION_MAX, TITLE_MAX } from '../task-rules';
 
 /** A task as the API shows it: snake_case, timestamps as ISO-8601 UTC with milliseconds. */
 export interface TaskResponse {
@@ -29,12 +31,20 @@ export function toTaskResponse(task: Task): TaskResponse {
  * The OpenAPI schema of {@link TaskResponse}. Documentation only: responses are built as plain
  * objects by `toTaskResponse` (a hot path), never as instances of this class.
  */
-@ApiSchema({ name: 'Task', description: 'A task, as every task route returns it.' })
+@OpenApiSchema({
+  name: 'Task',
+  description: 'A task, as every task route returns it.',
+  closed: true,
+})
 export class TaskResponseDto implements TaskResponse {
   @ApiProperty({ format: 'uuid', example: '0b7f5e3c-6a2d-4f59-9a8e-2f1f3c4d5e6f' })
   id: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 255, description: 'The owner (the token subject).' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: USER_ID_MAX_LENGTH,
+    description: 'The owner (the token subject).',
+  })
   user_id: string;
 
   @ApiProperty({ minLength: 1, maxLength: TITLE_MAX, example: 'Buy milk' })

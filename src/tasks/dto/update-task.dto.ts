@@ -1,29 +1,24 @@
-import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { JsonBodyPipe } from '../../common/json-body.pipe';
-import { COMPLETED_API, DESCRIPTION_API, TASK_FIELDS, TITLE_API } from './task-fields';
+import { BodyField, JsonBody } from '../../common/json-body.decorators';
+import { COMPLETED, DESCRIPTION, TITLE } from '../task-rules';
 
-/** A partial update: any of the fields, at least one (checked by the controller). */
-@ApiSchema({
+/**
+ * A partial update: every field optional, but a field that is sent is checked as on create, so
+ * `"title": null` or `"completed": null` is refused rather than reaching a NOT NULL column;
+ * `"description": null` clears the description.
+ */
+@JsonBody({
   name: 'UpdateTask',
   description:
     'Body of PUT and PATCH /api/{user_id}/tasks/{task_id}: a partial update, at least one field. Any other field is refused (400).',
+  atLeastOne: true,
 })
 export class UpdateTaskDto {
-  @ApiPropertyOptional(TITLE_API)
+  @BodyField(TITLE)
   title?: string;
 
-  @ApiPropertyOptional(DESCRIPTION_API)
+  @BodyField(DESCRIPTION)
   description?: string | null;
 
-  @ApiPropertyOptional(COMPLETED_API)
+  @BodyField(COMPLETED)
   completed?: boolean;
 }
-
-/**
- * `@Body(UpdateTaskBody)`: every field optional, but a field that is sent is checked as on
- * create, so `"title": null` or `"completed": null` is refused rather than reaching a NOT NULL
- * column; `"description": null` clears the description.
- */
-export const UpdateTaskBody = new JsonBodyPipe<UpdateTaskDto>({
-  fields: TASK_FIELDS,
-});

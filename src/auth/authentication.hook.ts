@@ -1,9 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { Injectable } from '@nestjs/common';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestHookHandler,
+  RouteOptions,
+} from 'fastify';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AuthenticationError, AuthUnavailableError, PathUserMismatchError } from './auth.errors';
 import { bearerToken } from './bearer';
-import { isApiRoute } from './protected-routes';
+import { isPublicRoute } from './public.decorator';
 import {
   AuthenticatedUser,
   KeySetUnavailableError,
@@ -13,7 +19,7 @@ import {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set on every /api route by the authentication hook; read it with `@CurrentUser()`. */
+    /** Set on every route that is not `@Public()` by the authentication hook; read it with `@CurrentUser()`. */
     user: AuthenticatedUser | null;
   }
 }
@@ -25,35 +31,44 @@ const challengeInvalid = (description: string) =>
   `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`;
 const CHALLENGE_EXPIRED = challengeInvalid('The access token expired');
 const CHALLENGE_INVALID = challengeInvalid('The access token is invalid');
-/** Seconds a client should wait when the identity provider's keys cannot be fetched. */
-export const AUTH_UNAVAILABLE_RETRY_AFTER_S = '5';
 /** One log line per this interval while the JWKS is unreachable, not one per request. */
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
- * On every /api route: requires a valid bearer token, exposes its `sub` as `request.user`, and
- * refuses (403) a token for another user than the path's `:user_id`, so controllers can trust
- * `:user_id`. Anything else (health, metrics, docs) passes untouched.
+ * Authentication of every route that is not `@Public()`: requires a valid bearer token, exposes
+ * its subject as `request.user`, and refuses (403) a token for another user than the route's
+ * `:user_id`, the one place that path segment is checked.
  *
- * A Fastify onRequest hook rather than a Nest guard: it runs before the body is read, so a
- * caller without a valid token is answered 401 without the server parsing (or buffering up to
- * the limit of) a body it will not use, and errors of the body (400, 413, 415) are only ever
- * shown to authenticated callers. Its errors are rendered by the global exceptions filter like
- * any other. The rate limiter (a guard) runs after it and counts per user.
+ * `onRoute` attaches `onRequest` to each route as it is registered, unless its config says public,
+ * so nothing decides by URL and a route nobody marked is protected. An onRequest hook rather than
+ * a Nest guard: it runs before the body is read, so a caller without a valid token is answered
+ * 401 without the server parsing (or buffering up to the limit of) a body it will not use, and
+ * errors of the body (400, 413, 415) are only ever shown to authenticated callers. Its errors are
+ * rendered by the global exceptions filter like any other. The rate limiter (a guard) runs after
+ * it and counts per user.
  */
 @Injectable()
-export class Authenticator {
-  private readonly logger = new Logger('Auth');
+export class AuthenticationHook {
   private lastOutageLog = 0;
 
-  constructor(private readonly verifier: TokenVerifier) {}
+  constructor(
+    private readonly verifier: TokenVerifier,
+    @InjectPinoLogger('Auth') private readonly logger: PinoLogger,
+  ) {}
+
+  /** Fastify onRoute: protects the route unless its config says `public`. */
+  readonly onRoute = (route: RouteOptions): void => {
+    if (isPublicRoute(route.config)) return;
+    const own = route.onRequest;
+    const hooks: onRequestHookHandler[] = own === undefined ? [] : [own].flat();
+    route.onRequest = [...hooks, this.onRequest];
+  };
 
   readonly onRequest = (
     request: FastifyRequest,
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void => {
-    if (!isApiRoute(request.routeOptions.url)) return done();
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       reply.header('WWW-Authenticate', CHALLENGE_MISSING);
@@ -91,7 +106,6 @@ export class Authenticator {
         this.lastOutageLog = now;
         this.logger.error(`cannot verify tokens: ${error.message}`);
       }
-      reply.header('Retry-After', AUTH_UNAVAILABLE_RETRY_AFTER_S);
       return new AuthUnavailableError();
     }
     return error as Error;
@@ -104,12 +118,4 @@ function admit(request: FastifyRequest, user: AuthenticatedUser): Error | undefi
   if (pathUser !== undefined && pathUser !== user.id) return new PathUserMismatchError();
   request.user = user;
   return undefined;
-}
-
-/**
- * Puts authentication on the app's Fastify instance. Call after the hooks whose headers every
- * response needs (request id, security headers), so a 401 carries them too.
- */
-export function installAuthentication(app: NestFastifyApplication): void {
-  app.getHttpAdapter().getInstance().addHook('onRequest', app.get(Authenticator).onRequest);
 }

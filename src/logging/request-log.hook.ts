@@ -1,5 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Level, Logger } from 'pino';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Level } from 'pino';
 
 /** Paths whose successful requests are not logged: probes every few seconds are noise. */
 const QUIET_WHEN_OK = /^\/(health|metrics)(\/|\?|$)/;
@@ -32,22 +34,32 @@ export function requestLogLevel(url: string, status: number): Level | undefined 
 }
 
 /**
- * One line per answered request, written when Fastify has sent the response: id, method, URL,
- * a few headers (LOGGED_HEADERS), client address, status and the time Fastify measured.
+ * onResponse: one line per answered request, written when Fastify has sent the response: id,
+ * method, URL, a few headers (LOGGED_HEADERS), client address, status and the time Fastify
+ * measured. No context field, as before: a request line is the access log, not a class's line.
  *
  * A Fastify hook rather than pino-http as Nest middleware: that path runs every request through
  * @fastify/middie and binds it to an AsyncLocalStorage, whose promise hooks Node 20 runs on
  * every promise of the request; together about a fifth of the CPU of a request. What needs the
  * request id in a line of its own (the exceptions filter) takes it from the request.
  */
-export function installRequestLog(fastify: FastifyInstance, logger: Logger): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
+@Injectable()
+export class RequestLogHook {
+  constructor(@InjectPinoLogger() private readonly logger: PinoLogger) {}
+
+  readonly onResponse = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void => {
     const level = requestLogLevel(request.url, reply.statusCode);
-    if (level !== undefined && logger.isLevelEnabled(level)) {
-      logger[level](requestLine(request, reply), 'request completed');
+    // The pino instance itself: the level is checked before the line is built.
+    const pino = this.logger.logger;
+    if (level !== undefined && pino.isLevelEnabled(level)) {
+      pino[level](requestLine(request, reply), 'request completed');
     }
     done();
-  });
+  };
 }
 
 function requestLine(request: FastifyRequest, reply: FastifyReply) {

@@ -1,6 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './api-error';
+import { ApiError } from '../common/api-error';
+
+/** The request body cap of the contract: anything larger is a 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const MALFORMED = 'Request body is not valid JSON';
 const NOT_UTF8 = 'Request body is not valid UTF-8';
@@ -11,8 +14,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Makes `application/json` the only body the API accepts (anything else is 415), parsed by
  * Fastify's own secure parser (`__proto__` / `constructor.prototype` keys refused). An empty body
  * is "no body", so `PATCH …/complete` with a JSON content type and nothing in it still toggles.
+ * Fastify parses after the onRequest hooks, so only an authenticated request's body is read.
  */
-export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+export function registerJsonBodyParser(
+  fastify: FastifyInstance,
+  bodyLimit = BODY_LIMIT_BYTES,
+): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ConnectionCloseHook } from './connection-close.hook';
+import { RequestIdHook } from './request-id.hook';
+import { SecurityHeadersHook } from './security-headers.hook';
+
+/** The pipeline's hooks that belong to no feature; src/http/pipeline.ts puts them in order. */
+@Module({
+  providers: [RequestIdHook, SecurityHeadersHook, ConnectionCloseHook],
+  exports: [RequestIdHook, SecurityHeadersHook, ConnectionCloseHook],
+})
+export class HttpModule {}

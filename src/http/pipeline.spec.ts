@@ -1,0 +1,79 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AuthenticationHook } from '../auth/authentication.hook';
+import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { validateEnvironment } from '../config/environment';
+import { RequestLogHook } from '../logging/request-log.hook';
+import { MetricsHook } from '../metrics/metrics.hook';
+import { serveDocs } from '../openapi/docs';
+import { ConnectionCloseHook } from './connection-close.hook';
+import { installPipeline } from './pipeline';
+import { RequestIdHook } from './request-id.hook';
+import { SecurityHeadersHook } from './security-headers.hook';
+
+jest.mock('../openapi/openapi', () => ({ buildOpenApiDocument: () => ({ openapi: '3.0.0' }) }));
+jest.mock('../openapi/docs', () => ({ serveDocs: jest.fn() }));
+
+/** A stand-in app that records what the pipeline adds, in order. */
+function recordingApp() {
+  const added: string[] = [];
+  const name = (fn: unknown) => (fn as { label?: string }).label ?? 'unknown';
+  const fastify = {
+    addHook: (hook: string, fn: unknown) => added.push(`${hook}: ${name(fn)}`),
+    decorateRequest: (key: string) => added.push(`decorate ${key}`),
+    removeAllContentTypeParsers: () => undefined,
+    getDefaultJsonParser: () => () => undefined,
+    addContentTypeParser: (type: string) => added.push(`parser ${type}`),
+    get: (path: string, options: { config?: unknown }) =>
+      added.push(`GET ${path}${options.config === PUBLIC_ROUTE ? ' (public)' : ''}`),
+  };
+  const hooks = new Map<unknown, Record<string, unknown>>();
+  const labelled = (type: { name: string }, ...methods: string[]) => {
+    const instance: Record<string, unknown> = {};
+    for (const method of methods)
+      instance[method] = Object.assign(() => undefined, { label: `${type.name}.${method}` });
+    hooks.set(type, instance);
+  };
+  labelled(RequestIdHook, 'onRequest');
+  labelled(SecurityHeadersHook, 'onRequest');
+  labelled(AuthenticationHook, 'onRoute');
+  labelled(ConnectionCloseHook, 'onSend');
+  labelled(RequestLogHook, 'onResponse');
+  labelled(MetricsHook, 'onResponse', 'scrape');
+  const app = {
+    getHttpAdapter: () => ({ getInstance: () => fastify }),
+    get: (type: unknown) => hooks.get(type),
+    enableCors: (options: unknown) =>
+      added.push(`cors ${JSON.stringify((options as { origin: unknown }).origin)}`),
+  };
+  return { app: app as unknown as NestFastifyApplication, added };
+}
+
+const env = (extra: Record<string, string> = {}) =>
+  validateEnvironment({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's', ...extra });
+
+describe('installPipeline', () => {
+  it('adds every hook and raw route in the documented order', () => {
+    const { app, added } = recordingApp();
+    installPipeline(app, env({ CORS_ORIGINS: 'https://a.example' }));
+    expect(added).toEqual([
+      'cors ["https://a.example"]',
+      'onRequest: RequestIdHook.onRequest',
+      'onRequest: SecurityHeadersHook.onRequest',
+      'decorate user',
+      'onRoute: AuthenticationHook.onRoute',
+      'parser application/json',
+      'onSend: ConnectionCloseHook.onSend',
+      'onResponse: RequestLogHook.onResponse',
+      'onResponse: MetricsHook.onResponse',
+      'GET /metrics (public)',
+    ]);
+    expect(serveDocs).toHaveBeenCalledWith(expect.anything(), { openapi: '3.0.0' });
+  });
+
+  it('leaves out CORS without origins and /metrics when it has its own port', () => {
+    const { app, added } = recordingApp();
+    installPipeline(app, env({ METRICS_PORT: '0' }));
+    expect(added.some((line) => line.startsWith('cors'))).toBe(false);
+    expect(added.some((line) => line.startsWith('GET'))).toBe(false);
+  });
+});

@@ -1,0 +1,79 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PinoLogger } from 'nestjs-pino';
+import { loggableHeaders, RequestLogHook, requestLogLevel } from './request-log.hook';
+
+describe('requestLogLevel', () => {
+  it('logs server errors as errors and client errors as warnings, probes included', () => {
+    expect(requestLogLevel('/api/alice/tasks', 500)).toBe('error');
+    expect(requestLogLevel('/health/ready', 503)).toBe('error');
+    expect(requestLogLevel('/api/alice/tasks', 404)).toBe('warn');
+    expect(requestLogLevel('/metrics', 401)).toBe('warn');
+  });
+
+  it('keeps successful probes and scrapes out of the log, nothing else', () => {
+    for (const url of ['/health', '/health/live', '/health/ready?x=1', '/metrics']) {
+      expect(requestLogLevel(url, 200)).toBeUndefined();
+    }
+    for (const url of ['/api/alice/tasks', '/healthz', '/metricsx', '/docs']) {
+      expect(requestLogLevel(url, 200)).toBe('info');
+    }
+  });
+});
+
+describe('loggableHeaders', () => {
+  it('keeps only the allowlisted headers that were sent', () => {
+    const headers = {
+      authorization: 'Bearer t',
+      cookie: 'session=s',
+      'x-api-key': 'k',
+      'user-agent': 'curl/8',
+      'content-length': '12',
+      host: 'h',
+    };
+    expect(loggableHeaders(headers)).toEqual({ 'user-agent': 'curl/8', 'content-length': '12' });
+  });
+});
+
+describe('RequestLogHook', () => {
+  const pino = { isLevelEnabled: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+  const hook = new RequestLogHook({ logger: pino } as unknown as PinoLogger);
+  const answer = (url: string, statusCode: number) => {
+    const request = { id: 'r1', method: 'GET', url, headers: { 'user-agent': 'ua' }, ip: '::1' };
+    const done = jest.fn();
+    hook.onResponse(
+      request as unknown as FastifyRequest,
+      { statusCode, elapsedTime: 1.234567 } as unknown as FastifyReply,
+      done,
+    );
+    expect(done).toHaveBeenCalledWith();
+  };
+
+  beforeEach(() => jest.clearAllMocks());
+
+  it('writes one line at the level of the status, with the measured time', () => {
+    pino.isLevelEnabled.mockReturnValue(true);
+    answer('/api/alice/tasks', 404);
+    expect(pino.warn).toHaveBeenCalledWith(
+      {
+        req: {
+          id: 'r1',
+          method: 'GET',
+          url: '/api/alice/tasks',
+          headers: { 'user-agent': 'ua' },
+          remoteAddress: '::1',
+        },
+        res: { statusCode: 404 },
+        responseTime: 1.23,
+      },
+      'request completed',
+    );
+  });
+
+  it('builds nothing when the level is off, and skips successful probes', () => {
+    pino.isLevelEnabled.mockReturnValue(false);
+    answer('/api/alice/tasks', 200);
+    pino.isLevelEnabled.mockReturnValue(true);
+    answer('/health/live', 200);
+    expect(pino.info).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,35 @@
+import { booleanRule, textRule } from '../common/field-rules';
+
+/**
+ * The rules of a task, each stated once. The request bodies (dto/) validate with them and the
+ * OpenAPI document is made from them; the entity's column lengths and the repository's page
+ * bound use the same numbers.
+ */
+
+export const TITLE_MAX = 255;
+export const DESCRIPTION_MAX = 10_000;
+
+export const TITLE = textRule({
+  trim: true,
+  minLength: 1,
+  maxLength: TITLE_MAX,
+  description: `Trimmed before it is checked and stored; 1 to ${TITLE_MAX} characters (Unicode code points) after trimming; no NUL characters.`,
+  example: 'Buy milk',
+});
+
+export const DESCRIPTION = textRule({
+  maxLength: DESCRIPTION_MAX,
+  nullable: true,
+  description: `null, or at most ${DESCRIPTION_MAX} characters; no NUL characters. Stored as sent.`,
+  example: 'Two litres, semi-skimmed',
+});
+
+/** null is refused too: it is not a boolean, and it would reach a NOT NULL column. */
+export const COMPLETED = booleanRule({
+  description: 'A JSON boolean; strings such as "true" are refused.',
+  example: false,
+});
+
+/** Page size of a list: the default, and the largest the contract allows. */
+export const LIST_LIMIT_DEFAULT = 100;
+export const LIST_LIMIT_MAX = 500;
