@@ -26,6 +26,8 @@ describeWithPgBouncer(
       const migrate = runNode('dist/database/migrate.js', {
         ...settings,
         DATABASE_MIGRATIONS_URL: db.url,
+        // JSON log lines, as in the migration Job (development would print them pretty).
+        NODE_ENV: 'production',
         LOG_LEVEL: 'info',
       });
       expect(await migrate.waitForExit(30_000)).toEqual({ code: 0, signal: null });
