@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfigModule } from './app-config.module';
+import { ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { AppConfigModule, ENVIRONMENT_NAMESPACE } from './app-config.module';
 import { loadEnvFile } from './env-file';
 import { ConfigValidationError, Environment, validateEnvironment } from './environment';
 import { isPostgresUrl } from './is-postgres-url.validator';
@@ -176,21 +178,38 @@ describe('isPostgresUrl', () => {
 });
 
 describe('AppConfigModule', () => {
-  it('provides the environment it is given', () => {
-    const env = validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK });
-    const module = AppConfigModule.forRoot(env);
-    expect(module.providers).toEqual([{ provide: Environment, useValue: env }]);
+  async function configured(environment?: Environment) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppConfigModule.forRoot(environment)],
+    }).compile();
+    return { env: moduleRef.get(Environment), config: moduleRef.get(ConfigService) };
+  }
+
+  it('provides the environment it is given, by its class and through ConfigService', async () => {
+    const given = validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK, PORT: '4100' });
+    const { env, config } = await configured(given);
+    expect(env).toBe(given);
+    expect(config.get<number>(`${ENVIRONMENT_NAMESPACE}.PORT`)).toBe(4100);
   });
 
-  it('validates process.env when given nothing', () => {
+  it('reads nothing of process.env itself: only the validated values', async () => {
+    process.env.TASKS_API_SPEC_STRAY = 'x';
+    try {
+      const { config } = await configured(validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK }));
+      expect(config.get('TASKS_API_SPEC_STRAY')).toBeUndefined();
+    } finally {
+      delete process.env.TASKS_API_SPEC_STRAY;
+    }
+  });
+
+  it('validates process.env when given nothing', async () => {
     const saved = process.env.DATABASE_URL;
     const savedSecret = process.env.AUTH_JWT_SECRET;
     process.env.DATABASE_URL = URL_OK;
     process.env.AUTH_JWT_SECRET = AUTH.AUTH_JWT_SECRET;
     try {
-      const module = AppConfigModule.forRoot();
-      const [provider] = module.providers as { useValue: Environment }[];
-      expect(provider.useValue.DATABASE_URL).toBe(URL_OK);
+      const { env } = await configured();
+      expect(env.DATABASE_URL).toBe(URL_OK);
     } finally {
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;
