@@ -178,23 +178,21 @@ async function main() {
   const readyFile = join(tmpdir(), `tasks-api-dev-${process.pid}.ready`);
   rmSync(readyFile, { force: true });
 
-  const nest = spawn(
-    join(root, 'node_modules', '.bin', 'nest'),
-    ['start', '--watch', '--no-shell', '--path', 'tsconfig.dev.json'],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        NODE_OPTIONS: [
-          process.env.NODE_OPTIONS ?? '',
-          `--require ${JSON.stringify(join(root, 'scripts', 'dev-wait-for-db.cjs'))}`,
-        ]
-          .join(' ')
-          .trim(),
-        TASKS_DEV_DB_READY_FILE: readyFile,
-      },
+  const { nestWatchCommand } = await import('./dev-watch.mjs');
+  const watch = nestWatchCommand(root);
+  const nest = spawn(watch.command, watch.args, {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? '',
+        `--require ${JSON.stringify(join(root, 'scripts', 'dev-wait-for-db.cjs'))}`,
+      ]
+        .join(' ')
+        .trim(),
+      TASKS_DEV_DB_READY_FILE: readyFile,
     },
-  );
+  });
 
   const typeChecker = startTypeChecker();
   let server;
