@@ -86,6 +86,17 @@ async function startDevPostgres(port) {
       DEV_DATABASE,
     ]);
     if (rowCount === 0) await client.query(`CREATE DATABASE "${DEV_DATABASE}"`);
+    // Clusters made before initdb was told UTF-8 may be SQL_ASCII, where lengths count bytes.
+    const { rows } = await client.query(
+      'SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = $1',
+      [DEV_DATABASE],
+    );
+    if (rows[0].encoding !== 'UTF8') {
+      throw new Error(
+        `the dev database in .dev-data/pg uses the ${rows[0].encoding} encoding, not UTF8 ` +
+          '(it was made without a UTF-8 locale): stop npm run dev, rm -rf .dev-data, start again',
+      );
+    }
   } finally {
     await client.end();
   }

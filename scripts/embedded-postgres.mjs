@@ -121,6 +121,10 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, durable
     persistent,
     // As root, initdb refuses to run; the package then runs it as a dedicated system user.
     createPostgresUser: process.getuid?.() === 0,
+    // UTF-8 whatever the caller's locale: without LANG (a container, `env -i`, LANG=C) initdb
+    // would make a SQL_ASCII cluster, where varchar(255) counts bytes and any byte is accepted.
+    // The C locale exists everywhere and nothing here sorts text.
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
       ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off']),

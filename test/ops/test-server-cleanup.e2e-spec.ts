@@ -106,7 +106,18 @@ describe('the test setup removes its temporary PostgreSQL folder on every way ou
         await new Promise((r) => setTimeout(r, 60_000));
       }, 70_000);\n`,
     );
-    writeFileSync(join(scratch, 'passes.test.js'), `test('passes', () => {});\n`);
+    // Also what a newcomer without a UTF-8 locale gets (this jest has no LANG): a UTF-8 server.
+    writeFileSync(
+      join(scratch, 'passes.test.js'),
+      `test('passes on a UTF-8 server', async () => {
+        const { Client } = require(${JSON.stringify(join(ROOT, 'node_modules', 'pg'))});
+        const client = new Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
+        await client.connect();
+        const { rows } = await client.query('SHOW server_encoding');
+        await client.end();
+        expect(rows).toEqual([{ server_encoding: 'UTF8' }]);
+      });\n`,
+    );
   });
 
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
