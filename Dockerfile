@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # tasks-api: build with dev dependencies, run with production dependencies only, as a non-root
 # user, with tini as PID 1 so SIGTERM reaches node and zombies are reaped.
+# Node 24 (LTS): within package.json "engines", and what CI runs the suite on besides the
+# machine's own Node (test/ops/runtime.e2e-spec.ts keeps them in step).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build

@@ -5,6 +5,11 @@
 // applies the migrations and runs `nest start --watch` against it. With DATABASE_URL set it uses
 // that database instead and only applies the migrations.
 //
+// It listens on 127.0.0.1 unless HOST says otherwise (the development token secret is public:
+// anyone who can reach the port can mint tokens), and once the app answers it prints the URL, the
+// database URL (also left in .dev-data/database-url for `npm run migration:*`) and how to get a
+// token.
+//
 // The TypeScript compile (the slow part, ~6 s) runs while the database starts and migrates; the
 // app process itself waits for the database (scripts/dev-wait-for-db.cjs), so it never boots
 // against a half-made schema.
@@ -81,6 +86,17 @@ async function startDevPostgres(port) {
       DEV_DATABASE,
     ]);
     if (rowCount === 0) await client.query(`CREATE DATABASE "${DEV_DATABASE}"`);
+    // Clusters made before initdb was told UTF-8 may be SQL_ASCII, where lengths count bytes.
+    const { rows } = await client.query(
+      'SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = $1',
+      [DEV_DATABASE],
+    );
+    if (rows[0].encoding !== 'UTF8') {
+      throw new Error(
+        `the dev database in .dev-data/pg uses the ${rows[0].encoding} encoding, not UTF8 ` +
+          '(it was made without a UTF-8 locale): stop npm run dev, rm -rf .dev-data, start again',
+      );
+    }
   } finally {
     await client.end();
   }
@@ -166,35 +182,71 @@ function startTypeChecker() {
   return tsc;
 }
 
+/** Once the app answers on its port, what a newcomer needs next. */
+async function announceWhenUp(url, external, stillRunning) {
+  const host = process.env.HOST;
+  const port = process.env.PORT?.trim() || '3000';
+  const shown =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const base = `http://${shown}:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (stillRunning() && Date.now() < deadline) {
+    try {
+      const res = await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (!stillRunning() || Date.now() >= deadline) return;
+  const { redactUrl } = require('../src/database/connection-url.ts');
+  const reach =
+    host === '127.0.0.1' || host === 'localhost' || host === '::1'
+      ? ' (this machine only; HOST=0.0.0.0 to share it)'
+      : '';
+  log(`ready: ${base}${reach}, API docs at ${base}/docs`);
+  // The embedded server's password is the public 'postgres'; a configured one is never printed.
+  log(`database: ${external ? redactUrl(url) : url}`);
+  log(
+    'token: TOKEN=$(npm run -s token -- alice), then curl -H "Authorization: Bearer $TOKEN" ' +
+      `${base}/api/alice/tasks`,
+  );
+}
+
 async function main() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   process.env.NODE_ENV ??= 'development';
+  // Not 0.0.0.0 as in production: with the public development secret anyone on the network could
+  // mint tokens for this server.
+  if (!process.env.HOST?.trim()) process.env.HOST = '127.0.0.1';
   ensureDevelopmentTokenSecret();
   const external = !!process.env.DATABASE_URL?.trim();
   const port = external ? undefined : await choosePort();
   if (external) log('DATABASE_URL is set: using that database, no embedded PostgreSQL');
   else process.env.DATABASE_URL = databaseUrl(port);
   const url = process.env.DATABASE_URL;
+  requireSources();
+  const { DEV_DATABASE_URL_FILE } = require('./dev-database-url.ts');
   const readyFile = join(tmpdir(), `tasks-api-dev-${process.pid}.ready`);
   rmSync(readyFile, { force: true });
 
-  const nest = spawn(
-    join(root, 'node_modules', '.bin', 'nest'),
-    ['start', '--watch', '--no-shell', '--path', 'tsconfig.dev.json'],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        NODE_OPTIONS: [
-          process.env.NODE_OPTIONS ?? '',
-          `--require ${JSON.stringify(join(root, 'scripts', 'dev-wait-for-db.cjs'))}`,
-        ]
-          .join(' ')
-          .trim(),
-        TASKS_DEV_DB_READY_FILE: readyFile,
-      },
+  const { nestWatchCommand } = await import('./dev-watch.mjs');
+  const watch = nestWatchCommand(root);
+  const nest = spawn(watch.command, watch.args, {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? '',
+        `--require ${JSON.stringify(join(root, 'scripts', 'dev-wait-for-db.cjs'))}`,
+      ]
+        .join(' ')
+        .trim(),
+      TASKS_DEV_DB_READY_FILE: readyFile,
     },
-  );
+  });
 
   const typeChecker = startTypeChecker();
   let server;
@@ -211,11 +263,13 @@ async function main() {
   }
   process.on('exit', () => {
     rmSync(readyFile, { force: true });
+    rmSync(DEV_DATABASE_URL_FILE, { force: true });
     if (typeChecker.exitCode === null) typeChecker.kill();
     if (nest.exitCode === null && nest.signalCode === null) nest.kill('SIGTERM');
   });
   nest.on('exit', async (code, signal) => {
     rmSync(readyFile, { force: true });
+    rmSync(DEV_DATABASE_URL_FILE, { force: true });
     typeChecker.kill();
     if (server) await server.stop().catch(() => {});
     process.exit(failed ? 1 : stopping ? 0 : (code ?? (signal ? 1 : 0)));
@@ -231,6 +285,7 @@ async function main() {
   try {
     if (!external) server = await startDevPostgres(port);
   } catch (error) {
+    // The message carries PostgreSQL's own output and the fix (scripts/embedded-postgres.mjs).
     return abort(`could not start the embedded PostgreSQL: ${error?.message ?? error}`);
   }
   try {
@@ -241,6 +296,12 @@ async function main() {
     return abort(`migrations failed on ${redactUrl(url)}: ${message}`);
   }
   writeFileSync(readyFile, `${process.pid}\n`);
+  if (!external) writeFileSync(DEV_DATABASE_URL_FILE, `${url}\n`);
+  await announceWhenUp(
+    url,
+    external,
+    () => nest.exitCode === null && nest.signalCode === null && !stopping,
+  );
 }
 
 main().catch((error) => fail(error.stack ?? String(error)));

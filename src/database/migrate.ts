@@ -1,10 +1,23 @@
 import 'reflect-metadata';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { loadEnvFile } from '../config/env-file';
 import { ConfigValidationError, validateEnvironment } from '../config/environment';
 import { parsePostgresUrl } from './connection-url';
+import { MIGRATIONS_GLOB } from './data-source-options';
 import { runMigrationsLocked } from './migration-runner';
 import { explainDatabaseStartupError } from './startup-errors';
 import { BufferedStdout, createRootLogger } from '../logging/root-logger';
+
+/**
+ * The compiled migrations this build knows. None means a broken build (`nest start --watch`
+ * rewrites dist/ without dist/migrations), not an up-to-date database: migrating "nothing" and
+ * exiting 0 would let a release run against a schema it never checked.
+ */
+function knownMigrationFiles(): string[] {
+  const dir = dirname(MIGRATIONS_GLOB);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.js$/.test(f)) : [];
+}
 
 /**
  * `npm run migration:run:prod` (`node dist/database/migrate.js`): the production migration
@@ -24,6 +37,14 @@ async function main(): Promise<number> {
   }
   // The app's logger, without the app: same format, same stdout handling.
   const logger = createRootLogger(env, new BufferedStdout()).child({ context: 'Migrations' });
+  if (knownMigrationFiles().length === 0) {
+    const dir = dirname(MIGRATIONS_GLOB);
+    logger.error(
+      { dir },
+      `no migrations found in ${dir}: this build is incomplete, run \`npm run build\``,
+    );
+    return 1;
+  }
   try {
     await runMigrationsLocked(env, logger);
     return 0;

@@ -1,14 +1,9 @@
-import { getMetadataStorage } from 'class-validator';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import {
-  ConfigValidationError,
-  drainDelayMs,
-  Environment,
-  validateEnvironment,
-} from '../../src/config/environment';
+import { drainDelayMs, Environment, validateEnvironment } from '../../src/config/environment';
 import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
+import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // The fields of the Kubernetes objects these tests read. The YAML is not checked against them:
@@ -123,26 +118,6 @@ function portNamed(c: Container, port: string | number): number {
   return found.containerPort;
 }
 
-/** The app's variables, plus the contract's token secret (validated by the auth module). */
-const KNOWN = new Set([
-  ...getMetadataStorage()
-    .getTargetValidationMetadatas(Environment, '', true, false)
-    .map((m) => m.propertyName),
-  'AUTH_JWT_SECRET',
-]);
-
-/** The variables the app refuses to start without, from its own validation. */
-function requiredVariables(): string[] {
-  try {
-    validateEnvironment({});
-    return [];
-  } catch (error) {
-    return (error as ConfigValidationError).problems
-      .map((p) => /^(\w+) is required/.exec(p)?.[1] ?? /^(\w+ or \w+) is required/.exec(p)?.[1])
-      .filter((v): v is string => v !== undefined);
-  }
-}
-
 describe('Kubernetes manifests and Dockerfile', () => {
   const appEnvRaw = environmentOf(container);
   let appEnv: Environment;
@@ -157,7 +132,7 @@ describe('Kubernetes manifests and Dockerfile', () => {
       );
     }
     for (const name of Object.keys(appEnvRaw))
-      expect([name, KNOWN.has(name)]).toEqual([name, true]);
+      expect([name, KNOWN_VARIABLES.has(name)]).toEqual([name, true]);
     appEnv = validateEnvironment(appEnvRaw);
     expect(appEnv.NODE_ENV).toBe('production');
     // The migration Job gets the same configuration, and a direct URL for the lock.

@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- an OpenAPI document, read field by field */
+type Json = any;
+
+// docs/api.md (the HTTP contract, for people) and openapi.json (for machines, generated from the
+// code) must say the same thing. Every way they disagree is listed as one line; the list must
+// equal NOT_YET_IN_OPENAPI exactly, so a new disagreement fails, and so does one that went away.
+const ROOT = join(__dirname, '..', '..');
+const doc = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
+const openapi: Json = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8'));
+
+/**
+ * What the contract requires and openapi.json does not describe yet, because the code is being
+ * built on other branches (error `detail`, QUOTA_EXCEEDED, control characters refused, no-store).
+ * When one lands and `npm run openapi` regenerates the document, this test fails on that line:
+ * delete it here. Nothing else belongs in this list.
+ */
+const NOT_YET_IN_OPENAPI = [
+  'POST /api/{user_id}/tasks: 409 not in openapi.json',
+  'error code QUOTA_EXCEEDED: not in openapi.json',
+  'error body: field detail not in openapi.json',
+  'CreateTask.title: accepts a control character (U+0001)',
+  'CreateTask.description: accepts a control character (U+0001)',
+  'UpdateTask.title: accepts a control character (U+0001)',
+  'UpdateTask.description: accepts a control character (U+0001)',
+  'GET /api/{user_id}/tasks 200: header Cache-Control not in openapi.json',
+];
+
+/** The rows of the markdown table that follows `heading` (first cell, all cells). */
+function tableAfter(heading: string): string[][] {
+  const at = doc.indexOf(heading);
+  if (at < 0) throw new Error(`docs/api.md has no "${heading}"`);
+  const lines = doc.slice(at).split('\n').slice(1);
+  const start = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(start)) {
+    if (!line.startsWith('|')) break;
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    if (cells.every((c) => /^-+$/.test(c)) || /^(method and path|code|path)$/.test(cells[0]))
+      continue;
+    rows.push(cells);
+  }
+  return rows;
+}
+
+/** The keys of the first JSON object in the code block after `heading`. */
+function jsonKeysAfter(heading: string): string[] {
+  const block = /```json\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf(heading)))![1];
+  return Object.keys(JSON.parse(block.replace(/"string\|null"/g, '"x"')));
+}
+
+const statuses = (text: string) => [...text.matchAll(/\b([1-5]\d\d)\b/g)].map((m) => m[1]);
+const schema = (name: string) => openapi.components.schemas[name];
+const operation = (method: string, path: string) => openapi.paths[path]?.[method.toLowerCase()];
+
+function disagreements(): string[] {
+  const found: string[] = [];
+  const note = (line: string) => found.push(line);
+
+  // Routes, methods and statuses.
+  const routes = tableAfter('## Endpoints');
+  const documented = new Set<string>();
+  let previousErrors: string[] = [];
+  for (const [route, success, errors] of routes) {
+    const [method, path] = route.replace(/`/g, '').replace(' (ext)', '').split(' ');
+    documented.add(`${method} ${path}`);
+    const op = operation(method, path);
+    if (!op) {
+      note(`${method} ${path}: not in openapi.json`);
+      continue;
+    }
+    const responses = Object.keys(op.responses);
+    const wanted = success.startsWith('same') ? undefined : statuses(success)[0];
+    if (wanted && !responses.includes(wanted))
+      note(`${method} ${path}: ${wanted} not in openapi.json`);
+    const errorStatuses = errors === 'same' ? previousErrors : statuses(errors);
+    previousErrors = errorStatuses;
+    for (const status of errorStatuses)
+      if (!responses.includes(status)) note(`${method} ${path}: ${status} not in openapi.json`);
+  }
+  for (const [path, ops] of Object.entries<Json>(openapi.paths))
+    for (const method of Object.keys(ops))
+      if (path.startsWith('/api/') && !documented.has(`${method.toUpperCase()} ${path}`))
+        note(`${method.toUpperCase()} ${path}: not in docs/api.md`);
+  // The per-user limit answers a create (### Limits).
+  const quota = /a create beyond it →\s+(\d{3})/.exec(doc)?.[1];
+  if (quota && !operation('POST', '/api/{user_id}/tasks')?.responses[quota])
+    note(`POST /api/{user_id}/tasks: ${quota} not in openapi.json`);
+  // Statuses every route may answer (429, 500, 503) are documented once, under Errors.
+  for (const [route] of tableAfter('## Health')) {
+    const [method, path] = route.replace(/`/g, '').split(' ');
+    if (!operation(method, path)) note(`${method} ${path}: not in openapi.json`);
+  }
+
+  // Error codes and the statuses they come with.
+  const codes: Record<string, string> = {};
+  for (const [names, status] of tableAfter('## Errors'))
+    for (const code of names.split('/').map((c) => c.trim())) codes[code] = statuses(status)[0];
+  const enumCodes: string[] = schema('ErrorCode').enum;
+  for (const code of Object.keys(codes))
+    if (!enumCodes.includes(code)) note(`error code ${code}: not in openapi.json`);
+  for (const code of enumCodes) if (!codes[code]) note(`error code ${code}: not in docs/api.md`);
+  for (const [code, status] of Object.entries(codes)) {
+    if (!enumCodes.includes(code)) continue;
+    const answeredWith = Object.values<Json>(openapi.paths).some((ops) =>
+      Object.values<Json>(ops).some((op) =>
+        JSON.stringify(op.responses[status] ?? {}).includes(`"${code}"`),
+      ),
+    );
+    if (!answeredWith) note(`error code ${code}: no ${status} response carries it in openapi.json`);
+  }
+
+  // Bodies: the error body and the task resource, field by field.
+  const errorFields = Object.keys(schema('Error').properties);
+  for (const field of jsonKeysAfter('## Errors'))
+    if (!errorFields.includes(field)) note(`error body: field ${field} not in openapi.json`);
+  for (const field of errorFields)
+    if (!jsonKeysAfter('## Errors').includes(field))
+      note(`error body: field ${field} not in docs/api.md`);
+  const taskFields = Object.keys(schema('Task').properties).sort();
+  if (jsonKeysAfter('## Task resource').sort().join() !== taskFields.join())
+    note(`task resource: fields ${taskFields.join(', ')} in openapi.json`);
+
+  // Field rules: lengths and refused characters.
+  const titleMax = Number(/`title`: .*?1\.\.(\d+) characters/.exec(doc)![1]);
+  const descriptionMax = Number(
+    /`description`: .*?at most ([\d,]+) characters/.exec(doc)![1].replace(/,/g, ''),
+  );
+  for (const name of ['CreateTask', 'UpdateTask']) {
+    const { title, description } = schema(name).properties;
+    if (title.maxLength !== titleMax) note(`${name}.title: maxLength ${title.maxLength}`);
+    if (description.maxLength !== descriptionMax)
+      note(`${name}.description: maxLength ${description.maxLength}`);
+    for (const [field, rule] of [
+      ['title', title],
+      ['description', description],
+    ] as const)
+      if (!rule.pattern || new RegExp(rule.pattern, 'u').test('a\u0001b'))
+        note(`${name}.${field}: accepts a control character (U+0001)`);
+    if (!new RegExp(description.pattern ?? '', 'u').test('a\tb\nc\rd'))
+      note(`${name}.description: refuses tab, line feed or carriage return`);
+  }
+
+  // Listing parameters.
+  const params = Object.fromEntries(
+    operation('GET', '/api/{user_id}/tasks').parameters.map((p: Json) => [p.name, p.schema]),
+  );
+  const [, min, max, byDefault] = /`limit` (\d+)\.\.(\d+), default (\d+)/.exec(doc)!.map(Number);
+  if (
+    params.limit.minimum !== min ||
+    params.limit.maximum !== max ||
+    params.limit.default !== byDefault
+  )
+    note(`limit: ${JSON.stringify(params.limit)}`);
+  if (params.order.enum.join('|') !== /`order=([a-z|]+)`/.exec(doc)![1])
+    note(`order: ${params.order.enum}`);
+  if (params.completed.type !== 'boolean') note('completed: not a boolean');
+  if (!params.cursor) note('cursor: not in openapi.json');
+
+  // Headers the contract names.
+  const headers = (method: string, path: string, status: string) =>
+    Object.keys(operation(method, path).responses[status].headers ?? {});
+  const expectHeader = (method: string, path: string, status: string, header: string) => {
+    if (!headers(method, path, status).includes(header))
+      note(`${method} ${path} ${status}: header ${header} not in openapi.json`);
+  };
+  expectHeader('POST', '/api/{user_id}/tasks', '201', 'Location');
+  expectHeader('GET', '/api/{user_id}/tasks', '200', 'Link');
+  expectHeader('GET', '/api/{user_id}/tasks', '200', 'X-Next-Cursor');
+  expectHeader('GET', '/api/{user_id}/tasks', '200', 'Cache-Control');
+  for (const [path, ops] of Object.entries<Json>(openapi.paths))
+    for (const [method, op] of Object.entries<Json>(ops)) {
+      if (!path.startsWith('/api/')) continue;
+      for (const status of Object.keys(op.responses)) {
+        expectHeader(method, path, status, 'X-Request-Id');
+        if (status === '401') expectHeader(method, path, status, 'WWW-Authenticate');
+        if (status === '429' || status === '503') expectHeader(method, path, status, 'Retry-After');
+      }
+    }
+  return [...new Set(found)];
+}
+
+describe('docs/api.md and openapi.json describe the same API', () => {
+  it('agree on routes, methods, statuses, error codes, bodies, field rules, parameters and headers', () => {
+    expect(disagreements()).toEqual(NOT_YET_IN_OPENAPI);
+  });
+
+  it('would notice a disagreement: a route missing from the document', () => {
+    const saved = openapi.paths['/api/{user_id}/tasks/{task_id}'].delete;
+    delete openapi.paths['/api/{user_id}/tasks/{task_id}'].delete;
+    try {
+      expect(disagreements()).toContain(
+        'DELETE /api/{user_id}/tasks/{task_id}: not in openapi.json',
+      );
+    } finally {
+      openapi.paths['/api/{user_id}/tasks/{task_id}'].delete = saved;
+    }
+  });
+});

@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { drainDelayMs, validateEnvironment } from '../../src/config/environment';
+import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- compose objects, checked field by field */
+type Compose = any;
+
+// No Docker engine runs where the tests run: this checks compose.yaml against the app's own
+// configuration and the files it builds from, the way manifests.e2e-spec.ts checks Kubernetes.
+const ROOT = join(__dirname, '..', '..');
+const COMPOSE_DIR = join(ROOT, 'deploy', 'compose');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const compose: Compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true });
+const { postgres, pgbouncer, migrate, api } = compose.services;
+
+/** Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}`, from `vars`. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, name, kind, rest) => {
+    if (vars[name]) return vars[name];
+    if (kind === '?') throw new Error(`compose refuses to start: ${rest}`);
+    return kind === '-' ? rest : '';
+  });
+}
+
+const USER_ENV = { AUTH_JWT_SECRET: 'a-compose-test-secret-of-more-than-32-bytes' };
+const envOf = (service: Compose): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(service.environment as Record<string, unknown>).map(([k, v]) => [
+      k,
+      interpolate(String(v), USER_ENV),
+    ]),
+  );
+
+/** pgbouncer.ini as { section: { key: value } }. */
+function parseIni(text: string): Record<string, Record<string, string>> {
+  const sections: Record<string, Record<string, string>> = {};
+  let current = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    const section = /^\[(\w+)\]$/.exec(line);
+    if (section) sections[(current = section[1])] = {};
+    else {
+      const eq = line.indexOf('=');
+      sections[current][line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    }
+  }
+  return sections;
+}
+
+const ini = parseIni(readFileSync(join(COMPOSE_DIR, 'pgbouncer.ini'), 'utf8'));
+const userlist = new Map(
+  [
+    ...readFileSync(join(COMPOSE_DIR, 'userlist.txt'), 'utf8').matchAll(/^"([^"]+)" "([^"]*)"$/gm),
+  ].map((m) => [m[1], m[2]]),
+);
+const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+
+describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, the service)', () => {
+  const appEnv = envOf(api);
+  const env = validateEnvironment(appEnv);
+  const pooled = new URL(appEnv.DATABASE_URL);
+  const direct = new URL(appEnv.DATABASE_MIGRATIONS_URL);
+
+  it('gives the service every variable it requires, each one it knows, all valid for production', () => {
+    for (const name of requiredVariables())
+      expect([name, name.split(' or ').some((n) => (appEnv[n] ?? '') !== '')]).toEqual([
+        name,
+        true,
+      ]);
+    for (const name of Object.keys(appEnv))
+      expect([name, KNOWN_VARIABLES.has(name)]).toEqual([name, true]);
+    expect(env.NODE_ENV).toBe('production');
+    // The secret comes from whoever runs it, never from the file.
+    expect(api.environment.AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:\?/);
+    expect(() => interpolate(api.environment.AUTH_JWT_SECRET, {})).toThrow(
+      /compose refuses to start/,
+    );
+  });
+
+  it('sends the queries through PgBouncer in transaction mode, to the PostgreSQL service', () => {
+    expect(ini.pgbouncer.pool_mode).toBe('transaction');
+    expect([pooled.hostname, Number(pooled.port)]).toEqual([
+      'pgbouncer',
+      Number(ini.pgbouncer.listen_port),
+    ]);
+    const database = pooled.pathname.slice(1);
+    const target = Object.fromEntries(
+      ini.databases[database].split(/\s+/).map((kv) => kv.split('=')),
+    );
+    expect(target).toEqual({
+      host: 'postgres',
+      port: '5432',
+      dbname: postgres.environment.POSTGRES_DB,
+    });
+    // The pooler knows the service's user, with PostgreSQL's password for it.
+    expect(userlist.get(decodeURIComponent(pooled.username))).toBe(
+      decodeURIComponent(pooled.password),
+    );
+    expect([pooled.username, pooled.password]).toEqual([
+      postgres.environment.POSTGRES_USER,
+      postgres.environment.POSTGRES_PASSWORD,
+    ]);
+  });
+
+  it('keeps named prepared statements working through the pooler, and its pools within PostgreSQL`s limit', () => {
+    // Named statements in transaction mode need PgBouncer >= 1.21 with max_prepared_statements.
+    if (env.DATABASE_PREPARED_STATEMENTS) {
+      expect(Number(ini.pgbouncer.max_prepared_statements)).toBeGreaterThan(0);
+      expect(readFileSync(join(COMPOSE_DIR, pgbouncer.build.dockerfile), 'utf8')).toMatch(
+        /^FROM debian:trixie-slim$/m, // trixie's pgbouncer is 1.24
+      );
+    }
+    expect(Number(ini.pgbouncer.max_client_conn)).toBeGreaterThanOrEqual(env.DATABASE_POOL_SIZE);
+    expect(Number(ini.pgbouncer.default_pool_size)).toBeLessThan(100); // postgres' max_connections
+  });
+
+  it('migrates first, over the direct connection, with the same configuration and the production command', () => {
+    expect(envOf(migrate)).toEqual(appEnv);
+    expect([direct.hostname, direct.port, direct.pathname]).toEqual([
+      'postgres',
+      '5432',
+      pooled.pathname,
+    ]);
+    expect(migrate.command.join(' ')).toBe(pkg.scripts['migration:run:prod']);
+    expect(migrate.image).toBe(api.image);
+    expect([migrate.build, api.build]).toEqual(['.', '.']);
+    expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
+    expect(migrate.depends_on.postgres.condition).toBe('service_healthy');
+    expect(api.depends_on.migrate.condition).toBe('service_completed_successfully');
+    expect(api.depends_on.pgbouncer.condition).toBe('service_healthy');
+    expect(pgbouncer.depends_on.postgres.condition).toBe('service_healthy');
+  });
+
+  it('publishes PORT on this machine only, checks readiness there, and lets shutdown finish', () => {
+    expect(api.ports).toEqual([`127.0.0.1:${env.PORT}:${env.PORT}`]);
+    expect(api.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${env.PORT}/health/ready`);
+    expect(seconds(api.stop_grace_period) * 1000).toBeGreaterThan(
+      drainDelayMs(env) + env.SHUTDOWN_TIMEOUT_MS,
+    );
+  });
+
+  it('runs the service like the Kubernetes manifests do: read-only root, /tmp writable, no capabilities', () => {
+    expect(api.read_only).toBe(true);
+    expect(api.tmpfs).toEqual(['/tmp']);
+    expect(api.cap_drop).toEqual(['ALL']);
+    expect(api.security_opt).toContain('no-new-privileges:true');
+    const dockerfile = readFileSync(join(COMPOSE_DIR, pgbouncer.build.dockerfile), 'utf8');
+    expect(dockerfile).toMatch(/^USER postgres$/m);
+    for (const file of /^COPY (.+) \/etc\/pgbouncer\/$/m.exec(dockerfile)![1].split(' '))
+      expect(existsSync(join(COMPOSE_DIR, file))).toBe(true);
+  });
+});
