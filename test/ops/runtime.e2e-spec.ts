@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPackageJson, readPackageLock } from '../support/package-files';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
-const pkg = JSON.parse(read('package.json'));
-const lock = JSON.parse(read('package-lock.json'));
+const pkg = readPackageJson();
+const lock = readPackageLock();
 
 /** `^22.13.0 || >=24.11.0` as [{ op, major }], the only forms the engines field uses here. */
-const engineRanges = (pkg.engines.node as string).split('||').map((range) => {
+const engineRanges = pkg.engines.node.split('||').map((range) => {
   const m = /^\s*(\^|>=)(\d+)\.\d+\.\d+\s*$/.exec(range);
   if (!m) throw new Error(`unexpected engines range: ${range}`);
   return { op: m[1], major: Number(m[2]) };
