@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- an OpenAPI document, read field by field */
-type Json = any;
+import { OpenAPIV3 } from 'openapi-types';
 
 // docs/api.md (the HTTP contract, for people) and openapi.json (for machines, generated from the
 // code) must say the same thing. Every way they disagree is listed as one line; the list must
 // equal NOT_YET_IN_OPENAPI exactly, so a new disagreement fails, and so does one that went away.
 const ROOT = join(__dirname, '..', '..');
 const doc = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
-const openapi: Json = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8'));
+const openapi = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as OpenAPIV3.Document;
 
 /**
  * What the contract requires and openapi.json does not describe yet, because the code is being
@@ -51,12 +49,40 @@ function tableAfter(heading: string): string[][] {
 /** The keys of the first JSON object in the code block after `heading`. */
 function jsonKeysAfter(heading: string): string[] {
   const block = /```json\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf(heading)))![1];
-  return Object.keys(JSON.parse(block.replace(/"string\|null"/g, '"x"')));
+  return Object.keys(JSON.parse(block.replace(/"string\|null"/g, '"x"')) as object);
+}
+
+/**
+ * `value` as this test reads it: present, and the object itself. openapi.json holds no `$ref`
+ * where the test looks; one there is an error, not a disagreement, as this test does not follow it.
+ */
+function inline<T extends object>(
+  value: T | OpenAPIV3.ReferenceObject | undefined,
+  where: string,
+): T {
+  if (value === undefined) throw new Error(`openapi.json has no ${where}`);
+  if ('$ref' in value) throw new Error(`openapi.json: ${where} is a $ref, not followed here`);
+  return value;
 }
 
 const statuses = (text: string) => [...text.matchAll(/\b([1-5]\d\d)\b/g)].map((m) => m[1]);
-const schema = (name: string) => openapi.components.schemas[name];
-const operation = (method: string, path: string) => openapi.paths[path]?.[method.toLowerCase()];
+const schema = (name: string) => inline(openapi.components?.schemas?.[name], `schema ${name}`);
+const fieldsOf = (name: string) => Object.keys(schema(name).properties ?? {});
+const operation = (method: string, path: string) =>
+  openapi.paths[path]?.[method.toLowerCase() as OpenAPIV3.HttpMethods];
+
+const METHODS = new Set<string>(Object.values(OpenAPIV3.HttpMethods));
+const isMethod = (key: string): key is OpenAPIV3.HttpMethods => METHODS.has(key);
+/** Every operation in openapi.json as [path, method, operation], in the document's order. */
+function operations(): Array<[string, OpenAPIV3.HttpMethods, OpenAPIV3.OperationObject]> {
+  const found: Array<[string, OpenAPIV3.HttpMethods, OpenAPIV3.OperationObject]> = [];
+  for (const [path, item] of Object.entries(openapi.paths))
+    for (const method of Object.keys(item ?? {}).filter(isMethod)) {
+      const op = item?.[method];
+      if (op) found.push([path, method, op]);
+    }
+  return found;
+}
 
 function disagreements(): string[] {
   const found: string[] = [];
@@ -83,10 +109,9 @@ function disagreements(): string[] {
     for (const status of errorStatuses)
       if (!responses.includes(status)) note(`${method} ${path}: ${status} not in openapi.json`);
   }
-  for (const [path, ops] of Object.entries<Json>(openapi.paths))
-    for (const method of Object.keys(ops))
-      if (path.startsWith('/api/') && !documented.has(`${method.toUpperCase()} ${path}`))
-        note(`${method.toUpperCase()} ${path}: not in docs/api.md`);
+  for (const [path, method] of operations())
+    if (path.startsWith('/api/') && !documented.has(`${method.toUpperCase()} ${path}`))
+      note(`${method.toUpperCase()} ${path}: not in docs/api.md`);
   // The per-user limit answers a create (### Limits).
   const quota = /a create beyond it →\s+(\d{3})/.exec(doc)?.[1];
   if (quota && !operation('POST', '/api/{user_id}/tasks')?.responses[quota])
@@ -101,28 +126,26 @@ function disagreements(): string[] {
   const codes: Record<string, string> = {};
   for (const [names, status] of tableAfter('## Errors'))
     for (const code of names.split('/').map((c) => c.trim())) codes[code] = statuses(status)[0];
-  const enumCodes: string[] = schema('ErrorCode').enum;
+  const enumCodes = schema('ErrorCode').enum as string[];
   for (const code of Object.keys(codes))
     if (!enumCodes.includes(code)) note(`error code ${code}: not in openapi.json`);
   for (const code of enumCodes) if (!codes[code]) note(`error code ${code}: not in docs/api.md`);
   for (const [code, status] of Object.entries(codes)) {
     if (!enumCodes.includes(code)) continue;
-    const answeredWith = Object.values<Json>(openapi.paths).some((ops) =>
-      Object.values<Json>(ops).some((op) =>
-        JSON.stringify(op.responses[status] ?? {}).includes(`"${code}"`),
-      ),
+    const answeredWith = operations().some(([, , op]) =>
+      JSON.stringify(op.responses[status] ?? {}).includes(`"${code}"`),
     );
     if (!answeredWith) note(`error code ${code}: no ${status} response carries it in openapi.json`);
   }
 
   // Bodies: the error body and the task resource, field by field.
-  const errorFields = Object.keys(schema('Error').properties);
+  const errorFields = fieldsOf('Error');
   for (const field of jsonKeysAfter('## Errors'))
     if (!errorFields.includes(field)) note(`error body: field ${field} not in openapi.json`);
   for (const field of errorFields)
     if (!jsonKeysAfter('## Errors').includes(field))
       note(`error body: field ${field} not in docs/api.md`);
-  const taskFields = Object.keys(schema('Task').properties).sort();
+  const taskFields = fieldsOf('Task').sort();
   if (jsonKeysAfter('## Task resource').sort().join() !== taskFields.join())
     note(`task resource: fields ${taskFields.join(', ')} in openapi.json`);
 
@@ -132,7 +155,9 @@ function disagreements(): string[] {
     /`description`: .*?at most ([\d,]+) characters/.exec(doc)![1].replace(/,/g, ''),
   );
   for (const name of ['CreateTask', 'UpdateTask']) {
-    const { title, description } = schema(name).properties;
+    const fields = schema(name).properties ?? {};
+    const title = inline(fields.title, `${name}.title`);
+    const description = inline(fields.description, `${name}.description`);
     if (title.maxLength !== titleMax) note(`${name}.title: maxLength ${title.maxLength}`);
     if (description.maxLength !== descriptionMax)
       note(`${name}.description: maxLength ${description.maxLength}`);
@@ -148,7 +173,12 @@ function disagreements(): string[] {
 
   // Listing parameters.
   const params = Object.fromEntries(
-    operation('GET', '/api/{user_id}/tasks').parameters.map((p: Json) => [p.name, p.schema]),
+    (operation('GET', '/api/{user_id}/tasks')?.parameters ?? []).map(
+      (parameter): [string, OpenAPIV3.SchemaObject] => {
+        const p = inline(parameter, 'listing parameter');
+        return [p.name, inline(p.schema, `listing parameter ${p.name}'s schema`)];
+      },
+    ),
   );
   const [, min, max, byDefault] = /`limit` (\d+)\.\.(\d+), default (\d+)/.exec(doc)!.map(Number);
   if (
@@ -157,14 +187,19 @@ function disagreements(): string[] {
     params.limit.default !== byDefault
   )
     note(`limit: ${JSON.stringify(params.limit)}`);
-  if (params.order.enum.join('|') !== /`order=([a-z|]+)`/.exec(doc)![1])
-    note(`order: ${params.order.enum}`);
+  if (params.order.enum?.join('|') !== /`order=([a-z|]+)`/.exec(doc)![1])
+    note(`order: ${String(params.order.enum)}`);
   if (params.completed.type !== 'boolean') note('completed: not a boolean');
   if (!params.cursor) note('cursor: not in openapi.json');
 
   // Headers the contract names.
-  const headers = (method: string, path: string, status: string) =>
-    Object.keys(operation(method, path).responses[status].headers ?? {});
+  const headers = (method: string, path: string, status: string) => {
+    const response = inline(
+      operation(method, path)?.responses[status],
+      `${method} ${path} ${status}`,
+    );
+    return Object.keys(response.headers ?? {});
+  };
   const expectHeader = (method: string, path: string, status: string, header: string) => {
     if (!headers(method, path, status).includes(header))
       note(`${method} ${path} ${status}: header ${header} not in openapi.json`);
@@ -173,15 +208,14 @@ function disagreements(): string[] {
   expectHeader('GET', '/api/{user_id}/tasks', '200', 'Link');
   expectHeader('GET', '/api/{user_id}/tasks', '200', 'X-Next-Cursor');
   expectHeader('GET', '/api/{user_id}/tasks', '200', 'Cache-Control');
-  for (const [path, ops] of Object.entries<Json>(openapi.paths))
-    for (const [method, op] of Object.entries<Json>(ops)) {
-      if (!path.startsWith('/api/')) continue;
-      for (const status of Object.keys(op.responses)) {
-        expectHeader(method, path, status, 'X-Request-Id');
-        if (status === '401') expectHeader(method, path, status, 'WWW-Authenticate');
-        if (status === '429' || status === '503') expectHeader(method, path, status, 'Retry-After');
-      }
+  for (const [path, method, op] of operations()) {
+    if (!path.startsWith('/api/')) continue;
+    for (const status of Object.keys(op.responses)) {
+      expectHeader(method, path, status, 'X-Request-Id');
+      if (status === '401') expectHeader(method, path, status, 'WWW-Authenticate');
+      if (status === '429' || status === '503') expectHeader(method, path, status, 'Retry-After');
     }
+  }
   return [...new Set(found)];
 }
 
@@ -191,14 +225,15 @@ describe('docs/api.md and openapi.json describe the same API', () => {
   });
 
   it('would notice a disagreement: a route missing from the document', () => {
-    const saved = openapi.paths['/api/{user_id}/tasks/{task_id}'].delete;
-    delete openapi.paths['/api/{user_id}/tasks/{task_id}'].delete;
+    const item = inline(openapi.paths['/api/{user_id}/tasks/{task_id}'], 'task path');
+    const saved = item.delete;
+    delete item.delete;
     try {
       expect(disagreements()).toContain(
         'DELETE /api/{user_id}/tasks/{task_id}: not in openapi.json',
       );
     } finally {
-      openapi.paths['/api/{user_id}/tasks/{task_id}'].delete = saved;
+      item.delete = saved;
     }
   });
 });
