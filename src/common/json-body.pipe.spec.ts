@@ -1,6 +1,12 @@
 import { ApiError } from './api-error';
 import type { FieldCheck } from './field-rules';
-import { JsonBodyPipe, MAX_BODY_DEPTH, nestsDeeperThan } from './json-body.pipe';
+import {
+  JsonBodyPipe,
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
+  UNKNOWN_FIELD_NAME_MAX,
+  UNKNOWN_FIELDS_LISTED,
+} from './json-body.pipe';
 
 const upper: FieldCheck = (v) =>
   typeof v === 'string' ? { value: v.toUpperCase() } : { error: 'a must be a string' };
@@ -57,6 +63,29 @@ describe('JsonBodyPipe', () => {
         constructor: ['is not an accepted field'],
       },
     });
+  });
+
+  it('names a __proto__ key as the unknown field it is', () => {
+    const body = JSON.parse('{"a":"x","__proto__":{"polluted":true}}') as unknown;
+    const { fields } = refusal(() => pipe.transform(body));
+    expect(Object.keys(fields)).toEqual(['__proto__']);
+    expect(JSON.stringify(fields)).toBe('{"__proto__":["is not an accepted field"]}');
+  });
+
+  it('lists at most the first few unknown fields, names cut short, and counts them all', () => {
+    const body: Record<string, unknown> = { a: 'x', ['n'.repeat(1000)]: 1 };
+    for (let i = 0; i < 5000; i++) body[`k${i}`] = i;
+    let details: Record<string, unknown> = {};
+    try {
+      pipe.transform(body);
+    } catch (error) {
+      details = (error as ApiError).details;
+    }
+    const listed = Object.keys(details.fields as object);
+    expect(listed).toHaveLength(UNKNOWN_FIELDS_LISTED);
+    expect(listed[0]).toBe(`${'n'.repeat(UNKNOWN_FIELD_NAME_MAX)}…`);
+    expect(listed[1]).toBe('k0');
+    expect(details.unknown_fields).toBe(5001);
   });
 
   it('refuses a body nested deeper than the limit before looking at its fields', () => {

@@ -12,22 +12,25 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Makes `application/json` the only body the API accepts (anything else is 415), parsed by
- * Fastify's own secure parser (`__proto__` / `constructor.prototype` keys refused). An empty body
- * is "no body", so `PATCH …/complete` with a JSON content type and nothing in it still toggles.
- * Fastify parses after the onRequest hooks, so only an authenticated request's body is read.
+ * `JSON.parse`. A `__proto__` key is valid JSON, and JSON.parse makes it an own property (it never
+ * sets the prototype), as it does `constructor`; the body rules then refuse either as an unknown
+ * field, by name (400 VALIDATION_ERROR, as the contract says), where Fastify's secure parser threw
+ * and the answer was MALFORMED_JSON. No body is merged into another object anywhere: the body
+ * pipe copies only its checked fields. An empty body is "no body", so `PATCH …/complete` with a
+ * JSON content type and nothing in it still toggles. Fastify parses after the onRequest hooks, so
+ * only an authenticated request's body is read.
  */
 export function registerJsonBodyParser(
   fastify: FastifyInstance,
   bodyLimit = BODY_LIMIT_BYTES,
 ): void {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
     // As a buffer: with 'string', Fastify decodes leniently and then reports invalid UTF-8 as a
     // Content-Length mismatch.
     { parseAs: 'buffer', bodyLimit },
-    (request, body, done) => {
+    (_request, body, done) => {
       let text: string;
       try {
         text = utf8.decode(body as Buffer);
@@ -39,13 +42,14 @@ export function registerJsonBodyParser(
         done(null, undefined);
         return;
       }
-      // Fastify's default parser answers through the callback; its type also allows the promise
-      // form, which it never takes, so there is no promise to await.
-      void parseJson(request, text, (error, parsed) => {
-        if (error)
-          done(new ApiError(HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', MALFORMED), undefined);
-        else done(null, parsed);
-      });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        done(new ApiError(HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', MALFORMED), undefined);
+        return;
+      }
+      done(null, parsed);
     },
   );
 }

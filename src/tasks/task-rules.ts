@@ -13,14 +13,15 @@ export const TITLE = textRule({
   trim: true,
   minLength: 1,
   maxLength: TITLE_MAX,
-  description: `Trimmed before it is checked and stored; 1 to ${TITLE_MAX} characters (Unicode code points) after trimming; no NUL characters.`,
+  description: `Trimmed before it is checked and stored; 1 to ${TITLE_MAX} characters (Unicode code points) after trimming; no control characters (U+0000–U+001F, U+007F) and no lone surrogates.`,
   example: 'Buy milk',
 });
 
 export const DESCRIPTION = textRule({
   maxLength: DESCRIPTION_MAX,
   nullable: true,
-  description: `null, or at most ${DESCRIPTION_MAX} characters; no NUL characters. Stored as sent.`,
+  allowLineBreaks: true,
+  description: `null, or at most ${DESCRIPTION_MAX} characters; no control characters (U+0000–U+001F, U+007F) other than tab, line feed and carriage return, and no lone surrogates. Stored as sent.`,
   example: 'Two litres, semi-skimmed',
 });
 
@@ -33,3 +34,6 @@ export const COMPLETED = booleanRule({
 /** Page size of a list: the default, and the largest the contract allows. */
 export const LIST_LIMIT_DEFAULT = 100;
 export const LIST_LIMIT_MAX = 500;
+
+/** The byte budget of one list page's JSON body. */
+export const LIST_PAGE_BYTES_DEFAULT = 1024 * 1024;
