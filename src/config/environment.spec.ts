@@ -45,6 +45,7 @@ describe('validateEnvironment', () => {
       RATE_LIMIT_ENABLED: true,
       RATE_LIMIT_TTL_MS: 60_000,
       RATE_LIMIT_LIMIT: 600,
+      LIST_PAGE_BYTES_MAX: 1024 * 1024,
       SHUTDOWN_TIMEOUT_MS: 20_000,
       MIGRATIONS_RUN_ON_STARTUP: false,
     });

@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
+import { LIST_PAGE_BYTES_DEFAULT, LIST_PAGE_BYTES_MIN } from '../tasks/task-rules';
 import { IsCorsOrigins, IsHttpUrl } from './http-url.validator';
 import { IsPostgresUrl } from './is-postgres-url.validator';
 
@@ -164,6 +165,16 @@ export class Environment {
   @Min(1)
   @Max(1_000_000)
   RATE_LIMIT_LIMIT = 600;
+
+  /**
+   * Byte budget of one list page's JSON body: a page ends early, before the task that would pass
+   * it, and its next link continues right after its last task (docs/security.md, "Page budget").
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(LIST_PAGE_BYTES_MIN)
+  @Max(64 * 1024 * 1024)
+  LIST_PAGE_BYTES_MAX = LIST_PAGE_BYTES_DEFAULT;
 
   /**
    * After SIGTERM/SIGINT, how long the process keeps serving while `/health/ready` answers 503, so

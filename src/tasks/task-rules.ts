@@ -35,5 +35,11 @@ export const COMPLETED = booleanRule({
 export const LIST_LIMIT_DEFAULT = 100;
 export const LIST_LIMIT_MAX = 500;
 
-/** The byte budget of one list page's JSON body. */
+/**
+ * The byte budget of one list page's JSON body (LIST_PAGE_BYTES_MAX). 1 MiB holds a full page
+ * of 500 tasks of up to ~2 KB each; the worst page (docs/security.md, "Page budget") is cut at
+ * about 17 tasks instead of 30 MB. The least budget still holds the largest single task
+ * (a 10,000-character description of 6-byte escapes is 60 KB), so every page makes progress.
+ */
 export const LIST_PAGE_BYTES_DEFAULT = 1024 * 1024;
+export const LIST_PAGE_BYTES_MIN = 64 * 1024;

@@ -41,6 +41,8 @@ import { CreateTaskDto } from './dto/create-task.dto';
 import { parseListQuery } from './dto/list-tasks.query';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskResponse, TaskResponseDto, toTaskResponse } from './dto/task.response';
+import { taskPageJson } from './dto/task-page';
+import { Environment } from '../config/environment';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { CURSOR_PATTERN, encodeCursor } from './task-cursor';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './task-rules';
@@ -70,7 +72,14 @@ const TaskIdParam = ApiParam({ name: 'task_id', schema: { type: 'string', format
 @ApiErrorResponses(API_ROUTE_ERRORS)
 @Controller('api/:user_id/tasks')
 export class TasksController {
-  constructor(private readonly tasks: TasksService) {}
+  private readonly pageBytes: number;
+
+  constructor(
+    private readonly tasks: TasksService,
+    env: Environment,
+  ) {
+    this.pageBytes = env.LIST_PAGE_BYTES_MAX;
+  }
 
   @Get()
   // Decorators apply bottom-up: the query parameters are listed in reverse so the document
@@ -79,7 +88,7 @@ export class TasksController {
     operationId: 'listTasks',
     summary: "List the user's tasks, newest first (one page)",
     description:
-      'Keyset pagination: when more rows follow, the response has a `Link` (rel="next") and an `X-Next-Cursor` header; pass the cursor back unchanged with the same filters.',
+      'Keyset pagination: when more rows follow, the response has a `Link` (rel="next") and an `X-Next-Cursor` header; pass the cursor back unchanged with the same filters. A page holds fewer than `limit` tasks when its JSON would pass the service\'s page byte budget (LIST_PAGE_BYTES_MAX, 1 MiB by default); its next link then continues right after its last task.',
   })
   @ApiQuery({
     name: 'cursor',
@@ -127,18 +136,24 @@ export class TasksController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ListTasksQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TaskResponse[]> {
+  ): Promise<string> {
     const options = parseListQuery(query);
-    const page = await this.tasks.list(user.id, options);
-    if (page.next) {
-      const cursor = encodeCursor(page.next);
+    const page = await this.tasks.list(user.id, { ...options, maxBytes: this.pageBytes });
+    // The exact budget, on the JSON itself; the repository cut on a lower bound of it.
+    const { json, count } = taskPageJson(page.tasks, this.pageBytes);
+    const last = count < page.tasks.length ? page.tasks[count - 1] : undefined;
+    const after = last ? { createdAt: last.createdAt, id: last.id } : page.next;
+    if (after) {
+      const cursor = encodeCursor(after);
       const next = new URLSearchParams({ cursor, limit: String(options.limit) });
       if (options.completed !== undefined) next.set('completed', String(options.completed));
       if (options.order !== 'desc') next.set('order', String(options.order));
       reply.header('Link', `<${tasksPath(user.id)}?${next.toString()}>; rel="next"`);
       reply.header('X-Next-Cursor', cursor);
     }
-    return page.tasks.map(toTaskResponse);
+    // Already JSON: Fastify sends a string with a JSON content type as it is.
+    reply.type('application/json; charset=utf-8');
+    return json;
   }
 
   @Post()

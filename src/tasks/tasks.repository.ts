@@ -6,7 +6,8 @@ import { DataLayerError, InvalidInputError } from '../database/data-layer.errors
 import { SqlExecutor, Statement } from '../database/sql-executor';
 import type { TaskCursor } from './task-cursor';
 import type { Task } from './task.entity';
-import { LIST_LIMIT_MAX } from './task-rules';
+import { LIST_LIMIT_MAX, LIST_PAGE_BYTES_DEFAULT } from './task-rules';
+import { TASK_JSON_MIN_BYTES } from './dto/task-page';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -23,6 +24,13 @@ export interface ListOptions {
   order?: SortOrder;
   completed?: boolean;
   after?: TaskCursor;
+  /**
+   * Byte budget of the page's JSON. The page stops before the row whose text alone (user id,
+   * title, description in UTF-8, plus TASK_JSON_MIN_BYTES) would pass it: a lower bound of its
+   * JSON, so the rows dropped here could never fit, and a page of huge rows is never read whole.
+   * The exact cut, on the serialized JSON, is the controller's (task-page.ts).
+   */
+  maxBytes?: number;
 }
 
 export interface TaskPage {
@@ -33,6 +41,12 @@ export interface TaskPage {
 
 const COLUMNS = `id, user_id AS "userId", title, description, completed,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+/**
+ * A lower bound of a row's JSON bytes. octet_length reads a text's stored size without
+ * detoasting it, so this costs the same for a 10 KB description as for an empty one.
+ */
+const ROW_BYTES = `${TASK_JSON_MIN_BYTES} + octet_length(user_id) + octet_length(title)
+  + coalesce(octet_length(description), 0)`;
 const EDITABLE = ['title', 'description', 'completed'] as const;
 
 const INSERT: Statement = {
@@ -84,7 +98,11 @@ export class TasksRepository {
     });
   }
 
-  /** One page in (created_at, id) order, resuming after `after`; reads at most limit + 1 rows. */
+  /**
+   * One page in (created_at, id) order, resuming after `after`: at most limit + 1 rows, cut
+   * before the first row whose bytes (a lower bound, ROW_BYTES) would pass `maxBytes`. The row
+   * that crosses the budget is read but not returned: it says that more follow.
+   */
   list(userId: string, options: ListOptions): Promise<TaskPage> {
     return this.runForOwner('list', userId, async () => {
       checkLimit(options.limit);
@@ -100,18 +118,28 @@ export class TasksRepository {
         const op = order === 'desc' ? '<' : '>';
         filters.push(`(created_at, id) ${op} ($${values.length - 1}, $${values.length})`);
       }
-      values.push(options.limit + 1);
-      const direction = order.toUpperCase();
+      values.push(options.limit + 1, options.maxBytes ?? LIST_PAGE_BYTES_DEFAULT);
+      const [limit, budget] = [`$${values.length - 1}`, `$${values.length}`];
+      const by = `created_at ${order.toUpperCase()}, id ${order.toUpperCase()}`;
+      // The running sum streams over the LIMIT (a WindowAgg on top of it), so the index scan
+      // still stops after one page. `before` is what the rows ahead of this one take; the row that crosses the
+      // budget is kept, to tell that more follow, and dropped below.
       const statement = this.statement(
         `tasks_list_${order}_${options.completed !== undefined}_${!!options.after}`,
         () =>
-          `SELECT ${COLUMNS} FROM tasks WHERE ${filters.join(' AND ')}
-           ORDER BY created_at ${direction}, id ${direction} LIMIT $${values.length}`,
+          `SELECT ${COLUMNS}, upto < ${budget} AS fits FROM (
+             SELECT page.*, sum(${ROW_BYTES}) OVER (ORDER BY ${by} ROWS UNBOUNDED PRECEDING) AS upto
+             FROM (SELECT * FROM tasks WHERE ${filters.join(' AND ')} ORDER BY ${by} LIMIT ${limit}) page
+           ) counted WHERE upto - (${ROW_BYTES}) < ${budget} ORDER BY ${by}`,
       );
-      const { rows } = await this.sql.run<Task>(statement, values);
-      const more = rows.length > options.limit;
-      const tasks = more ? rows.slice(0, options.limit) : rows;
+      const { rows } = await this.sql.run<Task & { fits: boolean }>(statement, values);
+      // The first row is always kept, so every page makes progress (LIST_PAGE_BYTES_MIN holds
+      // any one task anyway).
+      let kept = 0;
+      while (kept < rows.length && kept < options.limit && (kept === 0 || rows[kept].fits)) kept++;
+      const tasks: Task[] = rows.slice(0, kept).map(({ fits, ...task }) => task);
       const last = tasks[tasks.length - 1];
+      const more = rows.length > kept;
       return { tasks, next: more ? { createdAt: last.createdAt, id: last.id } : null };
     });
   }

@@ -1,0 +1,40 @@
+import type { Task } from '../task.entity';
+import { toTaskResponse } from './task.response';
+
+/**
+ * The JSON of any task is at least this many bytes besides its user id, title and description:
+ * its keys, a UUID, two timestamps, `false` or `true`, `null` or two quotes. The repository adds
+ * the texts' UTF-8 sizes to it for a lower bound of a row's JSON, computed in SQL.
+ */
+export const TASK_JSON_MIN_BYTES = 180;
+
+export interface PageJson {
+  /** The JSON array, as sent. */
+  json: string;
+  /** How many of the tasks it holds: a prefix of the ones given. */
+  count: number;
+}
+
+/**
+ * The JSON body of a list page: the tasks in order, stopping before the one that would take the
+ * body past `maxBytes` (UTF-8), but never before the first, so a page always makes progress.
+ * Escaping can make a task's JSON up to six times its stored bytes (`"` → `\"`, a control
+ * character stored before the API refused them → `\u0001`), which is why the cut is made on the
+ * serialized text. Each task is serialized once, here, and the text is sent as it is: the cost
+ * over a plain JSON.stringify of the array is one byte count per task. A page stays within the
+ * budget, so building it never holds the event loop for more than about a millisecond.
+ */
+export function taskPageJson(tasks: readonly Task[], maxBytes: number): PageJson {
+  let json = '[';
+  let bytes = 2;
+  let count = 0;
+  for (const task of tasks) {
+    const part = JSON.stringify(toTaskResponse(task));
+    const size = Buffer.byteLength(part) + (count > 0 ? 1 : 0);
+    if (count > 0 && bytes + size > maxBytes) break;
+    json += count > 0 ? `,${part}` : part;
+    bytes += size;
+    count++;
+  }
+  return { json: `${json}]`, count };
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import { LIST_PAGE_BYTES_DEFAULT } from '../../src/tasks/task-rules';
+import { type BuiltApp, startBuiltApp } from '../support/built-app';
+import { HttpClient } from '../support/http';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * Issue 12, finding 1: 500 tasks whose text is all U+0001 (each stored byte comes back as the
+ * 6-byte escape `\u0001`) made one `?limit=500` page 30 MB of JSON, and 7–8 such pages at once
+ * ran a 512 MiB pod out of heap. The API now refuses control characters, but rows stored before
+ * that rule (or by another path) are still there, so the worst case is seeded straight into the
+ * table: the page byte budget must hold for them too.
+ */
+const HEAVY = 'heavy-user';
+const CALM = 'calm-user';
+const ROWS = 500;
+/** The pod's memory limit (deploy/kubernetes/deployment.yaml) and a heap cap inside it. */
+const POD_LIMIT_BYTES = 512 * 1024 * 1024;
+const HEAP_MB = 384;
+
+/** Resident memory high-water mark of a process, from /proc (Linux). */
+function peakRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+describe('list pages under hostile data (built app, heap capped like a 512 MiB pod)', () => {
+  let db: TestDatabase;
+  let app: BuiltApp;
+  let heavy: HttpClient;
+  let calm: HttpClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // Worst case per row: a 255-character title and a 10,000-character description, all U+0001.
+    await db.query(
+      `INSERT INTO tasks (user_id, title, description, created_at)
+       SELECT $1, repeat(chr(1), 255), repeat(chr(1), 10000),
+              now() - make_interval(secs => g / 1000.0)
+       FROM generate_series(1, $2) AS g`,
+      [HEAVY, ROWS],
+    );
+    await db.query(`INSERT INTO tasks (user_id, title) VALUES ($1, 'calm')`, [CALM]);
+    app = await startBuiltApp({
+      DATABASE_URL: db.url,
+      RATE_LIMIT_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
+    });
+    heavy = await app.http.asUser(HEAVY);
+    calm = await app.http.asUser(CALM);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.kill();
+    await db?.drop();
+  });
+
+  it('8 concurrent limit=500 pages: process alive, each page within the budget, others answered', async () => {
+    const pages = Array.from({ length: 8 }, () =>
+      heavy.get<TaskResponse[]>(`/api/${HEAVY}/tasks?limit=500`, { timeoutMs: 30_000 }),
+    );
+    // Another user's request while the eight are being served: answered in normal time.
+    const started = Date.now();
+    const other = await calm.get<TaskResponse[]>(`/api/${CALM}/tasks`, { timeoutMs: 30_000 });
+    const otherMs = Date.now() - started;
+    const answered = await Promise.all(pages);
+
+    expect(other.status).toBe(200);
+    expect(other.body).toHaveLength(1);
+    for (const page of answered) {
+      expect(page.status).toBe(200);
+      expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(LIST_PAGE_BYTES_DEFAULT);
+      expect(page.body.length).toBeGreaterThan(0);
+      expect(page.body.length).toBeLessThan(ROWS);
+      expect(page.headers.get('x-next-cursor')).toBeTruthy();
+    }
+    expect(app.child.exitCode).toBeNull();
+    expect((await app.http.get('/health/live')).status).toBe(200);
+    expect(peakRssBytes(app.child.pid!)).toBeLessThan(POD_LIMIT_BYTES);
+    // A user's request normally answers in milliseconds; a second is far beyond it, yet far below
+    // the 0.5–1.6 s and the 6 s database deadlines the finding measured.
+    expect(otherMs).toBeLessThan(1000);
+    process.stdout.write(
+      `page-budget: other user ${otherMs} ms, page ${answered[0].body.length} tasks / ` +
+        `${Buffer.byteLength(answered[0].text)} bytes, peak RSS ${Math.round(peakRssBytes(app.child.pid!) / 2 ** 20)} MiB\n`,
+    );
+  }, 60_000);
+});
