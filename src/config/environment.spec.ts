@@ -46,6 +46,7 @@ describe('validateEnvironment', () => {
       RATE_LIMIT_TTL_MS: 60_000,
       RATE_LIMIT_LIMIT: 600,
       LIST_PAGE_BYTES_MAX: 1024 * 1024,
+      TASKS_PER_USER_MAX: 10_000,
       SHUTDOWN_TIMEOUT_MS: 20_000,
       MIGRATIONS_RUN_ON_STARTUP: false,
     });

@@ -177,6 +177,16 @@ export class Environment {
   LIST_PAGE_BYTES_MAX = LIST_PAGE_BYTES_DEFAULT;
 
   /**
+   * Most tasks one user may own; a create beyond it is 409 QUOTA_EXCEEDED and stores nothing.
+   * 0: no quota. 10,000 is far above what a person keeps, and bounds one user to ~500 MB.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  TASKS_PER_USER_MAX = 10_000;
+
+  /**
    * After SIGTERM/SIGINT, how long the process keeps serving while `/health/ready` answers 503, so
    * the load balancer stops sending before the listener closes. Unset: 5000 in production, else 0.
    */

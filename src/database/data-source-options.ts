@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { Environment } from '../config/environment';
 import { Task } from '../tasks/task.entity';
+import { TaskCount } from '../tasks/task-count.entity';
 import { parsePostgresUrl } from './connection-url';
 
 export type DataSourcePurpose = 'app' | 'migrations';
@@ -38,7 +39,7 @@ export function buildDataSourceOptions(
     password,
     database,
     ssl,
-    entities: [Task],
+    entities: [Task, TaskCount],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',

@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'No bearer token, or one that is expired or invalid.',
   403: 'The token is valid but `{user_id}` is not its subject.',
   404: 'No such task for this user (a task of another user is answered the same way).',
+  409: 'The user already has as many tasks as the quota allows (TASKS_PER_USER_MAX); nothing was stored.',
   413: `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`,
   415: 'The request body is not `application/json`.',
   429: 'Too many requests; retry after `Retry-After` seconds.',

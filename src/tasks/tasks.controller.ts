@@ -171,6 +171,7 @@ export class TasksController {
     },
   })
   @ApiErrorResponses(BODY_ERRORS)
+  @ApiErrorResponses({ 409: ['QUOTA_EXCEEDED'] })
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @ValidBody(CreateTaskDto) body: CreateTaskDto,

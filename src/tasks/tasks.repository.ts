@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '../config/environment';
 import { hasMoreCodePointsThan } from '../common/code-points';
 import { USER_ID_MAX_LENGTH } from '../common/user-id';
 import { isUuid } from '../common/uuid';
@@ -49,10 +50,23 @@ const ROW_BYTES = `${TASK_JSON_MIN_BYTES} + octet_length(user_id) + octet_length
   + coalesce(octet_length(description), 0)`;
 const EDITABLE = ['title', 'description', 'completed'] as const;
 
+/**
+ * One statement, so it holds through a transaction pooler and costs no extra round trip: the
+ * user's count goes up only while it is below the quota ($5; 0: none), and the task is inserted
+ * only when it did. `ON CONFLICT … DO UPDATE` locks the user's count row and re-reads its latest
+ * committed value, so of concurrent creates at the quota exactly the ones that fit get a row;
+ * a first task inserts the count row (two first creates at once: one inserts, the other waits and
+ * updates). No row back: over the quota, nothing stored. Deletes lower the count by trigger.
+ */
 const INSERT: Statement = {
-  name: 'tasks_insert',
-  text: `INSERT INTO tasks (user_id, title, description, completed)
-    VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+  name: 'tasks_insert_counted',
+  text: `WITH counted AS (
+      INSERT INTO task_counts AS c (user_id, tasks) VALUES ($1, 1)
+      ON CONFLICT (user_id) DO UPDATE SET tasks = c.tasks + 1 WHERE $5 = 0 OR c.tasks < $5
+      RETURNING 1
+    )
+    INSERT INTO tasks (user_id, title, description, completed)
+    SELECT $1, $2, $3, $4 FROM counted RETURNING ${COLUMNS}`,
 };
 const FIND: Statement = {
   name: 'tasks_find',
@@ -77,18 +91,32 @@ const DELETE: Statement = {
 export class TasksRepository {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly sql: SqlExecutor) {}
+  private readonly maxTasks: number;
 
-  create(userId: string, task: NewTask): Promise<Task> {
+  constructor(
+    private readonly sql: SqlExecutor,
+    env: Environment,
+  ) {
+    this.maxTasks = env.TASKS_PER_USER_MAX;
+  }
+
+  /** The new task; null when the owner already has TASKS_PER_USER_MAX tasks (nothing stored). */
+  create(userId: string, task: NewTask): Promise<Task | null> {
     return this.runForOwner('create', userId, async () => {
       const { rows } = await this.sql.run<Task>(INSERT, [
         userId,
         task.title,
         task.description ?? null,
         task.completed ?? false,
+        this.maxTasks,
       ]);
-      return rows[0];
+      return rows[0] ?? null;
     });
+  }
+
+  /** TASKS_PER_USER_MAX as this repository enforces it (0: no quota). */
+  get quota(): number {
+    return this.maxTasks;
   }
 
   findOne(userId: string, id: string): Promise<Task | null> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TaskNotFoundError } from './task-not-found.error';
+import { TaskQuotaExceededError } from './task-quota-exceeded.error';
 import type { Task } from './task.entity';
 import { ListOptions, NewTask, TaskChanges, TaskPage, TasksRepository } from './tasks.repository';
 
@@ -11,8 +12,10 @@ import { ListOptions, NewTask, TaskChanges, TaskPage, TasksRepository } from './
 export class TasksService {
   constructor(private readonly tasks: TasksRepository) {}
 
-  create(userId: string, task: NewTask): Promise<Task> {
-    return this.tasks.create(userId, task);
+  async create(userId: string, task: NewTask): Promise<Task> {
+    const created = await this.tasks.create(userId, task);
+    if (!created) throw new TaskQuotaExceededError(this.tasks.quota);
+    return created;
   }
 
   list(userId: string, options: ListOptions): Promise<TaskPage> {

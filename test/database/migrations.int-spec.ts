@@ -16,7 +16,7 @@ async function schemaObjects(db: TestDatabase) {
   }>(`SELECT
       ARRAY(SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tasks') AS tables,
       ARRAY(SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'tasks' ORDER BY 1) AS indexes,
-      ARRAY(SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal) AS triggers,
+      ARRAY(SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1) AS triggers,
       ARRAY(SELECT proname::text FROM pg_proc WHERE proname = 'tasks_set_updated_at') AS functions`);
   return row;
 }
@@ -38,16 +38,21 @@ describe('migrations', () => {
 
   it('run, run again (a no-op), revert (all gone), run again', async () => {
     const first = await dataSource.runMigrations({ transaction: 'each' });
-    expect(first.map((m) => m.name)).toEqual(['CreateTasks1764150000000']);
+    expect(first.map((m) => m.name)).toEqual([
+      'CreateTasks1764150000000',
+      'TaskCounts1764990000000',
+    ]);
     expect(await schemaObjects(db)).toEqual({
       tables: ['tasks'],
       indexes: ['tasks_pkey', 'tasks_user_completed_created_idx', 'tasks_user_created_idx'],
-      triggers: ['tasks_set_updated_at'],
+      triggers: ['tasks_set_updated_at', 'tasks_uncount'],
       functions: ['tasks_set_updated_at'],
     });
     expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([]);
     expect(await dataSource.showMigrations()).toBe(false);
 
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at']);
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await schemaObjects(db)).toEqual({
       tables: [],
@@ -59,8 +64,29 @@ describe('migrations', () => {
     expect(await dataSource.showMigrations()).toBe(true);
 
     const again = await dataSource.runMigrations({ transaction: 'each' });
-    expect(again.map((m) => m.name)).toEqual(['CreateTasks1764150000000']);
+    expect(again.map((m) => m.name)).toEqual([
+      'CreateTasks1764150000000',
+      'TaskCounts1764990000000',
+    ]);
     expect((await schemaObjects(db)).tables).toEqual(['tasks']);
+  });
+
+  it('TaskCounts counts the tasks that exist when it runs (the quota holds for old users too)', async () => {
+    await db.query(
+      `INSERT INTO tasks (user_id, title) SELECT 'u' || (g % 3), 't' FROM generate_series(1, 10) g`,
+    );
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await db.query('SELECT user_id, tasks FROM task_counts ORDER BY user_id')).toEqual([
+      { user_id: 'u0', tasks: 3 },
+      { user_id: 'u1', tasks: 4 },
+      { user_id: 'u2', tasks: 3 },
+    ]);
+    await db.query(`DELETE FROM tasks WHERE user_id = 'u1'`);
+    expect(await db.query(`SELECT tasks FROM task_counts WHERE user_id = 'u1'`)).toEqual([
+      { tasks: 0 },
+    ]);
+    await db.query('DELETE FROM tasks');
   });
 
   it('leaves nothing for the schema builder to change: entity and migrations agree', async () => {
@@ -95,7 +121,7 @@ describe('migrations', () => {
       const first = await cli(['-d', 'ormconfig.ts', 'migration:run']);
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(
-        /Migration CreateTasks1764150000000 has been {1,2}executed successfully/,
+        /Migration CreateTasks1764150000000 has been {1,2}executed successfully[\s\S]*Migration TaskCounts1764990000000 has been {1,2}executed successfully/,
       );
       const second = await cli(['-d', 'ormconfig.ts', 'migration:run']);
       expect(second.code).toBe(0);

@@ -125,12 +125,16 @@ describe('schema made by the migrations', () => {
   it('keeps updated_at with a BEFORE UPDATE row trigger', async () => {
     const triggers = await db.query<{ tgname: string; def: string }>(
       `SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger
-        WHERE tgrelid = 'public.tasks'::regclass AND NOT tgisinternal`,
+        WHERE tgrelid = 'public.tasks'::regclass AND NOT tgisinternal ORDER BY tgname`,
     );
     expect(triggers).toEqual([
       {
         tgname: 'tasks_set_updated_at',
         def: 'CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION tasks_set_updated_at()',
+      },
+      {
+        tgname: 'tasks_uncount',
+        def: 'CREATE TRIGGER tasks_uncount AFTER DELETE ON public.tasks FOR EACH ROW EXECUTE FUNCTION tasks_uncount()',
       },
     ]);
     // It works for any write path, not only the app's: raw SQL with a stale updated_at.

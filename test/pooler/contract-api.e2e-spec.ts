@@ -17,5 +17,6 @@ describeWithPgBouncer('through PgBouncer (transaction mode): the HTTP contract',
   require('../tasks/nasty-inputs.e2e-spec');
   require('../auth/auth-errors.e2e-spec');
   require('../tasks/concurrency.e2e-spec');
+  require('../tasks/quota.e2e-spec');
   itCheckedTheyWentThroughThePooler(context);
 });
