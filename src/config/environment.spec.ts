@@ -45,6 +45,8 @@ describe('validateEnvironment', () => {
       RATE_LIMIT_ENABLED: true,
       RATE_LIMIT_TTL_MS: 60_000,
       RATE_LIMIT_LIMIT: 600,
+      RATE_LIMIT_REFUSED_LIMIT: 100,
+      TRUSTED_PROXIES: '',
       LIST_PAGE_BYTES_MAX: 1024 * 1024,
       TASKS_PER_USER_MAX: 10_000,
       SHUTDOWN_TIMEOUT_MS: 20_000,

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
 import { LIST_PAGE_BYTES_DEFAULT, LIST_PAGE_BYTES_MIN } from '../tasks/task-rules';
-import { IsCorsOrigins, IsHttpUrl } from './http-url.validator';
+import { IsCorsOrigins, IsHttpUrl, IsTrustedProxies } from './http-url.validator';
 import { IsPostgresUrl } from './is-postgres-url.validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -165,6 +165,23 @@ export class Environment {
   @Min(1)
   @Max(1_000_000)
   RATE_LIMIT_LIMIT = 600;
+
+  /**
+   * Refused requests (401, 403) per client address per RATE_LIMIT_TTL_MS window; beyond it the
+   * address gets 429 on every API route until the window ends.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_REFUSED_LIMIT = 100;
+
+  /**
+   * IP addresses or CIDR ranges of the proxies in front of the service (comma-separated), whose
+   * X-Forwarded-For names the client; empty (the default): the socket's peer is the client.
+   */
+  @IsTrustedProxies()
+  TRUSTED_PROXIES = '';
 
   /**
    * Byte budget of one list page's JSON body: a page ends early, before the task that would pass

@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isTrustedProxies } from '../http/client-address';
 import { isCorsOrigins } from '../http/cors';
 
 export function isHttpUrl(value: unknown): boolean {
@@ -39,5 +40,21 @@ export function IsCorsOrigins(options?: ValidationOptions) {
         ...options,
       },
       validator: { validate: isCorsOrigins },
+    });
+}
+
+/** A comma-separated list of IP addresses and CIDR ranges (src/http/client-address.ts); empty: none. */
+export function IsTrustedProxies(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isTrustedProxies',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message:
+          '$property must be a comma-separated list of IP addresses or CIDR ranges, like 10.0.0.0/8,192.168.1.10',
+        ...options,
+      },
+      validator: { validate: isTrustedProxies },
     });
 }

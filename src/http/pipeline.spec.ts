@@ -9,6 +9,8 @@ import { ConnectionCloseHook } from './connection-close.hook';
 import { installPipeline } from './pipeline';
 import { RequestIdHook } from './request-id.hook';
 import { SecurityHeadersHook } from './security-headers.hook';
+import { RefusedRequestLimitHook } from '../rate-limit/refused-request-limit.hook';
+import { serverOptions, SERVER_OPTIONS } from './pipeline';
 
 jest.mock('../openapi/openapi', () => ({ buildOpenApiDocument: () => ({ openapi: '3.0.0' }) }));
 jest.mock('../openapi/docs', () => ({ serveDocs: jest.fn() }));
@@ -35,6 +37,7 @@ function recordingApp() {
   };
   labelled(RequestIdHook, 'onRequest');
   labelled(SecurityHeadersHook, 'onRequest');
+  labelled(RefusedRequestLimitHook, 'onRequest', 'onResponse');
   labelled(AuthenticationHook, 'onRoute');
   labelled(ConnectionCloseHook, 'onSend');
   labelled(RequestLogHook, 'onResponse');
@@ -59,12 +62,14 @@ describe('installPipeline', () => {
       'cors ["https://a.example"]',
       'onRequest: RequestIdHook.onRequest',
       'onRequest: SecurityHeadersHook.onRequest',
+      'onRequest: RefusedRequestLimitHook.onRequest',
       'decorate user',
       'onRoute: AuthenticationHook.onRoute',
       'parser application/json',
       'onSend: ConnectionCloseHook.onSend',
       'onResponse: RequestLogHook.onResponse',
       'onResponse: MetricsHook.onResponse',
+      'onResponse: RefusedRequestLimitHook.onResponse',
       'GET /metrics (public)',
     ]);
     expect(serveDocs).toHaveBeenCalledWith(expect.anything(), { openapi: '3.0.0' });
@@ -75,5 +80,21 @@ describe('installPipeline', () => {
     installPipeline(app, env({ METRICS_PORT: '0' }));
     expect(added.some((line) => line.startsWith('cors'))).toBe(false);
     expect(added.some((line) => line.startsWith('GET'))).toBe(false);
+  });
+
+  it('leaves out the refused-request limiter when rate limiting is off', () => {
+    const { app, added } = recordingApp();
+    installPipeline(app, env({ RATE_LIMIT_ENABLED: 'false' }));
+    expect(added.filter((line) => line.includes('RefusedRequestLimitHook'))).toEqual([]);
+  });
+});
+
+describe('serverOptions', () => {
+  it('trusts X-Forwarded-For from TRUSTED_PROXIES only, and no one by default', () => {
+    expect(serverOptions(env())).toEqual({ ...SERVER_OPTIONS, trustProxy: false });
+    expect(serverOptions(env({ TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10' })).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10',
+    ]);
   });
 });

@@ -13,6 +13,8 @@ import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body-parser';
 import { RequestIdHook } from './request-id.hook';
 import { requestIdFor } from './request-id';
 import { SecurityHeadersHook } from './security-headers.hook';
+import { RefusedRequestLimitHook } from '../rate-limit/refused-request-limit.hook';
+import { trustProxyOption } from './client-address';
 
 /**
  * The Fastify server the pipeline runs on. Without `skipMiddie`: Nest registers @fastify/middie,
@@ -26,6 +28,15 @@ export const SERVER_OPTIONS = {
   // A request that arrives on a kept-alive connection while the listener closes gets a 503.
   return503OnClosing: true,
 };
+
+/**
+ * SERVER_OPTIONS with what depends on the configuration: `trustProxy` from TRUSTED_PROXIES, so
+ * `request.ip` is the client behind the ingress, and only when the peer is a trusted proxy
+ * (src/http/client-address.ts).
+ */
+export function serverOptions(env: Environment) {
+  return { ...SERVER_OPTIONS, trustProxy: trustProxyOption(env.TRUSTED_PROXIES) };
+}
 
 /**
  * The request pipeline, in the order a request meets it: every Fastify hook and raw route of the
@@ -55,6 +66,11 @@ export function installPipeline(app: NestFastifyApplication, env: Environment): 
   fastify.addHook('onRequest', app.get(RequestIdHook).onRequest);
   // 2. onRequest: helmet's security headers, before authentication, so a 401 carries them too.
   fastify.addHook('onRequest', app.get(SecurityHeadersHook).onRequest);
+  // 2b. onRequest (unless RATE_LIMIT_ENABLED=false): an address that had RATE_LIMIT_REFUSED_LIMIT
+  //    requests refused (401/403, counted in onResponse below) in the window gets 429 before
+  //    authentication, so a flood of bad tokens costs no verification.
+  const refused = env.RATE_LIMIT_ENABLED ? app.get(RefusedRequestLimitHook) : undefined;
+  if (refused) fastify.addHook('onRequest', refused.onRequest);
   //    Nest middleware, if a module adds some, runs here: @fastify/middie's onRequest hook is
   //    added at init, after 1 and 2, and every route-level hook (3) runs after the global ones.
   // 3. onRequest of each route not marked @Public() (or `config: PUBLIC_ROUTE`): bearer token,
@@ -76,6 +92,8 @@ export function installPipeline(app: NestFastifyApplication, env: Environment): 
   //    both read the status and time Fastify measured, and neither can delay the answer.
   fastify.addHook('onResponse', app.get(RequestLogHook).onResponse);
   fastify.addHook('onResponse', app.get(MetricsHook).onResponse);
+  //    ... and counting each 401/403 per client address for 2b.
+  if (refused) fastify.addHook('onResponse', refused.onResponse);
 
   // Raw routes, public, outside Nest's guards and pipes (the hooks above still run):
   // /metrics on this port unless METRICS_PORT gives it a listener of its own (MetricsServer).

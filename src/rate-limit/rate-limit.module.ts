@@ -3,10 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Environment } from '../config/environment';
 import { FixedWindowThrottlerStorage } from './fixed-window.storage';
+import { RefusedRequestLimitHook } from './refused-request-limit.hook';
 import { UserThrottlerGuard } from './user-throttler.guard';
 
 /**
- * RATE_LIMIT_LIMIT requests per RATE_LIMIT_TTL_MS per user. With RATE_LIMIT_ENABLED=false the
+ * RATE_LIMIT_LIMIT requests per RATE_LIMIT_TTL_MS per user, and RATE_LIMIT_REFUSED_LIMIT refused
+ * ones per client address (RefusedRequestLimitHook, whose hooks src/http/pipeline.ts installs). With RATE_LIMIT_ENABLED=false the
  * guard is not registered at all, so it costs nothing. It counts per user because authentication
  * (a Fastify hook) has run before any guard.
  */
@@ -24,7 +26,8 @@ export class RateLimitModule {
           setHeaders: false,
         }),
       ],
-      providers: [{ provide: APP_GUARD, useClass: UserThrottlerGuard }],
+      providers: [{ provide: APP_GUARD, useClass: UserThrottlerGuard }, RefusedRequestLimitHook],
+      exports: [RefusedRequestLimitHook],
     };
   }
 }

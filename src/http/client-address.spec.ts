@@ -1,0 +1,31 @@
+import { addressKey, isProxyEntry, isTrustedProxies, trustProxyOption } from './client-address';
+
+describe('client address', () => {
+  it('TRUSTED_PROXIES: addresses and CIDR ranges, comma-separated; empty trusts no one', () => {
+    expect(trustProxyOption('')).toBe(false);
+    expect(trustProxyOption(' , ')).toBe(false);
+    expect(trustProxyOption('10.0.0.0/8, fd00::/8,127.0.0.1')).toEqual([
+      '10.0.0.0/8',
+      'fd00::/8',
+      '127.0.0.1',
+    ]);
+    for (const good of ['10.1.2.3', '10.0.0.0/8', '0.0.0.0/0', '::1', 'fd00::/128'])
+      expect({ good, ok: isProxyEntry(good) }).toEqual({ good, ok: true });
+    for (const bad of ['loopback', '10.0.0.0/33', 'fd00::/129', '10.0.0.1/8/1', '10.0.0.0/x', ''])
+      expect({ bad, ok: isProxyEntry(bad) }).toEqual({ bad, ok: false });
+    expect(isTrustedProxies('10.0.0.1,nope')).toBe(false);
+    expect(isTrustedProxies(42)).toBe(false);
+    expect(isTrustedProxies('')).toBe(true);
+  });
+
+  it('keys IPv4 as is, IPv4-mapped IPv6 as IPv4, and IPv6 by its /64', () => {
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:0DB8:0001:0002::9')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('not an address')).toBe('not an address');
+  });
+});
