@@ -39,6 +39,17 @@ describe('taskPageJson', () => {
     expect(taskPageJson(tasks, bytes(whole) - 1).count).toBe(2);
   });
 
+  it('takes the one-stringify path only when the page cannot pass the budget', () => {
+    const tasks = [task('\u0001'.repeat(100)), task('\u0001'.repeat(100))];
+    const whole = taskPageJson(tasks, 1_000_000).json;
+    // 6 bytes per unit plus 200 fixed per task is the bound: just at it, the fast path
+    const bound = 2 + 2 * (201 + 6 * (1 + 100 + 100));
+    expect(taskPageJson(tasks, bound)).toEqual({ json: whole, count: 2 });
+    expect(bytes(whole)).toBeLessThanOrEqual(bound);
+    expect(taskPageJson(tasks, bytes(whole))).toEqual({ json: whole, count: 2 });
+    expect(taskPageJson(tasks, bytes(whole) - 1).count).toBe(1);
+  });
+
   it('always holds the first task, however small the budget', () => {
     expect(taskPageJson([task('x'.repeat(500)), task('y')], 10).count).toBe(1);
   });
