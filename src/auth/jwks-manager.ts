@@ -50,6 +50,11 @@ export class JwksManager {
 
   constructor(private readonly config: JwksManagerConfig) {}
 
+  /** Epoch ms after which the keys held now are no longer trusted: bounds the verified-token cache too. */
+  get trustedUntil(): number {
+    return this.fetchedAt + this.config.maxAgeMs;
+  }
+
   /** jose's key lookup: the key for the token's header, fetching the JWKS when it must. */
   readonly getKey = async (
     header: JWSHeaderParameters,

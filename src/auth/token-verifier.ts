@@ -2,7 +2,7 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 import {
   errors,
   JWTHeaderParameters,
-  JWTPayload,
+  JWTVerifyResult,
   jwtVerify,
   JWTVerifyGetKey,
   JWTVerifyOptions,
@@ -157,17 +157,24 @@ export class TokenVerifier {
     // Before any decoding: one token, one spelling (issue 12).
     if (!isCanonicalCompactJws(token)) throw new TokenRejectedError('malformed');
     if (this.key === undefined) throw new TokenRejectedError('algorithm');
-    let payload: JWTPayload;
+    let verified: JWTVerifyResult;
     try {
-      ({ payload } = await jwtVerify(token, this.key as KeyObject, this.options));
+      verified = await jwtVerify(token, this.key as KeyObject, this.options);
     } catch (error) {
       throw classify(error);
     }
-    const sub = payload.sub;
+    const sub = verified.payload.sub;
     if (!isValidUserId(sub)) throw new TokenRejectedError('subject');
     const user: AuthenticatedUser = { id: sub };
-    const expiresAt = (payload.exp as number) * 1000 + this.toleranceMs;
-    this.cache.set(token, user, Math.min(expiresAt, Date.now() + VERIFIED_CACHE_MAX_AGE_MS));
+    let until = Math.min(
+      (verified.payload.exp as number) * 1000 + this.toleranceMs,
+      Date.now() + VERIFIED_CACHE_MAX_AGE_MS,
+    );
+    // Verified with a JWKS key: not remembered past the time that key stops being trusted.
+    if (this.jwks && !verified.protectedHeader.alg.startsWith('HS')) {
+      until = Math.min(until, this.jwks.trustedUntil);
+    }
+    this.cache.set(token, user, until);
     return user;
   }
 }
