@@ -32,8 +32,4 @@ export class ExpiringCache<V> {
     }
     this.entries.set(key, { value, until });
   }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
 }

@@ -193,7 +193,11 @@ describe('fetching the JWKS', () => {
   it.each([
     [
       'larger than the bound (declared)',
-      { status: 200, body: ' '.repeat(JWKS_MAX_BYTES + 1) },
+      {
+        status: 200,
+        body: ' '.repeat(JWKS_MAX_BYTES + 1),
+        headers: { 'content-length': String(JWKS_MAX_BYTES + 1) },
+      },
       /larger than/,
     ],
     ['not JSON', { status: 200, body: '<html>' }, /not JSON/],
