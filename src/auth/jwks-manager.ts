@@ -64,7 +64,10 @@ export class JwksManager {
     const age = arrived - this.fetchedAt;
     if (age >= this.config.maxAgeMs) this.keys = undefined;
     if (this.keys === undefined) await this.refresh();
-    else if (age >= this.config.maxAgeMs / 2) this.refresh().catch(() => undefined);
+    else if (age >= this.config.maxAgeMs / 2 && arrived >= this.nextAllowedAt()) {
+      // In the background, so no request waits for it; not while backing off.
+      this.refresh().catch(() => undefined);
+    }
     try {
       return await this.keys!(header, token);
     } catch (error) {
