@@ -1,22 +1,38 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Environment } from '../config/environment';
 import { AuthenticationHook } from './authentication.hook';
+import { SessionStore, sessionStoreConfigFrom } from './session-store';
 import { TokenVerifier, verifierConfigFrom } from './token-verifier';
 
 /**
  * Bearer-token authentication of every route not marked `@Public()`: the token verifier and the
  * Fastify hook that uses it (placed by src/http/pipeline.ts), which runs before any guard, so
- * the rate limiter can count per user.
+ * the rate limiter can count per user. With AUTH_SESSIONS_ENABLED, Better Auth's session store
+ * too, whose pool closes with the app.
  */
 @Module({
   providers: [
     {
-      provide: TokenVerifier,
+      provide: SessionStore,
       inject: [Environment],
-      useFactory: (env: Environment) => new TokenVerifier(verifierConfigFrom(env)),
+      useFactory: (env: Environment) =>
+        env.AUTH_SESSIONS_ENABLED ? new SessionStore(sessionStoreConfigFrom(env)) : null,
+    },
+    {
+      provide: TokenVerifier,
+      inject: [Environment, SessionStore],
+      useFactory: (env: Environment, sessions: SessionStore | null) =>
+        new TokenVerifier(verifierConfigFrom(env), sessions ?? undefined),
     },
     AuthenticationHook,
   ],
   exports: [TokenVerifier, AuthenticationHook],
 })
-export class AuthModule {}
+export class AuthModule implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(SessionStore) private readonly sessions: SessionStore | null) {}
+
+  /** After the HTTP server stopped taking requests (the lifecycle's order), like the main pool. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.sessions?.close();
+  }
+}

@@ -2,7 +2,11 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { PinoLogger } from 'nestjs-pino';
 import { AuthenticationHook } from './authentication.hook';
 import { PUBLIC_ROUTE } from './public.decorator';
-import { KeySetUnavailableError, type TokenVerifier } from './token-verifier';
+import {
+  KeySetUnavailableError,
+  SessionStoreUnavailableError,
+  type TokenVerifier,
+} from './token-verifier';
 
 function requestFor(authorization: string, params: Record<string, string> = {}) {
   const reply = { header: jest.fn() };
@@ -70,5 +74,16 @@ describe('AuthenticationHook', () => {
       });
     }
     expect(log.error).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a session store outage with 503 too, never a 401', async () => {
+    const outage = new SessionStoreUnavailableError(new Error('ECONNREFUSED'));
+    const auth = hookWith({ cached: () => undefined, verify: () => Promise.reject(outage) });
+    const { request, reply } = requestFor('Bearer opaque');
+    await expect(run(auth, request, reply)).resolves.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    expect(outage.message).toBe('session store unavailable: ECONNREFUSED');
+    expect(reply.header).not.toHaveBeenCalled();
   });
 });

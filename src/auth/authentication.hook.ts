@@ -12,9 +12,9 @@ import { bearerToken } from './bearer';
 import { isPublicRoute } from './public.decorator';
 import {
   AuthenticatedUser,
-  KeySetUnavailableError,
   TokenRejectedError,
   TokenVerifier,
+  VerificationUnavailableError,
 } from './token-verifier';
 
 declare module 'fastify' {
@@ -31,7 +31,7 @@ const challengeInvalid = (description: string) =>
   `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`;
 const CHALLENGE_EXPIRED = challengeInvalid('The access token expired');
 const CHALLENGE_INVALID = challengeInvalid('The access token is invalid');
-/** One log line per this interval while the JWKS is unreachable, not one per request. */
+/** One log line per this interval while the JWKS or session store is unreachable, not one per request. */
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
@@ -100,7 +100,7 @@ export class AuthenticationHook {
       if (error.claim !== undefined) details.claim = error.claim;
       return new AuthenticationError('INVALID_TOKEN', 'Token is invalid', details);
     }
-    if (error instanceof KeySetUnavailableError) {
+    if (error instanceof VerificationUnavailableError) {
       const now = Date.now();
       if (now - this.lastOutageLog >= OUTAGE_LOG_INTERVAL_MS) {
         this.lastOutageLog = now;

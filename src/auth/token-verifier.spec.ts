@@ -1,9 +1,9 @@
 import { errors } from 'jose';
 import { TEST_JWT_SECRET, tokenFor } from '../../test/support/tokens';
 import { validateEnvironment } from '../config/environment';
+import type { ExpiringCache } from './expiring-cache';
 import {
   classify,
-  isValidSubject,
   KeySetUnavailableError,
   TokenRejectedError,
   TokenVerifier,
@@ -15,8 +15,9 @@ import {
 const config = {
   secret: TEST_JWT_SECRET,
   clockToleranceS: 30,
-  jwksCooldownMs: 0,
+  jwksCooldownMs: 100,
   jwksTimeoutMs: 1000,
+  jwksMaxAgeMs: 60_000,
 };
 /** A token for `sub`, expiring at `exp` (seconds) or in an hour. */
 const sign = (sub: string, exp?: number) => tokenFor(sub, exp === undefined ? {} : { exp });
@@ -25,7 +26,9 @@ describe('TokenVerifier', () => {
   afterEach(() => jest.useRealTimers());
 
   it('needs a secret or a JWKS URL', () => {
-    expect(() => new TokenVerifier({ ...config, secret: undefined })).toThrow(/secret or a JWKS/);
+    expect(() => new TokenVerifier({ ...config, secret: undefined })).toThrow(
+      /secret, a JWKS URL or a session store/,
+    );
   });
 
   it('verifies, then answers from the cache until the entry ages out', async () => {
@@ -51,8 +54,10 @@ describe('TokenVerifier', () => {
     const verifier = new TokenVerifier(config);
     const first = await sign('first');
     await verifier.verify(first);
-    const cache = (verifier as unknown as { cache: Map<string, unknown> }).cache;
-    for (let i = cache.size; i < VERIFIED_CACHE_MAX_ENTRIES; i++) cache.set(`filler-${i}`, {});
+    const cache = (verifier as unknown as { cache: ExpiringCache<unknown> }).cache;
+    for (let i = cache.size; i < VERIFIED_CACHE_MAX_ENTRIES; i++) {
+      cache.set(`filler-${i}`, {}, Infinity);
+    }
     await verifier.verify(await sign('last'));
     expect(cache.size).toBe(VERIFIED_CACHE_MAX_ENTRIES);
     expect(verifier.cached(first)).toBeUndefined();
@@ -66,6 +71,46 @@ describe('TokenVerifier', () => {
     });
     await expect(verifier.verify(await sign(''))).rejects.toMatchObject({ reason: 'subject' });
     await expect(verifier.verify('x.y.z')).rejects.toMatchObject({ reason: 'malformed' });
+    await expect(verifier.verify(await sign(' '))).rejects.toMatchObject({ reason: 'subject' });
+    await expect(verifier.verify('a'.repeat(8193))).rejects.toMatchObject({ reason: 'malformed' });
+  });
+
+  it('refuses a token without dots as malformed when no session store is configured', async () => {
+    await expect(new TokenVerifier(config).verify('abc')).rejects.toMatchObject({
+      reason: 'malformed',
+    });
+  });
+
+  it('hands a token without dots to the session store, and JWTs only to jose', async () => {
+    const lookup = jest.fn(() => Promise.resolve({ id: 'sessioned' }));
+    const verifier = new TokenVerifier({ ...config, secret: undefined }, { lookup });
+    await expect(verifier.verify('opaqueToken123')).resolves.toEqual({ id: 'sessioned' });
+    expect(lookup).toHaveBeenCalledWith('opaqueToken123');
+    // With neither a secret nor a JWKS, no JWT has a key to verify with.
+    await expect(verifier.verify(await sign('alice'))).rejects.toMatchObject({
+      reason: 'algorithm',
+    });
+  });
+
+  it('refuses every other spelling of a token before verifying it, and caches only the one', async () => {
+    const verifier = new TokenVerifier(config);
+    const token = await sign('alice');
+    const [header, payload, signature] = token.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // An HS256 signature is 32 bytes, 43 characters: the last one has 2 unused low bits.
+    const strayBits = alphabet[alphabet.indexOf(signature.at(-1)!) ^ 1];
+    const spellings = [
+      `${token}=`,
+      `${header}.${payload}=.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -1)}${strayBits}`,
+      `${header}.${payload.slice(0, -1)}+.${signature}`,
+    ];
+    for (const spelling of spellings) {
+      await expect(verifier.verify(spelling)).rejects.toMatchObject({ reason: 'malformed' });
+    }
+    await expect(verifier.verify(token)).resolves.toEqual({ id: 'alice' });
+    const cache = (verifier as unknown as { cache: ExpiringCache<unknown> }).cache;
+    expect(cache.size).toBe(1);
   });
 });
 
@@ -99,13 +144,6 @@ describe('classify', () => {
   });
 });
 
-describe('isValidSubject', () => {
-  it('counts characters, not UTF-16 units', () => {
-    expect(isValidSubject('😀'.repeat(255))).toBe(true);
-    expect(isValidSubject('😀'.repeat(256))).toBe(false);
-  });
-});
-
 describe('verifierConfigFrom', () => {
   it('maps the environment, splitting the audience list', () => {
     const env = validateEnvironment({
@@ -120,8 +158,9 @@ describe('verifierConfigFrom', () => {
       issuer: 'https://idp.example/',
       audience: ['a', 'b'],
       clockToleranceS: 30,
-      jwksCooldownMs: 30_000,
+      jwksCooldownMs: 1000,
       jwksTimeoutMs: 5000,
+      jwksMaxAgeMs: 300_000,
     });
     const blank = validateEnvironment({
       DATABASE_URL: 'postgres://u@h/db',

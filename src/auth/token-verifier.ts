@@ -1,18 +1,32 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import {
-  createRemoteJWKSet,
   errors,
   JWTHeaderParameters,
-  JWTPayload,
+  JWTVerifyResult,
   jwtVerify,
   JWTVerifyGetKey,
   JWTVerifyOptions,
   FlattenedJWSInput,
 } from 'jose';
 import type { Environment } from '../config/environment';
-import { hasMoreCodePointsThan } from '../common/code-points';
-import { USER_ID_MAX_LENGTH } from '../common/user-id';
+import { isValidUserId } from '../common/user-id';
+import { isCanonicalCompactJws } from './compact-jws';
+import { ExpiringCache } from './expiring-cache';
+import { JwksManager } from './jwks-manager';
+import type { SessionStore } from './session-store';
+import {
+  AuthenticatedUser,
+  TokenRejectedError,
+  VerificationUnavailableError,
+} from './token-errors';
 
+export type { AuthenticatedUser, RejectionReason } from './token-errors';
+export {
+  KeySetUnavailableError,
+  SessionStoreUnavailableError,
+  TokenRejectedError,
+  VerificationUnavailableError,
+} from './token-errors';
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 /** What a JWKS may verify. Never `none`, never an HMAC (that would be algorithm confusion). */
 export const ASYMMETRIC_ALGORITHMS = [
@@ -34,11 +48,6 @@ export const MAX_TOKEN_LENGTH = 8192;
 export const VERIFIED_CACHE_MAX_AGE_MS = 60_000;
 export const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
 
-export interface AuthenticatedUser {
-  /** The token's `sub`. */
-  readonly id: string;
-}
-
 export interface TokenVerifierConfig {
   secret?: string;
   jwksUrl?: string;
@@ -46,8 +55,11 @@ export interface TokenVerifierConfig {
   /** Any one of these must be in the token's `aud`. */
   audience?: string[];
   clockToleranceS: number;
+  /** Least time between two JWKS fetches (doubled after each failure). */
   jwksCooldownMs: number;
   jwksTimeoutMs: number;
+  /** A key fetched longer ago than this is no longer trusted. */
+  jwksMaxAgeMs: number;
 }
 
 export function verifierConfigFrom(env: Environment): TokenVerifierConfig {
@@ -62,64 +74,47 @@ export function verifierConfigFrom(env: Environment): TokenVerifierConfig {
     clockToleranceS: env.AUTH_CLOCK_TOLERANCE_S,
     jwksCooldownMs: env.AUTH_JWKS_COOLDOWN_MS,
     jwksTimeoutMs: env.AUTH_JWKS_TIMEOUT_MS,
+    jwksMaxAgeMs: env.AUTH_JWKS_MAX_AGE_MS,
   };
 }
 
-/** Why a token was refused: a fixed vocabulary, safe to show the caller. */
-export type RejectionReason =
-  | 'expired'
-  | 'malformed'
-  | 'algorithm'
-  | 'signature'
-  | 'unknown_key'
-  | 'not_yet_valid'
-  | 'claims'
-  | 'subject';
-
-export class TokenRejectedError extends Error {
-  constructor(
-    readonly reason: RejectionReason,
-    /** For `claims`: which claim (`iss`, `aud`, `exp`, …). */
-    readonly claim?: string,
-  ) {
-    super(
-      claim === undefined ? `token rejected: ${reason}` : `token rejected: ${reason} (${claim})`,
-    );
-    this.name = 'TokenRejectedError';
-  }
-}
-
-/** The JWKS could not be fetched or read: nothing to say about the token itself. */
-export class KeySetUnavailableError extends Error {
-  constructor(override readonly cause: unknown) {
-    super(`JWKS unavailable: ${(cause as Error)?.message ?? String(cause)}`);
-    this.name = 'KeySetUnavailableError';
-  }
-}
-
-interface CachedToken {
-  user: AuthenticatedUser;
-  /** Epoch ms after which the entry must be verified again. */
-  until: number;
-}
-
 /**
- * Verifies bearer JWTs: HS* with the configured secret, asymmetric algorithms with the JWKS, each
- * only with its own key source. The HMAC key object and the verify options are made once;
- * tokens that verified are remembered briefly, so a frontend's repeated token costs a map lookup.
+ * Verifies bearer tokens. JWTs: HS* with the configured secret, asymmetric algorithms with the
+ * JWKS, each only with its own key source; the HMAC key object and the verify options are made
+ * once, and tokens that verified are remembered briefly, so a frontend's repeated token costs a
+ * map lookup. A token without dots is no JWT: with Better Auth sessions enabled it is looked up
+ * in the session store, else refused as malformed.
+ *
+ * The JWT cache is keyed by the exact token, which is safe because only a canonically spelled
+ * token (compact-jws.ts) is ever verified, hence ever cached: an attacker cannot mint new keys
+ * for one token, and filling the cache takes as many validly signed tokens.
  */
 export class TokenVerifier {
-  private readonly key: KeyObject | JWTVerifyGetKey;
+  private readonly key: KeyObject | JWTVerifyGetKey | undefined;
   private readonly options: JWTVerifyOptions;
-  private readonly cache = new Map<string, CachedToken>();
+  private readonly cache = new ExpiringCache<AuthenticatedUser>(VERIFIED_CACHE_MAX_ENTRIES);
   private readonly toleranceMs: number;
+  /** Set when a JWKS is configured; exposed for tests and figures. */
+  readonly jwks: JwksManager | undefined;
 
-  constructor(config: TokenVerifierConfig) {
+  constructor(
+    config: TokenVerifierConfig,
+    private readonly sessions?: Pick<SessionStore, 'lookup'>,
+  ) {
     const secretKey =
       config.secret === undefined ? undefined : createSecretKey(Buffer.from(config.secret, 'utf8'));
-    const jwks = config.jwksUrl === undefined ? undefined : remoteKeySet(config.jwksUrl, config);
-    if (secretKey === undefined && jwks === undefined) {
-      throw new Error('TokenVerifier needs a secret or a JWKS URL');
+    this.jwks =
+      config.jwksUrl === undefined
+        ? undefined
+        : new JwksManager({
+            url: config.jwksUrl,
+            timeoutMs: config.jwksTimeoutMs,
+            minIntervalMs: config.jwksCooldownMs,
+            maxAgeMs: config.jwksMaxAgeMs,
+          });
+    const jwks = this.jwks?.getKey;
+    if (secretKey === undefined && jwks === undefined && sessions === undefined) {
+      throw new Error('TokenVerifier needs a secret, a JWKS URL or a session store');
     }
     const algorithms: string[] = [
       ...(secretKey ? HMAC_ALGORITHMS : []),
@@ -130,7 +125,7 @@ export class TokenVerifier {
       this.key = (header: JWTHeaderParameters, token: FlattenedJWSInput) =>
         header.alg.startsWith('HS') ? secretKey : jwks(header, token);
     } else {
-      this.key = (secretKey ?? jwks)!;
+      this.key = secretKey ?? jwks;
     }
     this.options = {
       algorithms,
@@ -142,80 +137,50 @@ export class TokenVerifier {
     this.toleranceMs = config.clockToleranceS * 1000;
   }
 
-  /** The user of a token verified within the last minute and not expired since; else undefined. */
+  /** The user of a JWT verified within the last minute and not expired since; else undefined. */
   cached(token: string, now = Date.now()): AuthenticatedUser | undefined {
-    const entry = this.cache.get(token);
-    if (entry === undefined) return undefined;
-    if (now < entry.until) return entry.user;
-    this.cache.delete(token);
-    return undefined;
+    return this.cache.get(token, now);
   }
 
   /**
    * @throws TokenRejectedError (reason `expired` for TOKEN_EXPIRED, the rest INVALID_TOKEN)
-   * @throws KeySetUnavailableError when the JWKS cannot be fetched
+   * @throws VerificationUnavailableError when the JWKS or the session store cannot be reached
    */
   async verify(token: string): Promise<AuthenticatedUser> {
-    const hit = this.cached(token);
+    const hit = this.cache.get(token);
     if (hit !== undefined) return hit;
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('malformed');
-    let payload: JWTPayload;
+    if (!token.includes('.')) {
+      if (this.sessions !== undefined) return this.sessions.lookup(token);
+      throw new TokenRejectedError('malformed');
+    }
+    // Before any decoding: one token, one spelling (issue 12).
+    if (!isCanonicalCompactJws(token)) throw new TokenRejectedError('malformed');
+    if (this.key === undefined) throw new TokenRejectedError('algorithm');
+    let verified: JWTVerifyResult;
     try {
-      ({ payload } = await jwtVerify(token, this.key as KeyObject, this.options));
+      verified = await jwtVerify(token, this.key as KeyObject, this.options);
     } catch (error) {
       throw classify(error);
     }
-    const sub = payload.sub;
-    if (!isValidSubject(sub)) throw new TokenRejectedError('subject');
+    const sub = verified.payload.sub;
+    if (!isValidUserId(sub)) throw new TokenRejectedError('subject');
     const user: AuthenticatedUser = { id: sub };
-    this.remember(token, user, (payload.exp as number) * 1000 + this.toleranceMs);
+    let until = Math.min(
+      (verified.payload.exp as number) * 1000 + this.toleranceMs,
+      Date.now() + VERIFIED_CACHE_MAX_AGE_MS,
+    );
+    // Verified with a JWKS key: not remembered past the time that key stops being trusted.
+    if (this.jwks && !verified.protectedHeader.alg.startsWith('HS')) {
+      until = Math.min(until, this.jwks.trustedUntil);
+    }
+    this.cache.set(token, user, until);
     return user;
   }
-
-  private remember(token: string, user: AuthenticatedUser, expiresAt: number): void {
-    if (this.cache.size >= VERIFIED_CACHE_MAX_ENTRIES) {
-      // Oldest first: a Map iterates in insertion order.
-      this.cache.delete(this.cache.keys().next().value as string);
-    }
-    this.cache.set(token, {
-      user,
-      until: Math.min(expiresAt, Date.now() + VERIFIED_CACHE_MAX_AGE_MS),
-    });
-  }
-}
-
-/** Non-empty, at most USER_ID_MAX_LENGTH characters, no NUL (PostgreSQL text cannot hold one). */
-export function isValidSubject(sub: unknown): sub is string {
-  if (typeof sub !== 'string' || sub === '' || sub.includes('\u0000')) return false;
-  return !hasMoreCodePointsThan(sub, USER_ID_MAX_LENGTH);
-}
-
-/**
- * jose's remote key set, with its failures split: an unknown or ambiguous `kid` is the token's
- * fault (401), anything else (refused connection, timeout, non-200, not a JWKS) is ours (503).
- */
-function remoteKeySet(url: string, config: TokenVerifierConfig): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(new URL(url), {
-    cooldownDuration: config.jwksCooldownMs,
-    timeoutDuration: config.jwksTimeoutMs,
-  });
-  return async (header, token) => {
-    try {
-      return await remote(header, token);
-    } catch (error) {
-      if (
-        error instanceof errors.JWKSNoMatchingKey ||
-        error instanceof errors.JWKSMultipleMatchingKeys
-      ) {
-        throw error;
-      }
-      throw new KeySetUnavailableError(error);
-    }
-  };
 }
 
 export function classify(error: unknown): Error {
-  if (error instanceof KeySetUnavailableError) return error;
+  if (error instanceof VerificationUnavailableError) return error;
   if (error instanceof errors.JWTExpired) return new TokenRejectedError('expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     return error.claim === 'nbf'

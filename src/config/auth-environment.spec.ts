@@ -94,4 +94,50 @@ describe('authentication and hardening configuration', () => {
       expect.stringMatching(/^RATE_LIMIT_LIMIT is invalid/),
     ]);
   });
+
+  it('in production, refuses a JWKS without AUTH_AUDIENCE or AUTH_ISSUER, naming both', () => {
+    const prod = { ...base, NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks' };
+    expect(problems(prod)).toEqual([
+      expect.stringMatching(
+        /^AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production/,
+      ),
+    ]);
+    expect(problems({ ...prod, AUTH_AUDIENCE: 'tasks-api' })).toEqual([]);
+    expect(problems({ ...prod, AUTH_ISSUER: 'https://idp.example/' })).toEqual([]);
+    expect(problems({ ...prod, NODE_ENV: 'development' })).toEqual([]);
+  });
+
+  it('accepts Better Auth sessions as the only token source, with its default names', () => {
+    const env = validateEnvironment({ ...base, AUTH_SESSIONS_ENABLED: 'true' });
+    expect(env).toMatchObject({
+      AUTH_SESSIONS_ENABLED: true,
+      AUTH_SESSIONS_TABLE: 'session',
+      AUTH_SESSIONS_TOKEN_COLUMN: 'token',
+      AUTH_SESSIONS_USER_ID_COLUMN: 'userId',
+      AUTH_SESSIONS_EXPIRES_AT_COLUMN: 'expiresAt',
+    });
+    expect(env.AUTH_SESSIONS_DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['AUTH_SESSIONS_TABLE', 'session"; DROP TABLE tasks; --'],
+    ['AUTH_SESSIONS_TABLE', 'a.b.c'],
+    ['AUTH_SESSIONS_TOKEN_COLUMN', 'to ken'],
+    ['AUTH_SESSIONS_USER_ID_COLUMN', 'user.id'],
+    ['AUTH_SESSIONS_EXPIRES_AT_COLUMN', 'x'.repeat(64)],
+    ['AUTH_SESSIONS_DATABASE_URL', 'mysql://u@h/db'],
+  ])('refuses %s=%j without echoing it', (name, value) => {
+    const found = problems({ ...base, AUTH_SESSIONS_ENABLED: 'true', [name]: value });
+    expect(found).toEqual([expect.stringMatching(new RegExp(`^${name} is invalid`))]);
+    expect(found[0]).not.toContain(value);
+  });
+
+  it('accepts a schema-qualified table', () => {
+    const env = validateEnvironment({
+      ...base,
+      AUTH_SESSIONS_ENABLED: 'true',
+      AUTH_SESSIONS_TABLE: 'auth.session',
+    });
+    expect(env.AUTH_SESSIONS_TABLE).toBe('auth.session');
+  });
 });

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   getMetadataStorage,
@@ -15,6 +16,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
 import { LIST_PAGE_BYTES_DEFAULT, LIST_PAGE_BYTES_MIN } from '../tasks/task-rules';
 import { IsCorsOrigins, IsHttpUrl, IsTrustedProxies } from './http-url.validator';
 import { IsPostgresUrl } from './is-postgres-url.validator';
+import { SQL_IDENTIFIER, SQL_TABLE_NAME } from '../auth/sql-identifiers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -125,12 +127,23 @@ export class Environment {
   @Max(300)
   AUTH_CLOCK_TOLERANCE_S = 30;
 
-  /** Least time between two JWKS fetches caused by an unknown `kid`. */
+  /**
+   * Least time between two JWKS fetches: a `kid` missing from the cached key set waits for the
+   * next allowed fetch (so a rotated key is accepted at its first use); doubled after each failed
+   * fetch, up to 60 s.
+   */
   @Transform(toInt)
   @IsInt()
-  @Min(0)
+  @Min(100)
   @Max(3_600_000)
-  AUTH_JWKS_COOLDOWN_MS = 30_000;
+  AUTH_JWKS_COOLDOWN_MS = 1000;
+
+  /** Keys are refetched after half of this and no longer trusted after all of it (a removed key stops working). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  AUTH_JWKS_MAX_AGE_MS = 300_000;
 
   /** Time allowed for one JWKS fetch; a failed fetch answers 503. */
   @Transform(toInt)
@@ -138,6 +151,52 @@ export class Environment {
   @Min(100)
   @Max(60_000)
   AUTH_JWKS_TIMEOUT_MS = 5000;
+
+  /**
+   * Better Auth's opaque session tokens as bearer tokens: a token that is not a JWT is looked up
+   * in its `session` table. Off by default.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_SESSIONS_ENABLED = false;
+
+  /** The database holding Better Auth's tables; unset: DATABASE_URL (the family keeps both in one). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsPostgresUrl()
+  AUTH_SESSIONS_DATABASE_URL?: string;
+
+  /** Better Auth's session table, optionally `schema.table`. */
+  @Matches(SQL_TABLE_NAME, {
+    message: 'must be a table name (letters, digits, _; schema.table allowed)',
+  })
+  AUTH_SESSIONS_TABLE = 'session';
+
+  @Matches(SQL_IDENTIFIER, { message: 'must be a column name (letters, digits, _)' })
+  AUTH_SESSIONS_TOKEN_COLUMN = 'token';
+
+  @Matches(SQL_IDENTIFIER, { message: 'must be a column name (letters, digits, _)' })
+  AUTH_SESSIONS_USER_ID_COLUMN = 'userId';
+
+  @Matches(SQL_IDENTIFIER, { message: 'must be a column name (letters, digits, _)' })
+  AUTH_SESSIONS_EXPIRES_AT_COLUMN = 'expiresAt';
+
+  /**
+   * How long a session lookup is reused, found or not (never past the session's expiry): a
+   * signed-out session stops working within this time.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  AUTH_SESSIONS_CACHE_MS = 5000;
+
+  /** Connections of the session lookups' own pool. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  AUTH_SESSIONS_POOL_SIZE = 2;
 
   /** Origins allowed to call the API from a browser: `*` or a comma-separated list; empty: none. */
   @IsCorsOrigins()
@@ -298,9 +357,24 @@ export type EnvironmentPurpose = 'app' | 'migrations';
 function crossChecks(env: Environment, purpose: EnvironmentPurpose): string[] {
   const problems: string[] = [];
   const secret = typeof env.AUTH_JWT_SECRET === 'string' ? env.AUTH_JWT_SECRET : undefined;
-  if (purpose === 'app' && secret === undefined && env.AUTH_JWKS_URL === undefined) {
+  if (
+    purpose === 'app' &&
+    secret === undefined &&
+    env.AUTH_JWKS_URL === undefined &&
+    env.AUTH_SESSIONS_ENABLED !== true
+  ) {
     problems.push(
-      'AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set (a secret for HS256 tokens, or the JWKS URL of an identity provider)',
+      'AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set (a secret for HS256 tokens, or the JWKS URL of an identity provider; or AUTH_SESSIONS_ENABLED=true for Better Auth session tokens)',
+    );
+  }
+  if (
+    env.NODE_ENV === 'production' &&
+    env.AUTH_JWKS_URL !== undefined &&
+    env.AUTH_ISSUER === undefined &&
+    env.AUTH_AUDIENCE === undefined
+  ) {
+    problems.push(
+      'AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production (neither is set): without them a token the identity provider issued for any other application is accepted',
     );
   }
   if (env.NODE_ENV === 'production' && secret !== undefined) {

@@ -49,9 +49,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       {
         type: 'http',
         scheme: 'bearer',
-        bearerFormat: 'JWT',
         description:
-          'HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id.',
+          'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id).',
       },
       BEARER_AUTH,
     )

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '../config/environment';
-import { hasMoreCodePointsThan } from '../common/code-points';
-import { USER_ID_MAX_LENGTH } from '../common/user-id';
+import { USER_ID_MAX_LENGTH, UserIdProblem, userIdProblem } from '../common/user-id';
 import { isUuid } from '../common/uuid';
 import { DataLayerError, InvalidInputError } from '../database/data-layer.errors';
 import { SqlExecutor, Statement } from '../database/sql-executor';
@@ -251,14 +250,19 @@ export class TasksRepository {
   }
 }
 
+/** The same rule as authentication's (common/user-id.ts), so only a caller bypassing it meets this. */
 function checkUserId(userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || userId.trim() === '') {
-    throw new InvalidInputError('user id is required', 'user_id');
-  }
-  if (hasMoreCodePointsThan(userId, USER_ID_MAX_LENGTH)) {
-    throw new InvalidInputError('user id is too long', 'user_id');
-  }
+  const problem = userIdProblem(userId);
+  if (problem === undefined) return;
+  throw new InvalidInputError(USER_ID_MESSAGES[problem], 'user_id');
 }
+
+const USER_ID_MESSAGES: Record<UserIdProblem, string> = {
+  missing: 'user id is required',
+  blank: 'user id is required',
+  too_long: 'user id is too long',
+  nul: 'user id must not contain NUL',
+};
 
 /** A page of 0 rows would have no last row to resume after; the contract bounds the rest. */
 function checkLimit(limit: unknown): void {

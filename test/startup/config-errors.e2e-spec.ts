@@ -32,6 +32,20 @@ describe('the built app (node dist/main.js) with bad configuration', () => {
     );
   });
 
+  it('refuses a JWKS without AUTH_AUDIENCE or AUTH_ISSUER in production, naming both', async () => {
+    const result = await runMain({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
+      AUTH_JWT_SECRET: '',
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+    });
+    expectCleanFailure(
+      result,
+      /AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production/,
+      SECRET,
+    );
+  });
+
   it('refuses a short secret in production, without echoing it', async () => {
     const result = await runMain({
       NODE_ENV: 'production',

@@ -8,6 +8,10 @@ export interface JwksServer {
   keys: JWK[];
   /** When set, every answer has this status and no key set. */
   failWith?: number;
+  /** When set, every answer is exactly this (a body too large, not JSON, a redirect…). */
+  answer?: { status: number; body: string; headers?: Record<string, string> };
+  /** When true, requests are accepted and never answered (a JWKS that hangs). */
+  silent?: boolean;
   /** How many times the key set was fetched. */
   fetches: number;
   close(): Promise<void>;
@@ -17,6 +21,11 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
   const state: Omit<JwksServer, 'url' | 'close'> = { keys, fetches: 0 };
   const server: Server = createServer((req, res) => {
     state.fetches += 1;
+    if (state.silent) return;
+    if (state.answer !== undefined) {
+      res.writeHead(state.answer.status, state.answer.headers).end(state.answer.body);
+      return;
+    }
     if (state.failWith !== undefined) {
       res.writeHead(state.failWith, { 'content-type': 'text/plain' }).end('unavailable');
       return;

@@ -1,0 +1,103 @@
+import { expect } from '@jest/globals';
+import {
+  SESSION_LOOKUPS_MAX_PENDING,
+  SessionStore,
+  SessionStoreConfig,
+  sessionLookupSql,
+} from '../../src/auth/session-store';
+import { SessionStoreUnavailableError, TokenRejectedError } from '../../src/auth/token-errors';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const config = (db: TestDatabase, overrides: Partial<SessionStoreConfig> = {}) => ({
+  url: db.url,
+  table: 'session',
+  tokenColumn: 'token',
+  userIdColumn: 'userId',
+  expiresAtColumn: 'expiresAt',
+  cacheMs: 60_000,
+  poolSize: 2,
+  connectTimeoutMs: 2000,
+  deadlineMs: 3000,
+  ...overrides,
+});
+
+describe('SessionStore against PostgreSQL', () => {
+  let db: TestDatabase;
+  const stores: SessionStore[] = [];
+  const storeOn = (overrides: Partial<SessionStoreConfig> = {}) => {
+    const store = new SessionStore(config(db, overrides));
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    await db.query(`CREATE TABLE "session" (token text, "userId" text, "expiresAt" timestamptz)`);
+    await db.query(`CREATE TABLE by_uuid (token uuid, "userId" text, "expiresAt" timestamptz)`);
+  });
+
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await db?.drop();
+  });
+
+  it('asks the database once for concurrent and repeated lookups of one token', async () => {
+    const store = storeOn();
+    await db.query(`INSERT INTO "session" VALUES ('shared', 'alice', now() + interval '1 hour')`);
+    const users = await Promise.all(Array.from({ length: 20 }, () => store.lookup('shared')));
+    expect(users).toEqual(Array(20).fill({ id: 'alice' }));
+    await store.lookup('shared');
+    const unknown = await Promise.allSettled(Array.from({ length: 20 }, () => store.lookup('no')));
+    expect(unknown.every((r) => r.status === 'rejected')).toBe(true);
+    await expect(store.lookup('no')).rejects.toMatchObject({ reason: 'unknown_session' });
+    expect(store.queries).toBe(2);
+  });
+
+  it('never serves a cached session past its expiresAt, however long the cache time', async () => {
+    const store = storeOn();
+    await db.query(
+      `INSERT INTO "session" VALUES ('short', 'bob', now() + interval '800 milliseconds')`,
+    );
+    await expect(store.lookup('short')).resolves.toEqual({ id: 'bob' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await expect(store.lookup('short')).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('refuses a session without an expiry', async () => {
+    await db.query(`INSERT INTO "session" VALUES ('no-expiry', 'carol', NULL)`);
+    await expect(storeOn().lookup('no-expiry')).rejects.toBeInstanceOf(TokenRejectedError);
+  });
+
+  it('answers 503 (not 401) beyond the bound on distinct lookups waiting', async () => {
+    const store = storeOn({ poolSize: 1 });
+    const lookups = Array.from({ length: SESSION_LOOKUPS_MAX_PENDING + 10 }, (_, i) =>
+      store.lookup(`distinct-${i}`),
+    );
+    const outcomes = await Promise.allSettled(lookups);
+    const overloaded = outcomes.filter(
+      (o) => o.status === 'rejected' && o.reason instanceof SessionStoreUnavailableError,
+    );
+    expect(overloaded).toHaveLength(10);
+  });
+
+  it('keeps the token out of the error when the database quotes a value', async () => {
+    const store = storeOn({ table: 'by_uuid' });
+    const failure = store.lookup('secret-token-value');
+    await expect(failure).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    await expect(failure).rejects.toThrow('session store unavailable: data error (22P02)');
+    await expect(failure).rejects.not.toThrow('secret-token-value');
+  });
+
+  it('names the missing table', async () => {
+    await expect(storeOn({ table: 'missing' }).lookup('t')).rejects.toThrow(
+      /relation "missing" does not exist \(42P01\)/,
+    );
+  });
+
+  it('builds its statement only from valid names, quoted', () => {
+    const sql = sessionLookupSql(config(db, { table: 'auth.session' }));
+    expect(sql).toContain('FROM "auth"."session" WHERE "token" = $1');
+    expect(() => sessionLookupSql(config(db, { table: 'a"b' }))).toThrow(/table name/);
+    expect(() => sessionLookupSql(config(db, { userIdColumn: 'a b' }))).toThrow(/column name/);
+  });
+});
