@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
-import { installPipeline, SERVER_OPTIONS } from './http/pipeline';
+import { installPipeline, serverOptions } from './http/pipeline';
 
 /**
  * Builds the whole application, configured the same for `main.ts` and for the tests, so what the
@@ -16,7 +16,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, options.extraModules),
-    new FastifyAdapter(SERVER_OPTIONS),
+    new FastifyAdapter(serverOptions(env)),
     {
       bufferLogs: true,
       // Nest's parsers would accept forms; the contract takes JSON only (http/json-body-parser.ts).
