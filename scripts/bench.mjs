@@ -261,6 +261,9 @@ async function startService(label, url, databaseUrl = url) {
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       PORT: String(port),
+      // In production /metrics has a port of its own (9464): one per service, as the bench may
+      // run two at once (--pooler).
+      METRICS_PORT: String(await freePort()),
       HOST: '127.0.0.1',
       DATABASE_URL: url,
       DATABASE_MIGRATIONS_URL: databaseUrl,

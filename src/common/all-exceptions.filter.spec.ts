@@ -30,6 +30,7 @@ describe('AllExceptionsFilter', () => {
     expect(reply.send).toHaveBeenCalledWith({
       code: 'NOT_FOUND',
       message: 'Task not found',
+      detail: 'Task not found',
       details: {},
       request_id: 'req-1',
     });

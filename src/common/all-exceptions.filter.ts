@@ -2,12 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataLayerError } from '../database/data-layer.errors';
-import type { ErrorBody } from './api-error';
-import { toErrorResponse } from './error-response';
+import { errorBody, toErrorResponse } from './error-response';
 
 /**
  * Renders every failure, from Nest, Fastify (body parsing, 404) or our code, as the contract's
- * `{code, message, details, request_id}`. A 5xx is logged once, here, with the full error, the
+ * `{code, message, detail, details, request_id}`. A 5xx is logged once, here, with the full error, the
  * request id, the user and the data-layer operation; the client sees only the code and a fixed
  * message.
  */
@@ -31,12 +30,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (response.status === 503) this.logger.warn(log, 'request failed: service unavailable');
       else this.logger.error(log, 'request failed: unexpected error');
     }
-    const body: ErrorBody = {
-      code: response.code,
-      message: response.message,
-      details: response.details,
-      request_id: String(request.id),
-    };
+    const body = errorBody(response, String(request.id));
     if (reply.sent) return;
     if (response.headers) reply.headers(response.headers);
     void reply.status(response.status).type('application/json; charset=utf-8').send(body);

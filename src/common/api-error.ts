@@ -26,6 +26,8 @@ export type ErrorDetails = Record<string, unknown>;
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** `message` again, under RFC 9457's name: what FastAPI-style clients show to the person. */
+  detail: string;
   details: ErrorDetails;
   request_id: string;
 }

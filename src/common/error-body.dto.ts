@@ -20,6 +20,13 @@ export class ErrorBodyDto implements ErrorBody {
   message: string;
 
   @ApiProperty({
+    description:
+      '`message` again, under the name RFC 9457 and FastAPI-style clients use; show this one to people.',
+    example: 'Task not found',
+  })
+  detail: string;
+
+  @ApiProperty({
     type: 'object',
     description:
       'Extra facts about the error. VALIDATION_ERROR and INVALID_UUID list each field and what is wrong with it in `fields`.',

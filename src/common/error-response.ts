@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DatabaseConnectionError, InvalidInputError } from '../database/data-layer.errors';
-import { ApiError, ErrorCode, ErrorDetails, RETRY_AFTER_S } from './api-error';
+import { ApiError, ErrorBody, ErrorCode, ErrorDetails, RETRY_AFTER_S } from './api-error';
 
 export interface ErrorResponse {
   status: number;
@@ -80,4 +80,15 @@ function fromHttpException(error: HttpException): ErrorResponse {
   // Framework exceptions (Fastify's 413/415, Nest's 400s) carry texts written for developers;
   // the contract's fixed messages are clearer and never leak internals.
   return { status, code: fallbackCode, message: fallbackMessage, details: {} };
+}
+
+/**
+ * The body of an error answer, built in one place for the exceptions filter and for the answers
+ * the HTTP server gives itself (http/server-errors.ts). `detail` repeats `message` (contract).
+ */
+export function errorBody(
+  { code, message, details }: Pick<ErrorResponse, 'code' | 'message' | 'details'>,
+  requestId: string,
+): ErrorBody {
+  return { code, message, detail: message, details, request_id: requestId };
 }

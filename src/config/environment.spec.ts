@@ -30,6 +30,8 @@ describe('validateEnvironment', () => {
       NODE_ENV: 'development',
       PORT: 3000,
       HOST: '0.0.0.0',
+      HTTP_MAX_CONNECTIONS: 4096,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
       LOG_LEVEL: 'info',
       DATABASE_URL: URL_OK,
       DATABASE_POOL_SIZE: 10,

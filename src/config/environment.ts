@@ -52,6 +52,29 @@ export class Environment {
   @IsString()
   HOST = '0.0.0.0';
 
+  /**
+   * Most connections the API port holds at once; past it a new one is closed on accept (0: no
+   * cap). Size it to the pod: docs/operations.md, "Connections".
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 4096;
+
+  /**
+   * An idle kept-alive connection is closed after this long. The default, Fastify's, is above
+   * the 60 s idle timeout of the usual load balancers, so the balancer ends the connections it
+   * pools and never reuses one the server just closed. Without such a balancer in front, a few
+   * seconds is enough; a client that stops reading a response the kernel has already taken
+   * holds that buffer (at most the kernel's send buffer, 4 MB) this long.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -280,7 +303,10 @@ export class Environment {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 20_000;
 
-  /** A separate port for `/metrics`; unset serves it on `PORT`. */
+  /**
+   * The port of `/metrics` (and a second `/health/live`), apart from the API so it stays inside
+   * the cluster. Unset: 9464 in production, else on `PORT`; PORT's own value: on `PORT`.
+   */
   @Transform((params) => toInt({ value: blankToUndefined(params) }))
   @IsOptional()
   @IsInt()
@@ -297,6 +323,20 @@ export class Environment {
 /** The drain delay in effect: the variable when set, else 5 s in production and 0 elsewhere. */
 export function drainDelayMs(env: Environment): number {
   return env.SHUTDOWN_DRAIN_DELAY_MS ?? (env.NODE_ENV === 'production' ? 5000 : 0);
+}
+
+/** Where Prometheus scrapes in production unless METRICS_PORT says otherwise (the manifests' port). */
+export const PRODUCTION_METRICS_PORT = 9464;
+
+/**
+ * The port of the metrics listener, or undefined to serve `/metrics` on the API port: off the
+ * public port by default in production (its scrape costs 50 health probes of CPU and shows the
+ * process's internals), on it elsewhere so `npm run dev` has one port to look at.
+ */
+export function metricsPort(env: Environment): number | undefined {
+  const port =
+    env.METRICS_PORT ?? (env.NODE_ENV === 'production' ? PRODUCTION_METRICS_PORT : undefined);
+  return port === env.PORT ? undefined : port;
 }
 
 /** Production secrets shorter than this are refused: HS256 wants a key as long as its hash. */

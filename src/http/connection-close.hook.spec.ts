@@ -1,12 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { LifecycleState } from '../health/lifecycle.state';
-import { ConnectionCloseHook } from './connection-close.hook';
+import { bodyLeftUnread, ConnectionCloseHook } from './connection-close.hook';
+
+const raw = (headers: Record<string, string>, readableEnded = false) =>
+  ({ headers, readableEnded }) as unknown as IncomingMessage;
 
 describe('ConnectionCloseHook', () => {
-  const run = (hook: ConnectionCloseHook) => {
-    const reply = { header: jest.fn() };
+  const run = (hook: ConnectionCloseHook, statusCode = 200, request = raw({})) => {
+    const reply = { header: jest.fn(), statusCode };
     const done = jest.fn();
-    hook.onSend({} as FastifyRequest, reply as unknown as FastifyReply, 'body', done);
+    hook.onSend({ raw: request } as FastifyRequest, reply as unknown as FastifyReply, 'body', done);
     return { reply, done };
   };
 
@@ -20,5 +24,27 @@ describe('ConnectionCloseHook', () => {
     const draining = run(hook);
     expect(draining.reply.header).toHaveBeenCalledWith('Connection', 'close');
     expect(draining.done).toHaveBeenCalledWith(null, 'body');
+  });
+
+  it('closes after a refusal whose body was not read, so the rest of it never is', () => {
+    const hook = new ConnectionCloseHook(new LifecycleState());
+    const unread = raw({ 'content-length': '1000000' });
+    expect(run(hook, 401, unread).reply.header).toHaveBeenCalledWith('Connection', 'close');
+    // Read to its end (a 400 for its content), or no body at all: the connection is kept.
+    const read = raw({ 'content-length': '10' }, true);
+    expect(run(hook, 400, read).reply.header).not.toHaveBeenCalled();
+    expect(run(hook, 404).reply.header).not.toHaveBeenCalled();
+    // A success never pays for the check.
+    expect(run(hook, 201, unread).reply.header).not.toHaveBeenCalled();
+  });
+});
+
+describe('bodyLeftUnread', () => {
+  it('is true only for an announced body not read to its end', () => {
+    expect(bodyLeftUnread(raw({ 'content-length': '5' }))).toBe(true);
+    expect(bodyLeftUnread(raw({ 'transfer-encoding': 'chunked' }))).toBe(true);
+    expect(bodyLeftUnread(raw({ 'content-length': '5' }, true))).toBe(false);
+    expect(bodyLeftUnread(raw({ 'content-length': '0' }))).toBe(false);
+    expect(bodyLeftUnread(raw({}))).toBe(false);
   });
 });

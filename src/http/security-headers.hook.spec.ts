@@ -24,4 +24,10 @@ describe('SecurityHeadersHook', () => {
     }
     expect(headersFor('/docsx')['content-security-policy']).not.toBe(DOCS_CSP);
   });
+
+  it('marks every answer outside /docs no-store: per-user data stays out of caches', () => {
+    expect(headersFor('/api/alice/tasks')['cache-control']).toBe('no-store');
+    expect(headersFor('/health/live')['cache-control']).toBe('no-store');
+    expect(headersFor('/docs/swagger-ui.css')['cache-control']).toBeUndefined();
+  });
 });

@@ -44,11 +44,21 @@ export function helmetHeaders(): Record<string, string> {
   return headers;
 }
 
-/** onRequest: helmet's security headers on every response, the CSP relaxed only under /docs. */
+/**
+ * Per-user data must not sit in a shared or browser cache (contract: `Cache-Control: no-store`).
+ * Set with the fixed security headers, so it costs no work of its own on a request; under /docs,
+ * docs.ts says how its static files may be cached.
+ */
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+/**
+ * onRequest: helmet's security headers and `Cache-Control: no-store` on every response, the CSP
+ * relaxed only under /docs.
+ */
 @Injectable()
 export class SecurityHeadersHook {
-  private readonly headers = helmetHeaders();
-  private readonly docsHeaders = { ...this.headers, 'content-security-policy': DOCS_CSP };
+  private readonly docsHeaders = { ...helmetHeaders(), 'content-security-policy': DOCS_CSP };
+  private readonly headers = { ...helmetHeaders(), ...NO_STORE };
 
   readonly onRequest = (
     request: FastifyRequest,

@@ -1,6 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PinoLogger } from 'nestjs-pino';
-import { loggableHeaders, RequestLogHook, requestLogLevel } from './request-log.hook';
+import {
+  loggableHeaders,
+  MAX_LOGGED_HEADER,
+  MAX_LOGGED_URL,
+  RequestLogHook,
+  requestLogLevel,
+  truncated,
+} from './request-log.hook';
 
 describe('requestLogLevel', () => {
   it('logs server errors as errors and client errors as warnings, probes included', () => {
@@ -31,6 +38,20 @@ describe('loggableHeaders', () => {
       host: 'h',
     };
     expect(loggableHeaders(headers)).toEqual({ 'user-agent': 'curl/8', 'content-length': '12' });
+  });
+});
+
+describe('truncated', () => {
+  it('keeps a value up to the bound and says how much it cut beyond it', () => {
+    expect(truncated('abc', 3)).toBe('abc');
+    expect(truncated('abcdef', 3)).toBe('abc…[truncated 3 bytes]');
+  });
+
+  it('bounds every logged header, a repeated one joined first', () => {
+    const long = 'M'.repeat(4000);
+    const out = loggableHeaders({ 'user-agent': long, referer: ['a', 'b'] });
+    expect(out['user-agent']).toBe(`${'M'.repeat(MAX_LOGGED_HEADER)}…[truncated 3744 bytes]`);
+    expect(out.referer).toBe('a, b');
   });
 });
 
@@ -67,6 +88,14 @@ describe('RequestLogHook', () => {
       },
       'request completed',
     );
+  });
+
+  it('cuts a long URL to its bound', () => {
+    pino.isLevelEnabled.mockReturnValue(true);
+    answer(`/api/alice/tasks?${'q'.repeat(7800)}`, 401);
+    const line = (pino.warn.mock.calls as [{ req: { url: string } }][])[0][0];
+    expect(line.req.url).toHaveLength(MAX_LOGGED_URL + '…[truncated 7305 bytes]'.length);
+    expect(line.req.url).toMatch(/^\/api\/alice\/tasks\?q+…\[truncated 7305 bytes\]$/);
   });
 
   it('builds nothing when the level is off, and skips successful probes', () => {

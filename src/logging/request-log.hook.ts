@@ -20,9 +20,32 @@ export const LOGGED_HEADERS = [
   'x-forwarded-for',
 ] as const;
 
-export function loggableHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name of LOGGED_HEADERS) if (headers[name] !== undefined) out[name] = headers[name];
+/** The longest URL a line carries; a real one is far shorter, a hostile one 8 KB. */
+export const MAX_LOGGED_URL = 512;
+/** The longest header value a line carries (a browser's user agent is about 150). */
+export const MAX_LOGGED_HEADER = 256;
+
+/**
+ * `value` cut to `max` characters, with what was cut said at the end, so a line stays bounded
+ * (an unauthenticated client could otherwise write 16 KB of log per 401). Node's URL and header
+ * strings hold one character per byte received, so the count is in bytes.
+ */
+export function truncated(value: string, max: number): string {
+  return value.length <= max
+    ? value
+    : `${value.slice(0, max)}…[truncated ${value.length - max} bytes]`;
+}
+
+export function loggableHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    // A header sent twice arrives joined into one string (or, for a few, as an array).
+    out[name] = truncated(Array.isArray(value) ? value.join(', ') : value, MAX_LOGGED_HEADER);
+  }
   return out;
 }
 
@@ -36,7 +59,8 @@ export function requestLogLevel(url: string, status: number): Level | undefined 
 /**
  * onResponse: one line per answered request, written when Fastify has sent the response: id,
  * method, URL, a few headers (LOGGED_HEADERS), client address, status and the time Fastify
- * measured. No context field, as before: a request line is the access log, not a class's line.
+ * measured. URL and header values are cut to a bound (`truncated`), so a line is at most about
+ * 2.5 KB whatever the client sends. No context field, as before: a request line is the access log, not a class's line.
  *
  * A Fastify hook rather than pino-http as Nest middleware: that path runs every request through
  * @fastify/middie and binds it to an AsyncLocalStorage, whose promise hooks Node 20 runs on
@@ -67,7 +91,7 @@ function requestLine(request: FastifyRequest, reply: FastifyReply) {
     req: {
       id: request.id,
       method: request.method,
-      url: request.url,
+      url: truncated(request.url, MAX_LOGGED_URL),
       headers: loggableHeaders(request.headers),
       remoteAddress: request.ip,
     },

@@ -2,14 +2,21 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Environment } from '../config/environment';
+import { Environment, metricsPort } from '../config/environment';
 import { MetricsService } from './metrics.service';
 
 export const METRICS_PATH = '/metrics';
 
+/** The liveness path, answered here too: the same answer as the API's `/health/live`. */
+export const LIVE_PATH = '/health/live';
+const LIVE_BODY = JSON.stringify({ status: 'ok' });
+
 /**
- * `/metrics` on its own port when METRICS_PORT is set, so it can stay inside the cluster while
- * the main port is exposed. A bare node:http server: nothing of the API (auth, rate limits) applies.
+ * `/metrics` on its own port (metricsPort(): 9464 in production unless METRICS_PORT says
+ * otherwise), so it can stay inside the cluster while the main port is exposed. A bare node:http
+ * server: nothing of the API (auth, rate limits) applies. It also answers `/health/live`, the
+ * liveness probe of the manifests: the API port may be full (HTTP_MAX_CONNECTIONS) under a flood
+ * of connections, and a pod that is only busy must not be restarted for it.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,9 +29,15 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.env.METRICS_PORT === undefined) return;
+    const port = metricsPort(this.env);
+    if (port === undefined) return;
     const server = createServer((req, res) => {
-      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== METRICS_PATH) {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === LIVE_PATH) {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(LIVE_BODY);
+        return;
+      }
+      if (req.method !== 'GET' || path !== METRICS_PATH) {
         res.writeHead(404).end();
         return;
       }
@@ -35,7 +48,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.env.METRICS_PORT, this.env.HOST, () => resolve());
+      server.listen(port, this.env.HOST, () => resolve());
     });
     this.server = server;
     this.logger.info({ port: this.port }, 'metrics listening');

@@ -6,11 +6,18 @@ import { ErrorBodyDto } from '../common/error-body.dto';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser';
 import { REQUEST_ID_HEADER, REQUEST_ID_MAX_LENGTH, REQUEST_ID_PATTERN } from '../http/request-id';
 
-/** Every response carries it (the pipeline's first hook sets it). */
+/**
+ * Every response carries these: the request id (the pipeline's first hook) and `no-store` (with
+ * the security headers). One object, so no response in the document can leave one out.
+ */
 export const REQUEST_ID_RESPONSE_HEADER: HeadersObject = {
   [REQUEST_ID_HEADER]: {
     description: `The request id: the one the client sent when it matches ${REQUEST_ID_PATTERN.source}, else a new UUID.`,
     schema: { type: 'string', maxLength: REQUEST_ID_MAX_LENGTH },
+  },
+  'Cache-Control': {
+    description: "Always `no-store`: the answer is one user's data, for no cache to keep.",
+    schema: { type: 'string', enum: ['no-store'] },
   },
 };
 

@@ -47,6 +47,7 @@ describe('the tasks API behind authentication', () => {
       expect(res.body).toEqual({
         code: 'UNAUTHORIZED',
         message: 'Authorization header is missing',
+        detail: 'Authorization header is missing',
         details: {},
         request_id: 'req-401',
       });

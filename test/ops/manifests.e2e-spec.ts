@@ -1,9 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { drainDelayMs, Environment, validateEnvironment } from '../../src/config/environment';
+import {
+  drainDelayMs,
+  Environment,
+  metricsPort,
+  validateEnvironment,
+} from '../../src/config/environment';
 import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
+import { LIVE_PATH, MetricsServer } from '../../src/metrics/metrics.server';
 import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
+import { HttpClient } from '../support/http';
 import { readPackageJson } from '../support/package-files';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -139,12 +146,15 @@ describe('Kubernetes manifests and Dockerfile', () => {
     expect(appEnvRaw.DATABASE_MIGRATIONS_URL).toBeDefined();
   });
 
-  it('point the probes at the routes the app serves, on PORT', () => {
+  it('point the probes at the routes the app serves: liveness on the metrics port, the rest on PORT', () => {
     const port = Number(appEnvRaw.PORT);
-    for (const probe of PROBES) {
-      expect(portNamed(container, container[probe].httpGet.port)).toBe(port);
-    }
-    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    const env = validateEnvironment(appEnvRaw);
+    // Liveness asks the metrics listener, which a flood of API connections cannot fill
+    // (HTTP_MAX_CONNECTIONS): a busy pod is not restarted for it.
+    expect(portNamed(container, container.livenessProbe.httpGet.port)).toBe(metricsPort(env));
+    expect(portNamed(container, container.startupProbe.httpGet.port)).toBe(port);
+    expect(portNamed(container, container.readinessProbe.httpGet.port)).toBe(port);
+    expect(container.livenessProbe.httpGet.path).toBe(LIVE_PATH);
     expect(container.startupProbe.httpGet.path).toBe('/health/live');
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
     expect(portNamed(container, 'metrics')).toBe(Number(appEnvRaw.METRICS_PORT));
@@ -233,16 +243,19 @@ describe('Kubernetes manifests and Dockerfile', () => {
     let app: TestApp;
 
     beforeAll(async () => {
-      app = await startTestApp();
+      app = await startTestApp({ env: { METRICS_PORT: '0', HOST: '127.0.0.1' } });
     });
 
     afterAll(async () => {
       await app?.close();
     });
 
-    it('every probe path answers 200 when healthy', async () => {
+    it('every probe answers 200 when healthy, on the port it asks', async () => {
+      const metrics = new HttpClient(`http://127.0.0.1:${app.get(MetricsServer).port}`);
       for (const probe of PROBES) {
-        const res = await app.http.get(container[probe].httpGet.path);
+        const { path, port } = container[probe].httpGet;
+        // The metrics listener is not the API: openapi.json does not describe it.
+        const res = port === 'metrics' ? await metrics.raw('GET', path) : await app.http.get(path);
         expect([probe, res.status]).toEqual([probe, 200]);
       }
     });

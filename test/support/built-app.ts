@@ -46,11 +46,17 @@ export interface BuiltApp extends ProcessUnderTest {
   port: number;
   /** A client without a token, checking every answer against openapi.json. */
   http: HttpClient;
+  /**
+   * The metrics listener (METRICS_PORT, a free port of its own unless `env` sets it): `/metrics`
+   * and `/health/live`. Not the API, so read it with `raw()`.
+   */
+  metrics: HttpClient;
 }
 
 /**
- * `node dist/main.js` on a free loopback port, NODE_ENV=production with JSON logs, no drain delay
- * and the test token secret (`env` may override any of it); resolves once `/health/live` answers.
+ * `node dist/main.js` on a free loopback port, NODE_ENV=production with JSON logs, no drain delay,
+ * the test token secret and the metrics on a free port of their own (`env` may override any of
+ * it); resolves once `/health/live` answers.
  * Pass `DATABASE_URL` and anything else in `env`.
  */
 export async function startBuiltApp(
@@ -58,11 +64,15 @@ export async function startBuiltApp(
   { startTimeoutMs = 20_000 } = {},
 ): Promise<BuiltApp> {
   const port = await freePort();
+  // In production /metrics has a port of its own (9464 by default): one per app, so apps of
+  // parallel test files do not collide.
+  const metricsPort = env.METRICS_PORT ?? String(await freePort());
   const proc = runNode('dist/main.js', {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
     PORT: String(port),
+    METRICS_PORT: metricsPort,
     SHUTDOWN_DRAIN_DELAY_MS: '0',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     ...env,
@@ -82,5 +92,5 @@ export async function startBuiltApp(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { ...proc, url, port, http };
+  return { ...proc, url, port, http, metrics: new HttpClient(`http://127.0.0.1:${metricsPort}`) };
 }

@@ -17,6 +17,8 @@ export interface HttpResponse<T = unknown> {
 export interface ErrorResponseBody {
   code: string;
   message: string;
+  /** `message` again (the contract's RFC 9457 name). */
+  detail: string;
   details: { fields: Record<string, string[]>; [key: string]: unknown };
   request_id: string;
 }

@@ -61,6 +61,7 @@ describe('tasks API while the database is unreachable', () => {
       expect(res.body).toEqual({
         code: 'SERVICE_UNAVAILABLE',
         message: expect.any(String),
+        detail: expect.any(String),
         details: {},
         request_id: res.headers.get('x-request-id'),
       });

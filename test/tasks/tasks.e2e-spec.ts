@@ -190,6 +190,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
       expect(res.body).toEqual({
         code: 'VALIDATION_ERROR',
         message: expect.any(String),
+        detail: res.body.message,
         details: { fields: expect.any(Object) },
         request_id: res.headers.get('x-request-id'),
       });
@@ -257,6 +258,7 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
         expect(res.body).toEqual({
           code: 'NOT_FOUND',
           message: 'Task not found',
+          detail: 'Task not found',
           details: {},
           request_id: res.headers.get('x-request-id'),
         });
