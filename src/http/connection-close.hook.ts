@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { Environment } from '../config/environment';
 import { LifecycleState } from '../health/lifecycle.state';
+import { LARGE_RESPONSE_CHARS, writeStallTimeoutMs } from './connection-limits';
 
 /**
  * True when the request announced a body that nobody read to its end: refused before it was
@@ -15,9 +17,22 @@ export function bodyLeftUnread(raw: IncomingMessage): boolean {
   return announced && !raw.readableEnded;
 }
 
+/** The length of a payload as onSend sees it (a string or a buffer; a stream counts as 0). */
+function payloadLength(payload: unknown): number {
+  if (typeof payload === 'string') return payload.length;
+  return Buffer.isBuffer(payload) ? payload.length : 0;
+}
+
 /**
- * onSend: `Connection: close`, so Node ends the connection once the answer is written, in two
- * cases:
+ * onSend: what happens to the connection once the answer goes out.
+ *
+ * A large answer (over LARGE_RESPONSE_CHARS) gets the short write-stall timeout on its socket
+ * instead of the socket timeout: its client has to read for it to be written, and one that stops
+ * reading is reset within two stall periods (connection-limits.ts), which frees the page it
+ * held, instead of two socket timeouts (26 s, long enough for 43 such clients to fill a 512 MiB
+ * pod). Node puts the socket timeout back at the next request. A small answer costs one compare.
+ *
+ * `Connection: close`, so Node ends the connection once the answer is written, in two cases:
  * - once the process is shutting down, on every response: keep-alive clients (load balancers)
  *   reconnect elsewhere during the drain, and a connection whose request was in flight when the
  *   listener closed does not linger idle and hold the shutdown until its timeout;
@@ -28,7 +43,14 @@ export function bodyLeftUnread(raw: IncomingMessage): boolean {
  */
 @Injectable()
 export class ConnectionCloseHook {
-  constructor(private readonly lifecycle: LifecycleState) {}
+  private readonly stallTimeoutMs: number;
+
+  constructor(
+    private readonly lifecycle: LifecycleState,
+    env: Environment,
+  ) {
+    this.stallTimeoutMs = writeStallTimeoutMs(env);
+  }
 
   readonly onSend = (
     request: FastifyRequest,
@@ -38,6 +60,9 @@ export class ConnectionCloseHook {
   ): void => {
     if (this.lifecycle.isShuttingDown || (reply.statusCode >= 400 && bodyLeftUnread(request.raw))) {
       reply.header('Connection', 'close');
+    }
+    if (payloadLength(payload) > LARGE_RESPONSE_CHARS) {
+      request.raw.socket?.setTimeout(this.stallTimeoutMs);
     }
     done(null, payload);
   };

@@ -9,6 +9,8 @@ import {
   holdConnections,
   REQUEST_TIMEOUT_MS,
   socketTimeoutMs,
+  WRITE_STALL_TIMEOUT_MS,
+  writeStallTimeoutMs,
 } from './connection-limits';
 
 const env = (extra: Record<string, string> = {}) =>
@@ -19,6 +21,12 @@ describe('connection limits', () => {
     expect(socketTimeoutMs(env())).toBe(5000 + 5000 + 1000 + 2000);
     const slow = env({ AUTH_JWKS_TIMEOUT_MS: '10000', DATABASE_STATEMENT_TIMEOUT_MS: '30000' });
     expect(socketTimeoutMs(slow)).toBe(10_000 + 31_000 + 2000);
+  });
+
+  it('allows a large write less silence than a request, never more', () => {
+    expect(writeStallTimeoutMs(env())).toBe(WRITE_STALL_TIMEOUT_MS);
+    const fast = env({ AUTH_JWKS_TIMEOUT_MS: '100', DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
+    expect(writeStallTimeoutMs(fast)).toBe(socketTimeoutMs(fast));
   });
 
   it('bounds every phase: headers, the whole request, silence, idle keep-alive', () => {

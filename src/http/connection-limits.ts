@@ -38,6 +38,23 @@ export function socketTimeoutMs(env: Environment): number {
   return env.AUTH_JWKS_TIMEOUT_MS + clientDeadlineMs(env) + SOCKET_TIMEOUT_MARGIN_MS;
 }
 
+/**
+ * A response this large is more than the kernel's buffers take at once, so its client must read
+ * for it to be written; below it, a client that does not read costs the process nothing.
+ */
+export const LARGE_RESPONSE_CHARS = 64 * 1024;
+
+/**
+ * Silence allowed while a large response is being written: the server has nothing left to think
+ * about, so silence now means the client stopped reading. A client that reads slowly keeps the
+ * write moving and is never cut. At most the socket timeout.
+ */
+export const WRITE_STALL_TIMEOUT_MS = 5_000;
+
+export function writeStallTimeoutMs(env: Environment): number {
+  return Math.min(WRITE_STALL_TIMEOUT_MS, socketTimeoutMs(env));
+}
+
 /** The timeouts as Fastify's server options (and Node's, under `http`). */
 export function connectionTimeouts(env: Environment) {
   return {

@@ -17,7 +17,7 @@ const METRICS_OPERATION: OperationObject = {
   operationId: 'metrics',
   summary: 'Prometheus metrics',
   description:
-    'Prometheus text exposition format: requests and durations by route template, method and status; pool and process gauges. Served on this port unless METRICS_PORT moves it to its own.',
+    'Prometheus text exposition format: requests and durations by route template, method and status; pool and process gauges. Served on this port in development and tests; in production on a port of its own (METRICS_PORT, 9464 unless set), so it stays inside the cluster.',
   tags: ['operations'],
   responses: {
     200: {
