@@ -4,6 +4,13 @@ import { NO_RATE_LIMIT } from '../support/test-database';
 import { startTestApp, TestApp } from '../support/test-app';
 import { signToken, tokenFor } from '../support/tokens';
 
+/**
+ * Respellings sent: enough that the old cache (keyed by the raw string) held thousands of entries
+ * for one token, few enough to finish in seconds on a loaded CI machine (the closing note of
+ * issue 12 has the 10,000-request figures).
+ */
+const SPELLINGS = 3_000;
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
@@ -47,16 +54,16 @@ describe('one token, one spelling (issue 12, item 4)', () => {
       timeoutMs: 10_000,
     });
 
-  it('accepts the canonical spelling only: 10,000 others are 401 and leave the cache alone', async () => {
+  it('accepts the canonical spelling only: 3,000 others are 401 and leave the cache alone', async () => {
     const verifier = app.get(TokenVerifier);
     const bobToken = await tokenFor('bob');
     expect((await probe('bob', bobToken)).status).toBe(200);
     const attacker = await tokenFor('mallory');
-    const others = spellings(attacker, 10_000);
-    expect(others).toHaveLength(10_000);
+    const others = spellings(attacker, SPELLINGS);
+    expect(others).toHaveLength(SPELLINGS);
     const statuses = new Map<number, number>();
     let next = 0;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 40_000;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
         while (next < others.length && Date.now() < deadline) {
@@ -65,7 +72,7 @@ describe('one token, one spelling (issue 12, item 4)', () => {
         }
       }),
     );
-    expect(Object.fromEntries(statuses)).toEqual({ 401: 10_000 });
+    expect(Object.fromEntries(statuses)).toEqual({ 401: SPELLINGS });
     const refused = await probe('bob', others[0]);
     expect(refused.body).toMatchObject({ code: 'INVALID_TOKEN', details: { reason: 'malformed' } });
     // The one spelling the issuer produced: verified, so another user's path is 403.
