@@ -67,9 +67,19 @@ describe('task bodies', () => {
     });
   });
 
-  it('refuses NUL and lone surrogates, keeps surrogate pairs', () => {
+  it('refuses control characters and lone surrogates, keeps surrogate pairs', () => {
     expect(fields(create({ title: 'a\u0000' }))).toEqual({
-      title: ['title must not contain NUL characters'],
+      title: ['title must not contain control characters'],
+    });
+    expect(fields(create({ title: 'a\nb', description: 'a\u0001' }))).toEqual({
+      title: ['title must not contain control characters'],
+      description: [
+        'description must not contain control characters other than tab, line feed and carriage return',
+      ],
+    });
+    expect(CreateTaskBody.transform({ title: 'a', description: 'l1\r\n\tl2' })).toEqual({
+      title: 'a',
+      description: 'l1\r\n\tl2',
     });
     expect(fields(create({ title: 'a\ud800' }))).toEqual({
       title: ['title must be valid Unicode (no lone surrogates)'],
@@ -78,7 +88,9 @@ describe('task bodies', () => {
       description: ['description must be valid Unicode (no lone surrogates)'],
     });
     expect(fields(create({ title: 'a', description: 'x\u0000' }))).toEqual({
-      description: ['description must not contain NUL characters'],
+      description: [
+        'description must not contain control characters other than tab, line feed and carriage return',
+      ],
     });
     expect(CreateTaskBody.transform({ title: '\ud83d\ude00' })).toEqual({ title: '😀' });
   });
