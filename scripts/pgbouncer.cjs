@@ -7,8 +7,9 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { connect, createServer } = require('node:net');
+const { connect } = require('node:net');
 const { tmpdir } = require('node:os');
+const { freePort } = require('./free-port.cjs');
 const { join } = require('node:path');
 
 const DEFAULT_BINARY = '/usr/sbin/pgbouncer';
@@ -31,18 +32,6 @@ function pgBouncerVersion(binary) {
   const out = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout ?? '';
   const match = /PgBouncer (\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
   return match ? match.slice(1).map((n) => Number(n ?? 0)) : undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port) {
