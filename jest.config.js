@@ -25,7 +25,7 @@ module.exports = {
     'src/**/*.ts',
     '!src/**/*.spec.ts',
     '!src/main.ts',
-    '!src/database/migrate.ts',
+    '!src/migrate.ts',
   ],
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'lcov'],

@@ -1,7 +1,7 @@
 // `npm run token -- <user_id> [--ttl 1h]`: prints an HS256 bearer token for local use, signed
 // with AUTH_JWT_SECRET from the environment or `.env` (as the app reads it).
-import { runTokenCommand } from '../src/auth/dev-token';
-import { loadEnvFile } from '../src/config/env-file';
+import { runTokenCommand } from '../src/core/auth/dev-token';
+import { loadEnvFile } from '../src/core/config/env-file';
 
 loadEnvFile();
 runTokenCommand(process.argv.slice(2), process.env).then(

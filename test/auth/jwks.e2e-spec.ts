@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
-import { fetchKeySet, JWKS_MAX_BYTES } from '../../src/auth/jwks-manager';
-import { TokenVerifier } from '../../src/auth/token-verifier';
+import { fetchKeySet, JWKS_MAX_BYTES } from '../../src/core/auth/jwks-manager';
+import { TokenVerifier } from '../../src/core/auth/token-verifier';
 import { AuthProbeModule } from '../support/auth-probe.module';
 import type { HttpResponse } from '../support/http';
 import { deadUrl, JwksServer, startJwksServer } from '../support/jwks-server';

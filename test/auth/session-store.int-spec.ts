@@ -4,8 +4,8 @@ import {
   SessionStore,
   SessionStoreConfig,
   sessionLookupSql,
-} from '../../src/auth/session-store';
-import { SessionStoreUnavailableError, TokenRejectedError } from '../../src/auth/token-errors';
+} from '../../src/core/auth/session-store';
+import { SessionStoreUnavailableError, TokenRejectedError } from '../../src/core/auth/token-errors';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const config = (db: TestDatabase, overrides: Partial<SessionStoreConfig> = {}) => ({

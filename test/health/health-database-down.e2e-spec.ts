@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
-import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
-import { LifecycleState } from '../../src/health/lifecycle.state';
+import { DatabaseConnectionError } from '../../src/core/database/pg-errors';
+import { LifecycleState } from '../../src/core/ops/lifecycle.state';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,4 +1,4 @@
-import { SqlExecutor, Statement } from '../../src/database/sql-executor';
+import { SqlExecutor, Statement } from '../../src/core/database/sql-executor';
 import { ListOptions } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, TestApp } from '../support/test-app';

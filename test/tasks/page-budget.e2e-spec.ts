@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import type { TaskResponse } from '../../src/tasks/task.entity';
 import { LIST_PAGE_BYTES_DEFAULT } from '../../src/tasks/task-rules';
 import { type BuiltApp, startBuiltApp } from '../support/built-app';
 import type { HttpClient, HttpResponse } from '../support/http';

@@ -1,6 +1,6 @@
-import { InvalidInputError } from '../../src/database/data-layer.errors';
-import { InvalidCursorError } from '../../src/tasks/task-cursor';
-import { decodeCursor, encodeCursor } from '../../src/tasks/task-cursor';
+import { InvalidInputError } from '../../src/core/database/pg-errors';
+import { InvalidCursorError } from '../../src/core/paging/cursor';
+import { decodeCursor, encodeCursor } from '../../src/core/paging/cursor';
 import type { Task } from '../../src/tasks/task.entity';
 import { ListOptions, SortOrder } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
-import { InvalidInputError } from '../../src/database/data-layer.errors';
+import { InvalidInputError } from '../../src/core/database/pg-errors';
 import { TaskNotFoundError } from '../../src/tasks/task-not-found.error';
 import { TasksRepository } from '../../src/tasks/tasks.repository';
 import { TasksService } from '../../src/tasks/tasks.service';
