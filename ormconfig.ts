@@ -23,4 +23,6 @@ function databaseConfig(): DatabaseConfig {
   }
 }
 
-export default new DataSource(buildDataSourceOptions(databaseConfig(), 'migrations', TASK_ENTITIES));
+export default new DataSource(
+  buildDataSourceOptions(databaseConfig(), 'migrations', TASK_ENTITIES),
+);

@@ -48,7 +48,10 @@ async function bootstrap(): Promise<void> {
     // Our own signal handling: readiness must flip and the drain delay pass before anything closes.
     const ops = config.get(OpsConfig);
     new GracefulShutdown(
-      { closeListener: () => app.getHttpAdapter().close() as Promise<void>, close: () => app.close() },
+      {
+        closeListener: () => app.getHttpAdapter().close() as Promise<void>,
+        close: () => app.close(),
+      },
       app.get(LifecycleState),
       await contextLogger(app, 'Shutdown'),
       { drainDelayMs: ops.drainDelayMs, timeoutMs: ops.SHUTDOWN_TIMEOUT_MS },
@@ -66,7 +69,9 @@ function describe(config: Config): string {
   const db = config.get(DatabaseConfig);
   const auth = config.get(AuthConfig);
   const limit = config.get(RateLimitConfig);
-  const migrations = db.DATABASE_MIGRATIONS_URL ? `, migrations ${redactUrl(db.DATABASE_MIGRATIONS_URL)}` : '';
+  const migrations = db.DATABASE_MIGRATIONS_URL
+    ? `, migrations ${redactUrl(db.DATABASE_MIGRATIONS_URL)}`
+    : '';
   const tokens = [
     ...(auth.AUTH_JWT_SECRET !== undefined ? ['HS* secret'] : []),
     ...(auth.AUTH_JWKS_URL !== undefined ? [`JWKS at ${new URL(auth.AUTH_JWKS_URL).host}`] : []),
@@ -86,7 +91,10 @@ function describeStartupError(error: unknown, config: Config): string {
     return `cannot listen on ${http.HOST}:${http.PORT} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
   }
   if (typeof code === 'string' && code !== '') {
-    return explainDatabaseStartupError(error, parsePostgresUrl(config.get(DatabaseConfig).DATABASE_URL));
+    return explainDatabaseStartupError(
+      error,
+      parsePostgresUrl(config.get(DatabaseConfig).DATABASE_URL),
+    );
   }
   return (error as Error)?.message ?? String(error);
 }

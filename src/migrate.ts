@@ -39,7 +39,9 @@ async function main(): Promise<number> {
   }
   // The app's logger, without the app: same format, same stdout handling.
   const env = config.get(DatabaseConfig);
-  const logger = createRootLogger(config.get(AppConfig), new BufferedStdout()).child({ context: 'Migrations' });
+  const logger = createRootLogger(config.get(AppConfig), new BufferedStdout()).child({
+    context: 'Migrations',
+  });
   if (knownMigrationFiles().length === 0) {
     const dir = dirname(MIGRATIONS_GLOB);
     logger.error(

@@ -16,14 +16,22 @@ export const DESCRIPTION_MAX = 10_000;
 @Check('tasks_title_not_blank', `btrim("title") <> ''`)
 @Index('tasks_user_created_idx', ['user_id', 'created_at', 'id'])
 @Index('tasks_user_completed_created_idx', ['user_id', 'completed', 'created_at', 'id'])
-@OpenApiSchema({ name: 'Task', description: 'A task, as every task route returns it.', closed: true })
+@OpenApiSchema({
+  name: 'Task',
+  description: 'A task, as every task route returns it.',
+  closed: true,
+})
 export class Task {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'tasks_pkey' })
   @ApiProperty({ format: 'uuid', example: '0b7f5e3c-6a2d-4f59-9a8e-2f1f3c4d5e6f' })
   id: string;
 
   @Column({ type: 'varchar', length: USER_ID_MAX_LENGTH })
-  @ApiProperty({ minLength: 1, maxLength: USER_ID_MAX_LENGTH, description: 'The owner (the token subject).' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: USER_ID_MAX_LENGTH,
+    description: 'The owner (the token subject).',
+  })
   user_id: string;
 
   @Column({ type: 'varchar', length: TITLE_MAX })
@@ -40,7 +48,11 @@ export class Task {
 
   /** Milliseconds, the precision the API shows, so a cursor made from a row addresses it exactly. */
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
-  @ApiProperty({ type: String, format: 'date-time', description: 'ISO-8601 UTC with milliseconds.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'ISO-8601 UTC with milliseconds.',
+  })
   created_at: Date;
 
   /** Set by the `tasks_set_updated_at` trigger on every UPDATE, whatever path made it. */
@@ -60,7 +72,11 @@ export type TaskResponse = { [K in keyof Task]: Task[K] extends Date ? string : 
 @Entity({ name: 'task_counts' })
 @Check('task_counts_tasks_not_negative', `"tasks" >= 0`)
 export class TaskCount {
-  @PrimaryColumn({ type: 'varchar', length: USER_ID_MAX_LENGTH, primaryKeyConstraintName: 'task_counts_pkey' })
+  @PrimaryColumn({
+    type: 'varchar',
+    length: USER_ID_MAX_LENGTH,
+    primaryKeyConstraintName: 'task_counts_pkey',
+  })
   user_id: string;
 
   @Column({ type: 'integer' })

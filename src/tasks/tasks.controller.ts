@@ -26,10 +26,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser } from '../core/auth/current-user.decorator';
 import type { AuthenticatedUser } from '../core/auth/token-errors';
 import { ERRORS } from '../core/errors/api-error';
-import { ApiErrors, AUTHENTICATED_ROUTE_ERRORS, BODY_ERRORS, COMMON_RESPONSE_HEADERS } from '../core/openapi/error-responses';
+import {
+  ApiErrors,
+  AUTHENTICATED_ROUTE_ERRORS,
+  BODY_ERRORS,
+  COMMON_RESPONSE_HEADERS,
+} from '../core/openapi/error-responses';
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { CURSOR_PATTERN } from '../core/paging/cursor';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, parsePageQuery } from '../core/paging/page-query';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../core/paging/keyset';
+import { parsePageQuery } from '../core/paging/page-query';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
 import { ValidBody } from '../core/validation/json-body.decorators';
@@ -77,10 +83,30 @@ export class TasksController {
     description:
       'Keyset pagination: when more rows follow, the response has a `Link` (rel="next") and an `X-Next-Cursor` header; pass the cursor back unchanged with the same filters. A page holds fewer than `limit` tasks when its JSON would pass the service\'s page byte budget (LIST_PAGE_BYTES_MAX, 1 MiB by default); its next link then continues right after its last task.',
   })
-  @ApiQuery({ name: 'cursor', required: false, description: 'Opaque; from X-Next-Cursor or the next link of the previous page.', schema: { type: 'string', pattern: CURSOR_PATTERN.source } })
-  @ApiQuery({ name: 'order', required: false, description: 'On created_at, ties broken by id.', schema: { type: 'string', enum: ['desc', 'asc'], default: 'desc' } })
-  @ApiQuery({ name: 'completed', required: false, description: 'Only completed (true) or open (false) tasks.', schema: { type: 'boolean' } })
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size.', schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT } })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    description: 'Opaque; from X-Next-Cursor or the next link of the previous page.',
+    schema: { type: 'string', pattern: CURSOR_PATTERN.source },
+  })
+  @ApiQuery({
+    name: 'order',
+    required: false,
+    description: 'On created_at, ties broken by id.',
+    schema: { type: 'string', enum: ['desc', 'asc'], default: 'desc' },
+  })
+  @ApiQuery({
+    name: 'completed',
+    required: false,
+    description: 'Only completed (true) or open (false) tasks.',
+    schema: { type: 'boolean' },
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: 'Page size.',
+    schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT },
+  })
   @ApiOkResponse({
     description: 'One page of tasks (a plain array).',
     type: Task,
@@ -88,10 +114,14 @@ export class TasksController {
     headers: {
       ...COMMON_RESPONSE_HEADERS,
       Link: {
-        description: 'RFC 8288 link to the next page, when there is one: `<…?cursor=…&limit=…>; rel="next"`.',
+        description:
+          'RFC 8288 link to the next page, when there is one: `<…?cursor=…&limit=…>; rel="next"`.',
         schema: { type: 'string' },
       },
-      'X-Next-Cursor': { description: 'The cursor of the next page, when there is one.', schema: { type: 'string' } },
+      'X-Next-Cursor': {
+        description: 'The cursor of the next page, when there is one.',
+        schema: { type: 'string' },
+      },
     },
   })
   @ApiErrors(ERRORS.validation)
@@ -104,7 +134,11 @@ export class TasksController {
     const { page, filters } = parsePageQuery(query, ['completed']);
     const maxBytes = this.paging.LIST_PAGE_BYTES_MAX;
     const rows = await this.tasks.list(user, { ...page, maxBytes }, filters.completed);
-    return sendPage(request, reply, rows, { limit: page.limit, maxBytes, orderField: 'created_at' });
+    return sendPage(request, reply, rows, {
+      limit: page.limit,
+      maxBytes,
+      orderField: 'created_at',
+    });
   }
 
   @Post()
@@ -115,7 +149,10 @@ export class TasksController {
     type: Task,
     headers: {
       ...COMMON_RESPONSE_HEADERS,
-      Location: { description: 'Path of the new task: /api/{user_id}/tasks/{id}.', schema: { type: 'string' } },
+      Location: {
+        description: 'Path of the new task: /api/{user_id}/tasks/{id}.',
+        schema: { type: 'string' },
+      },
     },
   })
   @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded)
@@ -139,7 +176,10 @@ export class TasksController {
 
   /** The contract's PUT is the same partial update as PATCH (its operationId stays replaceTask). */
   @Put(':task_id')
-  @ApiOperation({ operationId: 'replaceTask', summary: 'Update a task (partial: any of title, description, completed; at least one)' })
+  @ApiOperation({
+    operationId: 'replaceTask',
+    summary: 'Update a task (partial: any of title, description, completed; at least one)',
+  })
   @TaskIdParam
   @TaskResponse('The updated task.', ...ONE_TASK_ERRORS)
   updateViaPut(
@@ -163,7 +203,10 @@ export class TasksController {
   }
 
   @Patch(':task_id/complete')
-  @ApiOperation({ operationId: 'completeTask', summary: 'Toggle completed, or set it when the body says {"completed": true|false}' })
+  @ApiOperation({
+    operationId: 'completeTask',
+    summary: 'Toggle completed, or set it when the body says {"completed": true|false}',
+  })
   @TaskIdParam
   @TaskResponse('The task.', ...ONE_TASK_ERRORS)
   complete(

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { OwnedRepository, type Owner, checkId } from '../core/database/owned-repository';
+import {
+  checkId,
+  type Owner,
+  OwnedRepository,
+  type OwnedTable,
+} from '../core/database/owned-repository';
 import { SqlExecutor, type Statement } from '../core/database/sql-executor';
 import { USER_ID_MAX_LENGTH } from '../core/validation/user-id';
 import { DESCRIPTION_MAX, Task, TITLE_MAX } from './task.entity';
@@ -29,6 +34,16 @@ const TOGGLE: Statement = {
   text: `UPDATE tasks SET completed = NOT completed WHERE user_id = $1 AND id = $2 RETURNING ${SELECT}`,
 };
 
+export const TASKS_TABLE: OwnedTable = {
+  name: 'tasks',
+  select: SELECT,
+  orderBy: { column: 'created_at', field: 'created_at' },
+  texts: { user_id: USER_ID_MAX_LENGTH, title: TITLE_MAX, description: DESCRIPTION_MAX },
+  // Keys, a UUID, two timestamps, `false`, `null`: the JSON of a task with empty texts.
+  jsonMinBytes: 180,
+  editable: ['title', 'description', 'completed'],
+};
+
 /** The tasks table; every statement has the owner in its WHERE (OwnedRepository). */
 @Injectable()
 export class TasksRepository extends OwnedRepository<Task> {
@@ -36,15 +51,7 @@ export class TasksRepository extends OwnedRepository<Task> {
     sql: SqlExecutor,
     private readonly config: TasksConfig,
   ) {
-    super(sql, {
-      name: 'tasks',
-      select: SELECT,
-      orderBy: { column: 'created_at', field: 'created_at' },
-      texts: { user_id: USER_ID_MAX_LENGTH, title: TITLE_MAX, description: DESCRIPTION_MAX },
-      // Keys, a UUID, two timestamps, `false`, `null`: the JSON of a task with empty texts.
-      jsonMinBytes: 180,
-      editable: ['title', 'description', 'completed'],
-    });
+    super(sql, TASKS_TABLE);
   }
 
   get quota(): number {

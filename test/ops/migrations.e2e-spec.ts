@@ -20,10 +20,7 @@ describe('migrations in a cluster', () => {
     const db = await createTestDatabase({ migrate: false });
     dbs.push(db);
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'production' };
-    const runs = [
-      runNode('dist/migrate.js', env),
-      runNode('dist/migrate.js', env),
-    ];
+    const runs = [runNode('dist/migrate.js', env), runNode('dist/migrate.js', env)];
     const exits = await Promise.all(runs.map((r) => r.waitForExit(30_000)));
     expect(exits).toEqual([
       { code: 0, signal: null },

@@ -37,10 +37,7 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
         LOG_LEVEL: 'info',
         NODE_ENV: 'production',
       };
-      const runs = [
-        runNode('dist/migrate.js', env),
-        runNode('dist/migrate.js', env),
-      ];
+      const runs = [runNode('dist/migrate.js', env), runNode('dist/migrate.js', env)];
       const exits = await Promise.all(runs.map((r) => r.waitForExit(30_000)));
       expect(exits).toEqual([
         { code: 0, signal: null },

@@ -90,5 +90,9 @@ export function loadConfig(raw: EnvironmentInput, types: Type[] = configSections
 export function configProvider<T>(type: Type<T>): Provider<T> {
   const name = sections.get(type);
   if (name === undefined) throw new Error(`${type.name} is not a @ConfigSection`);
-  return { provide: type, inject: [ConfigService], useFactory: (c: ConfigService) => c.get<T>(name)! };
+  return {
+    provide: type,
+    inject: [ConfigService],
+    useFactory: (c: ConfigService) => c.get<T>(name)!,
+  };
 }

@@ -1,7 +1,10 @@
 import { registerDecorator } from 'class-validator';
 
 /** A class-validator check by a plain predicate, with the message that follows the variable's name. */
-export function Satisfies(predicate: (value: unknown) => boolean, message: string): PropertyDecorator {
+export function Satisfies(
+  predicate: (value: unknown) => boolean,
+  message: string,
+): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: predicate.name,
@@ -34,4 +37,5 @@ export function isHttpUrl(value: unknown): boolean {
   return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }
 
-export const POSTGRES_URL = 'must be a postgres:// or postgresql:// URL with a host and a database name';
+export const POSTGRES_URL =
+  'must be a postgres:// or postgresql:// URL with a host and a database name';

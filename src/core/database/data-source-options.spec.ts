@@ -1,15 +1,19 @@
-import { validateEnvironment } from '../config/environment';
+import { AppConfig } from '../config/app.config';
+import { loadConfig } from '../config/config';
+import { DatabaseConfig } from './database.config';
 import { buildDataSourceOptions, MIGRATIONS_GLOB, MIGRATIONS_TABLE } from './data-source-options';
 import { withTimeout } from './with-timeout';
 
 const env = (extra: Record<string, string> = {}) =>
-  validateEnvironment({
-    DATABASE_URL: 'postgres://app:pw@pooled.example.com:6543/tasks?sslmode=require',
-    DATABASE_POOL_SIZE: '7',
-    DATABASE_STATEMENT_TIMEOUT_MS: '3000',
-    AUTH_JWT_SECRET: 'not-used-by-the-data-source',
-    ...extra,
-  });
+  loadConfig(
+    {
+      DATABASE_URL: 'postgres://app:pw@pooled.example.com:6543/tasks?sslmode=require',
+      DATABASE_POOL_SIZE: '7',
+      DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+      ...extra,
+    },
+    [AppConfig, DatabaseConfig],
+  ).get(DatabaseConfig);
 
 describe('buildDataSourceOptions', () => {
   it('builds the app pool from DATABASE_URL with its limits', () => {

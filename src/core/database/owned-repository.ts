@@ -1,5 +1,12 @@
 import type { QueryResultRow } from 'pg';
-import { keysetPage, keysetQuery, type KeysetTable, type Page, type PageRequest } from '../paging/keyset';
+import {
+  keysetPage,
+  keysetQuery,
+  type KeysetTable,
+  type Page,
+  PAGE_LIMIT_MAX,
+  type PageRequest,
+} from '../paging/keyset';
 import { userIdProblem } from '../validation/user-id';
 import { isUuid } from '../validation/uuid';
 import { DataLayerError, InvalidInputError } from './pg-errors';
@@ -38,7 +45,10 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
   ) {}
 
   async findOne(owner: Owner, id: string): Promise<Row | null> {
-    const statement = this.statement('find', () => `SELECT ${this.table.select} FROM ${this.table.name} WHERE user_id = $1 AND id = $2`);
+    const statement = this.statement(
+      'find',
+      () => `SELECT ${this.table.select} FROM ${this.table.name} WHERE user_id = $1 AND id = $2`,
+    );
     return this.first('findOne', owner, statement, [checkId(id)]);
   }
 
@@ -55,24 +65,41 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
 
   /** True when the owner's row was deleted, false when the owner has no such row. */
   async delete(owner: Owner, id: string): Promise<boolean> {
-    const statement = this.statement('delete', () => `DELETE FROM ${this.table.name} WHERE user_id = $1 AND id = $2`);
+    const statement = this.statement(
+      'delete',
+      () => `DELETE FROM ${this.table.name} WHERE user_id = $1 AND id = $2`,
+    );
     const { rowCount } = await this.run('delete', owner, statement, [checkId(id)]);
     return rowCount > 0;
   }
 
   /** One keyset page of the owner's rows where each `filters` column equals its value. */
-  async list(owner: Owner, page: PageRequest, filters: Record<string, unknown> = {}): Promise<Page<Row>> {
-    if (!Number.isInteger(page.limit) || page.limit < 1) {
-      throw new InvalidInputError('limit must be a positive integer', 'limit');
+  async list(
+    owner: Owner,
+    page: PageRequest,
+    filters: Record<string, unknown> = {},
+  ): Promise<Page<Row>> {
+    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > PAGE_LIMIT_MAX) {
+      throw new InvalidInputError(`limit must be an integer from 1 to ${PAGE_LIMIT_MAX}`, 'limit');
     }
     const query = keysetQuery(this.table, { user_id: owner.id, ...filters }, page);
     const statement = this.statement(query.name, () => query.text);
-    const { rows } = await this.run<Row & { fits?: boolean }>('list', owner, statement, query.values.slice(1));
+    const { rows } = await this.run<Row & { fits?: boolean }>(
+      'list',
+      owner,
+      statement,
+      query.values.slice(1),
+    );
     return keysetPage(this.table, rows, page, query.budgeted);
   }
 
   /** The first row a statement returned, or null. */
-  protected async first(operation: string, owner: Owner, statement: Statement, values: unknown[]): Promise<Row | null> {
+  protected async first(
+    operation: string,
+    owner: Owner,
+    statement: Statement,
+    values: unknown[],
+  ): Promise<Row | null> {
     const { rows } = await this.run<Row>(operation, owner, statement, values);
     return rows[0] ?? null;
   }

@@ -1,10 +1,12 @@
-import { validateEnvironment } from '../config/environment';
-import { clientDeadlineMs, describeServerTimeouts, wantedServerTimeouts } from './server-timeouts';
+import { AppConfig } from '../config/app.config';
+import { loadConfig } from '../config/config';
+import { DatabaseConfig } from './database.config';
+import { describeServerTimeouts, wantedServerTimeouts } from './server-timeouts';
 
-const env = validateEnvironment(
+const env = loadConfig(
   { DATABASE_URL: 'postgres://app@h/db', DATABASE_STATEMENT_TIMEOUT_MS: '3000' },
-  { purpose: 'migrations' },
-);
+  [AppConfig, DatabaseConfig],
+).get(DatabaseConfig);
 
 describe('server-side timeouts', () => {
   it('wants statement_timeout as configured and twice that for idle transactions', () => {

@@ -107,6 +107,11 @@ export class SqlExecutor implements SqlRunner {
   poolStats(): { total: number; idle: number; waiting: number; max: number } {
     const pool = this.poolOf() as Pool | undefined;
     if (!pool) return { total: 0, idle: 0, waiting: 0, max: 0 };
-    return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
+    return {
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max,
+    };
   }
 }

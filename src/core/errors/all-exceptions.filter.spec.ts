@@ -1,7 +1,7 @@
+import { ApiError } from './api-error';
 import type { ArgumentsHost } from '@nestjs/common';
 import type { PinoLogger } from 'nestjs-pino';
 import { DatabaseConnectionError } from '../database/pg-errors';
-import { TaskNotFoundError } from '../../tasks/task-not-found.error';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 
 function harness(sent = false) {
@@ -24,7 +24,7 @@ function harness(sent = false) {
 describe('AllExceptionsFilter', () => {
   it('renders the error body with the request id; client errors are not logged', () => {
     const { reply, host, logger, filter } = harness();
-    filter.catch(new TaskNotFoundError(), host);
+    filter.catch(new ApiError(404, 'NOT_FOUND', 'Task not found'), host);
     expect(reply.status).toHaveBeenCalledWith(404);
     expect(reply.type).toHaveBeenCalledWith('application/json; charset=utf-8');
     expect(reply.send).toHaveBeenCalledWith({
@@ -80,7 +80,7 @@ describe('AllExceptionsFilter', () => {
 
   it('does not write to a reply that is already sent', () => {
     const { reply, host, filter } = harness(true);
-    filter.catch(new TaskNotFoundError(), host);
+    filter.catch(new ApiError(404, 'NOT_FOUND', 'Task not found'), host);
     expect(reply.send).not.toHaveBeenCalled();
   });
 });

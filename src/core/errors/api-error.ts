@@ -61,19 +61,49 @@ export function errorCodes(): string[] {
 
 /** The codes of the core: any route may answer them, whichever features it uses. */
 export const ERRORS = {
-  validation: new ErrorDef(400, 'VALIDATION_ERROR', 'The request is invalid; `details.fields` says what is wrong with each field.'),
+  validation: new ErrorDef(
+    400,
+    'VALIDATION_ERROR',
+    'The request is invalid; `details.fields` says what is wrong with each field.',
+  ),
   invalidUuid: new ErrorDef(400, 'INVALID_UUID', 'A path id is not a UUID.'),
   malformedJson: new ErrorDef(400, 'MALFORMED_JSON', 'The body is not valid JSON (or not UTF-8).'),
   unauthorized: new ErrorDef(401, 'UNAUTHORIZED', 'No bearer token.', ['WWW-Authenticate']),
   tokenExpired: new ErrorDef(401, 'TOKEN_EXPIRED', 'The token expired.', ['WWW-Authenticate']),
   invalidToken: new ErrorDef(401, 'INVALID_TOKEN', 'The token is invalid.', ['WWW-Authenticate']),
-  forbidden: new ErrorDef(403, 'FORBIDDEN', 'The token is valid but `{user_id}` is not its subject.'),
+  forbidden: new ErrorDef(
+    403,
+    'FORBIDDEN',
+    'The token is valid but `{user_id}` is not its subject.',
+  ),
   routeNotFound: new ErrorDef(404, 'NOT_FOUND', 'No such route.'),
-  payloadTooLarge: new ErrorDef(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KiB.'),
-  unsupportedMediaType: new ErrorDef(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body is not `application/json`.'),
-  rateLimited: new ErrorDef(429, 'RATE_LIMITED', 'Too many requests; retry after `Retry-After` seconds.', ['Retry-After']),
-  internal: new ErrorDef(500, 'INTERNAL_ERROR', 'Unexpected failure; the body never holds a stack, SQL or driver text.'),
-  unavailable: new ErrorDef(503, 'SERVICE_UNAVAILABLE', 'A dependency (the database, the identity provider) cannot be reached; retry after `Retry-After` seconds.', ['Retry-After']),
+  payloadTooLarge: new ErrorDef(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'The request body is larger than 64 KiB.',
+  ),
+  unsupportedMediaType: new ErrorDef(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'The request body is not `application/json`.',
+  ),
+  rateLimited: new ErrorDef(
+    429,
+    'RATE_LIMITED',
+    'Too many requests; retry after `Retry-After` seconds.',
+    ['Retry-After'],
+  ),
+  internal: new ErrorDef(
+    500,
+    'INTERNAL_ERROR',
+    'Unexpected failure; the body never holds a stack, SQL or driver text.',
+  ),
+  unavailable: new ErrorDef(
+    503,
+    'SERVICE_UNAVAILABLE',
+    'A dependency (the database, the identity provider) cannot be reached; retry after `Retry-After` seconds.',
+    ['Retry-After'],
+  ),
 };
 
 /** details of a VALIDATION_ERROR: each field with what is wrong with it. */

@@ -6,18 +6,13 @@ import {
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import {
-  DatabaseConnectionError,
-  DataLayerError,
-  InvalidInputError,
-} from '../database/pg-errors';
-import { TaskNotFoundError } from '../../tasks/task-not-found.error';
+import { DatabaseConnectionError, DataLayerError, InvalidInputError } from '../database/pg-errors';
 import { ApiError, RETRY_AFTER_S, validationError } from './api-error';
 import { toErrorResponse } from './error-response';
 
 describe('toErrorResponse', () => {
   it('maps the data layer: not found, validation (with and without a field), unavailable', () => {
-    expect(toErrorResponse(new TaskNotFoundError())).toEqual({
+    expect(toErrorResponse(new ApiError(404, 'NOT_FOUND', 'Task not found'))).toEqual({
       status: 404,
       code: 'NOT_FOUND',
       message: 'Task not found',

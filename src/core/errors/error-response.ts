@@ -1,6 +1,13 @@
 import { HttpException } from '@nestjs/common';
 import { DatabaseConnectionError, InvalidInputError } from '../database/pg-errors';
-import { ApiError, type ErrorBody, type ErrorDef, type ErrorDetails, ERRORS, RETRY_AFTER_S } from './api-error';
+import {
+  ApiError,
+  type ErrorBody,
+  type ErrorDef,
+  type ErrorDetails,
+  ERRORS,
+  RETRY_AFTER_S,
+} from './api-error';
 
 export interface ErrorResponse {
   status: number;
@@ -36,7 +43,12 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof InvalidInputError) {
     const fields = error.field ? { [error.field]: [error.message] } : {};
-    return { status: 400, code: ERRORS.validation.code, message: error.message, details: { fields } };
+    return {
+      status: 400,
+      code: ERRORS.validation.code,
+      message: error.message,
+      details: { fields },
+    };
   }
   if (error instanceof DatabaseConnectionError) {
     return {

@@ -1,13 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { LifecycleState } from '../ops/lifecycle.state';
-import { validateEnvironment } from '../config/environment';
+import { loadAppConfig } from '../../app.module';
+import { HttpConfig } from './http.config';
 import { bodyLeftUnread, ConnectionCloseHook } from './connection-close.hook';
 import { LARGE_RESPONSE_CHARS, WRITE_STALL_TIMEOUT_MS } from './connection-limits';
 
 const raw = (headers: Record<string, string>, readableEnded = false) =>
   ({ headers, readableEnded, socket: { setTimeout: jest.fn() } }) as unknown as IncomingMessage;
-const env = validateEnvironment({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's' });
+const env = loadAppConfig({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's' }).get(
+  HttpConfig,
+);
 
 describe('ConnectionCloseHook', () => {
   const run = (

@@ -1,32 +1,34 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { validateEnvironment } from '../config/environment';
+import { loadAppConfig } from '../../app.module';
+import { HttpConfig } from './http.config';
 import {
   connectionTimeouts,
   endSilentConnection,
   HEADERS_TIMEOUT_MS,
   holdConnections,
   REQUEST_TIMEOUT_MS,
-  socketTimeoutMs,
   WRITE_STALL_TIMEOUT_MS,
   writeStallTimeoutMs,
 } from './connection-limits';
 
 const env = (extra: Record<string, string> = {}) =>
-  validateEnvironment({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's', ...extra });
+  loadAppConfig({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's', ...extra }).get(
+    HttpConfig,
+  );
 
 describe('connection limits', () => {
   it('outwaits the longest silence of a healthy request: a JWKS fetch, then a query', () => {
-    expect(socketTimeoutMs(env())).toBe(5000 + 5000 + 1000 + 2000);
+    expect(env().socketTimeoutMs).toBe(5000 + 5000 + 1000 + 2000);
     const slow = env({ AUTH_JWKS_TIMEOUT_MS: '10000', DATABASE_STATEMENT_TIMEOUT_MS: '30000' });
-    expect(socketTimeoutMs(slow)).toBe(10_000 + 31_000 + 2000);
+    expect(slow.socketTimeoutMs).toBe(10_000 + 31_000 + 2000);
   });
 
   it('allows a large write less silence than a request, never more', () => {
     expect(writeStallTimeoutMs(env())).toBe(WRITE_STALL_TIMEOUT_MS);
     const fast = env({ AUTH_JWKS_TIMEOUT_MS: '100', DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
-    expect(writeStallTimeoutMs(fast)).toBe(socketTimeoutMs(fast));
+    expect(writeStallTimeoutMs(fast)).toBe(fast.socketTimeoutMs);
   });
 
   it('bounds every phase: headers, the whole request, silence, idle keep-alive', () => {

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
-import { validateEnvironment } from '../config/environment';
+import { loadAppConfig } from '../../app.module';
+import { HttpConfig } from './http.config';
 import { corsOptions, isCorsOrigins, parseCorsOrigins } from './cors';
 
 describe('CORS', () => {
@@ -16,7 +17,9 @@ describe('CORS', () => {
 
   it('corsOptions: off without origins, * or the list, credentials as configured', () => {
     const env = (extra: Record<string, string>) =>
-      validateEnvironment({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's', ...extra });
+      loadAppConfig({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: 's', ...extra }).get(
+        HttpConfig,
+      );
     expect(corsOptions(env({}))).toBeUndefined();
     expect(corsOptions(env({ CORS_ORIGINS: '*' }))).toMatchObject({
       origin: '*',

@@ -8,7 +8,13 @@ import { SecurityHeadersHook } from './security-headers.hook';
 
 /** The pipeline's own hooks; pipeline.ts puts them in order. */
 @Module({
-  providers: [configProvider(HttpConfig), RequestIdHook, SecurityHeadersHook, ExpectContinueHook, ConnectionCloseHook],
+  providers: [
+    configProvider(HttpConfig),
+    RequestIdHook,
+    SecurityHeadersHook,
+    ExpectContinueHook,
+    ConnectionCloseHook,
+  ],
   exports: [RequestIdHook, SecurityHeadersHook, ExpectContinueHook, ConnectionCloseHook],
 })
 export class HttpModule {}

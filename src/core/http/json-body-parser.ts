@@ -13,22 +13,29 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Content-Length mismatch) and refuses a `__proto__` key as malformed: JSON.parse makes it an own
  * property, and validation names it as the unknown field it is. An empty body is no body.
  */
-export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit = BODY_LIMIT_BYTES): void {
+export function registerJsonBodyParser(
+  fastify: FastifyInstance,
+  bodyLimit = BODY_LIMIT_BYTES,
+): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      return done(ERRORS.malformedJson.error('Request body is not valid UTF-8'), undefined);
-    }
-    if (text.trim() === '') return done(null, undefined);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return done(ERRORS.malformedJson.error('Request body is not valid JSON'), undefined);
-    }
-    done(null, parsed);
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit },
+    (_request, body, done) => {
+      let text: string;
+      try {
+        text = utf8.decode(body as Buffer);
+      } catch {
+        return done(ERRORS.malformedJson.error('Request body is not valid UTF-8'), undefined);
+      }
+      if (text.trim() === '') return done(null, undefined);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return done(ERRORS.malformedJson.error('Request body is not valid JSON'), undefined);
+      }
+      done(null, parsed);
+    },
+  );
 }

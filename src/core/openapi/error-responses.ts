@@ -43,7 +43,10 @@ export function ApiErrors(...defs: ErrorDef[]): MethodDecorator & ClassDecorator
       schema: {
         allOf: [
           { $ref: getSchemaPath(ErrorBodyDto) },
-          { type: 'object', properties: { code: { type: 'string', enum: [...new Set(group.map((d) => d.code))] } } },
+          {
+            type: 'object',
+            properties: { code: { type: 'string', enum: [...new Set(group.map((d) => d.code))] } },
+          },
         ],
       },
     });

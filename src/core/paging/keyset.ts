@@ -2,6 +2,10 @@ import type { KeysetCursor } from './cursor';
 
 export type SortOrder = 'asc' | 'desc';
 
+/** Page size: the default, and the largest the contract allows. */
+export const PAGE_LIMIT_DEFAULT = 100;
+export const PAGE_LIMIT_MAX = 500;
+
 /** One page to read: at most `limit` rows after `after`, within `maxBytes` of JSON. */
 export interface PageRequest {
   limit: number;
@@ -31,7 +35,10 @@ export interface KeysetTable {
 
 /** A row's JSON bytes, at least: octet_length reads a text's stored size without detoasting it. */
 const rowBytesSql = (table: KeysetTable) =>
-  [String(table.jsonMinBytes), ...Object.keys(table.texts).map((c) => `coalesce(octet_length(${c}), 0)`)].join(' + ');
+  [
+    String(table.jsonMinBytes),
+    ...Object.keys(table.texts).map((c) => `coalesce(octet_length(${c}), 0)`),
+  ].join(' + ');
 
 /** The largest rowBytesSql of a row the API wrote: at most 4 UTF-8 bytes per code point. */
 const rowBytesMax = (table: KeysetTable) =>
@@ -104,6 +111,8 @@ export function keysetPage<Row extends { id: string }>(
   if (budgeted) for (const row of out) delete (row as { fits?: boolean }).fits;
   const last = out[out.length - 1];
   const next =
-    rows.length > kept ? { at: (last as Record<string, unknown>)[table.orderBy.field] as Date, id: last.id } : null;
+    rows.length > kept
+      ? { at: (last as Record<string, unknown>)[table.orderBy.field] as Date, id: last.id }
+      : null;
   return { rows: out, next };
 }

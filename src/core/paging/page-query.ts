@@ -1,10 +1,6 @@
 import { type FieldErrors, validationError } from '../errors/api-error';
 import { decodeCursor } from './cursor';
-import type { PageRequest } from './keyset';
-
-/** Page size: the default, and the largest the contract allows. */
-export const PAGE_LIMIT_DEFAULT = 100;
-export const PAGE_LIMIT_MAX = 500;
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type PageRequest } from './keyset';
 
 const LIMIT_DIGITS = new RegExp(`^\\d{1,${String(PAGE_LIMIT_MAX).length}}$`);
 
@@ -27,7 +23,12 @@ export function parsePageQuery(
   const filters: Record<string, boolean> = {};
   const { limit, order, cursor } = query;
   if (limit !== undefined) {
-    if (typeof limit === 'string' && LIMIT_DIGITS.test(limit) && +limit >= 1 && +limit <= PAGE_LIMIT_MAX) {
+    if (
+      typeof limit === 'string' &&
+      LIMIT_DIGITS.test(limit) &&
+      +limit >= 1 &&
+      +limit <= PAGE_LIMIT_MAX
+    ) {
       page.limit = Number(limit);
     } else {
       fields.limit = [`limit must be an integer from 1 to ${PAGE_LIMIT_MAX}`];

@@ -16,7 +16,8 @@ import { UserThrottlerGuard } from './user-throttler.guard';
 export class RateLimitModule {
   static forRoot(config: RateLimitConfig): DynamicModule {
     const providers = [configProvider(RateLimitConfig)];
-    if (!config.RATE_LIMIT_ENABLED) return { module: RateLimitModule, providers, exports: providers };
+    if (!config.RATE_LIMIT_ENABLED)
+      return { module: RateLimitModule, providers, exports: providers };
     return {
       module: RateLimitModule,
       imports: [
@@ -27,7 +28,11 @@ export class RateLimitModule {
           setHeaders: false,
         }),
       ],
-      providers: [...providers, { provide: APP_GUARD, useClass: UserThrottlerGuard }, RefusedRequestLimitHook],
+      providers: [
+        ...providers,
+        { provide: APP_GUARD, useClass: UserThrottlerGuard },
+        RefusedRequestLimitHook,
+      ],
       exports: [RefusedRequestLimitHook, RateLimitConfig],
     };
   }

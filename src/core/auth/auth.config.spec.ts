@@ -1,10 +1,14 @@
-import { DEVELOPMENT_JWT_SECRET } from '../auth/development-secret';
-import { ConfigValidationError, validateEnvironment } from './environment';
+import { loadAppConfig } from '../../app.module';
+import { ConfigValidationError } from '../config/config';
+import { HttpConfig } from '../http/http.config';
+import { RateLimitConfig } from '../rate-limit/rate-limit.config';
+import { AuthConfig } from './auth.config';
+import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 
 const base = { DATABASE_URL: 'postgres://u@localhost/tasks' };
-const problems = (raw: Record<string, string | undefined>, purpose?: 'app' | 'migrations') => {
+const problems = (raw: Record<string, string | undefined>) => {
   try {
-    validateEnvironment(raw, { purpose });
+    loadAppConfig(raw);
     return [];
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
@@ -20,22 +24,33 @@ describe('authentication and hardening configuration', () => {
     expect(problems({ ...base, AUTH_JWT_SECRET: '  ' })).toHaveLength(1);
   });
 
-  it('does not need one for migrations', () => {
-    expect(problems(base, 'migrations')).toEqual([]);
-  });
-
   it('accepts either key source, with defaults for the rest', () => {
-    const env = validateEnvironment({ ...base, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' });
-    expect(env).toMatchObject({
+    const config = loadAppConfig({ ...base, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' });
+    expect(config.get(AuthConfig)).toMatchObject({
       AUTH_CLOCK_TOLERANCE_S: 30,
-      CORS_ORIGINS: '',
-      CORS_CREDENTIALS: false,
+      AUTH_JWT_SECRET: undefined,
+    });
+    expect(config.get(HttpConfig)).toMatchObject({ CORS_ORIGINS: '', CORS_CREDENTIALS: false });
+    expect({ ...config.get(RateLimitConfig) }).toEqual({
       RATE_LIMIT_ENABLED: true,
       RATE_LIMIT_TTL_MS: 60_000,
       RATE_LIMIT_LIMIT: 600,
+      RATE_LIMIT_REFUSED_LIMIT: 100,
     });
-    expect(env.AUTH_JWT_SECRET).toBeUndefined();
     expect(problems({ ...base, AUTH_JWT_SECRET: 'short' })).toEqual([]);
+  });
+
+  it('reads the audiences as a list, and where session lookups connect', () => {
+    const config = loadAppConfig({ ...base, AUTH_JWT_SECRET: 's', AUTH_AUDIENCE: ' a, b ,,' });
+    expect(config.get(AuthConfig).audiences).toEqual(['a', 'b']);
+    expect(config.get(AuthConfig).sessions).toEqual({
+      url: base.DATABASE_URL,
+      connectTimeoutMs: 5000,
+      deadlineMs: 6000,
+    });
+    expect(
+      loadAppConfig({ ...base, AUTH_JWT_SECRET: 's' }).get(AuthConfig).audiences,
+    ).toBeUndefined();
   });
 
   it('refuses a secret shorter than 32 bytes in production, not in development', () => {
@@ -87,9 +102,8 @@ describe('authentication and hardening configuration', () => {
 
   it('bounds the rate limit settings', () => {
     const secret = { ...base, AUTH_JWT_SECRET: 's' };
-    expect(validateEnvironment({ ...secret, RATE_LIMIT_ENABLED: 'off' }).RATE_LIMIT_ENABLED).toBe(
-      false,
-    );
+    const config = loadAppConfig({ ...secret, RATE_LIMIT_ENABLED: 'off' });
+    expect(config.get(RateLimitConfig).RATE_LIMIT_ENABLED).toBe(false);
     expect(problems({ ...secret, RATE_LIMIT_LIMIT: '0' })).toEqual([
       expect.stringMatching(/^RATE_LIMIT_LIMIT is invalid/),
     ]);
@@ -108,15 +122,15 @@ describe('authentication and hardening configuration', () => {
   });
 
   it('accepts Better Auth sessions as the only token source, with its default names', () => {
-    const env = validateEnvironment({ ...base, AUTH_SESSIONS_ENABLED: 'true' });
-    expect(env).toMatchObject({
+    const auth = loadAppConfig({ ...base, AUTH_SESSIONS_ENABLED: 'true' }).get(AuthConfig);
+    expect(auth).toMatchObject({
       AUTH_SESSIONS_ENABLED: true,
       AUTH_SESSIONS_TABLE: 'session',
       AUTH_SESSIONS_TOKEN_COLUMN: 'token',
       AUTH_SESSIONS_USER_ID_COLUMN: 'userId',
       AUTH_SESSIONS_EXPIRES_AT_COLUMN: 'expiresAt',
     });
-    expect(env.AUTH_SESSIONS_DATABASE_URL).toBeUndefined();
+    expect(auth.AUTH_SESSIONS_DATABASE_URL).toBeUndefined();
   });
 
   it.each([
@@ -133,11 +147,11 @@ describe('authentication and hardening configuration', () => {
   });
 
   it('accepts a schema-qualified table', () => {
-    const env = validateEnvironment({
+    const config = loadAppConfig({
       ...base,
       AUTH_SESSIONS_ENABLED: 'true',
       AUTH_SESSIONS_TABLE: 'auth.session',
     });
-    expect(env.AUTH_SESSIONS_TABLE).toBe('auth.session');
+    expect(config.get(AuthConfig).AUTH_SESSIONS_TABLE).toBe('auth.session');
   });
 });

@@ -3,18 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { AppConfigModule, ENVIRONMENT_NAMESPACE } from './app-config.module';
+import { loadAppConfig } from '../../app.module';
+import { DatabaseConfig } from '../database/database.config';
+import { HttpConfig } from '../http/http.config';
+import { AppConfig } from './app.config';
+import { configProvider, ConfigValidationError, loadConfig, variablesOf } from './config';
+import { AppConfigModule } from './config.module';
 import { loadEnvFile } from './env-file';
-import { ConfigValidationError, Environment, validateEnvironment } from './environment';
-import { isPostgresUrl } from './is-postgres-url.validator';
+import { isHttpUrl, isPostgresUrl } from './validators';
 
 const URL_OK = 'postgres://app:pw@db.example.com:5432/tasks';
-/** The app needs a token key source (auth-environment.spec.ts covers those rules). */
+/** The app needs a token key source (auth.config.spec.ts covers those rules). */
 const AUTH = { AUTH_JWT_SECRET: 'a-test-secret-of-at-least-32-bytes-0000' };
 
 function problems(raw: Record<string, string | undefined>): string[] {
   try {
-    validateEnvironment(raw);
+    loadAppConfig(raw);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigValidationError);
     return (error as ConfigValidationError).problems;
@@ -22,50 +26,33 @@ function problems(raw: Record<string, string | undefined>): string[] {
   throw new Error('expected the configuration to be refused');
 }
 
-describe('validateEnvironment', () => {
-  it('applies every default when only DATABASE_URL is set', () => {
-    const env = validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK });
-    expect(env).toBeInstanceOf(Environment);
-    expect({ ...env }).toEqual({
-      NODE_ENV: 'development',
-      PORT: 3000,
-      HOST: '0.0.0.0',
-      HTTP_MAX_CONNECTIONS: 4096,
-      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
-      LOG_LEVEL: 'info',
+describe('loadConfig', () => {
+  it('applies the defaults, section by section', () => {
+    const config = loadAppConfig({ ...AUTH, DATABASE_URL: URL_OK });
+    expect({ ...config.get(AppConfig) }).toEqual({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
+    expect({ ...config.get(DatabaseConfig) }).toEqual({
       DATABASE_URL: URL_OK,
       DATABASE_POOL_SIZE: 10,
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
       DATABASE_STATEMENT_TIMEOUT_MS: 5000,
       DATABASE_PREPARED_STATEMENTS: 'auto',
-      AUTH_JWT_SECRET: AUTH.AUTH_JWT_SECRET,
-      AUTH_CLOCK_TOLERANCE_S: 30,
-      AUTH_JWKS_COOLDOWN_MS: 1000,
-      AUTH_JWKS_MAX_AGE_MS: 300_000,
-      AUTH_JWKS_TIMEOUT_MS: 5000,
-      AUTH_SESSIONS_ENABLED: false,
-      AUTH_SESSIONS_TABLE: 'session',
-      AUTH_SESSIONS_TOKEN_COLUMN: 'token',
-      AUTH_SESSIONS_USER_ID_COLUMN: 'userId',
-      AUTH_SESSIONS_EXPIRES_AT_COLUMN: 'expiresAt',
-      AUTH_SESSIONS_CACHE_MS: 5000,
-      AUTH_SESSIONS_POOL_SIZE: 2,
+      MIGRATIONS_RUN_ON_STARTUP: false,
+    });
+    expect(config.get(HttpConfig)).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      HTTP_MAX_CONNECTIONS: 4096,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      TRUSTED_PROXIES: '',
       CORS_ORIGINS: '',
       CORS_CREDENTIALS: false,
-      RATE_LIMIT_ENABLED: true,
-      RATE_LIMIT_TTL_MS: 60_000,
-      RATE_LIMIT_LIMIT: 600,
-      RATE_LIMIT_REFUSED_LIMIT: 100,
-      TRUSTED_PROXIES: '',
-      LIST_PAGE_BYTES_MAX: 1024 * 1024,
-      TASKS_PER_USER_MAX: 10_000,
-      SHUTDOWN_TIMEOUT_MS: 20_000,
-      MIGRATIONS_RUN_ON_STARTUP: false,
+      // The JWKS timeout, one query's deadline and a margin.
+      socketTimeoutMs: 5000 + 6000 + 2000,
     });
   });
 
   it('reads every variable, converting numbers and booleans', () => {
-    const env = validateEnvironment({
+    const config = loadAppConfig({
       ...AUTH,
       NODE_ENV: 'production',
       PORT: ' 8080 ',
@@ -78,15 +65,15 @@ describe('validateEnvironment', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: '60000',
       DATABASE_PREPARED_STATEMENTS: 'off',
     });
-    expect(env).toMatchObject({
-      NODE_ENV: 'production',
-      PORT: 8080,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'debug',
+    expect(config.get(AppConfig)).toMatchObject({ NODE_ENV: 'production', LOG_LEVEL: 'debug' });
+    expect(config.get(HttpConfig)).toMatchObject({ PORT: 8080, HOST: '127.0.0.1' });
+    expect(config.get(DatabaseConfig)).toMatchObject({
       DATABASE_MIGRATIONS_URL: 'postgres://u@direct/db',
+      migrationsUrl: 'postgres://u@direct/db',
       DATABASE_POOL_SIZE: 3,
       DATABASE_CONNECT_TIMEOUT_MS: 250,
       DATABASE_STATEMENT_TIMEOUT_MS: 60000,
+      deadlineMs: 61000,
       DATABASE_PREPARED_STATEMENTS: false,
     });
   });
@@ -102,12 +89,12 @@ describe('validateEnvironment', () => {
     ['auto', 'auto'],
     [' AUTO ', 'auto'],
   ])('reads DATABASE_PREPARED_STATEMENTS=%s as %s', (raw, expected) => {
-    const env = validateEnvironment({
+    const config = loadAppConfig({
       ...AUTH,
       DATABASE_URL: URL_OK,
       DATABASE_PREPARED_STATEMENTS: raw,
     });
-    expect(env.DATABASE_PREPARED_STATEMENTS).toBe(expected);
+    expect(config.get(DatabaseConfig).DATABASE_PREPARED_STATEMENTS).toBe(expected);
   });
 
   it('says DATABASE_URL is required when it is missing or blank', () => {
@@ -125,11 +112,9 @@ describe('validateEnvironment', () => {
     'not a url',
     'postgres:///db',
   ])('refuses DATABASE_URL=%s without echoing the value', (value) => {
-    const [problem, ...rest] = problems({ ...AUTH, DATABASE_URL: value });
-    expect(rest).toEqual([]);
-    expect(problem).toBe(
+    expect(problems({ ...AUTH, DATABASE_URL: value })).toEqual([
       'DATABASE_URL is invalid: must be a postgres:// or postgresql:// URL with a host and a database name',
-    );
+    ]);
   });
 
   it('lists one line per bad variable, never their values', () => {
@@ -161,15 +146,22 @@ describe('validateEnvironment', () => {
     expect(found.every((p) => / is invalid: /.test(p))).toBe(true);
   });
 
-  it('treats a blank DATABASE_MIGRATIONS_URL as unset', () => {
-    const env = validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK, DATABASE_MIGRATIONS_URL: '' });
-    expect(env.DATABASE_MIGRATIONS_URL).toBeUndefined();
+  it('treats a blank optional value as unset, and ignores variables it does not know', () => {
+    const config = loadAppConfig({
+      ...AUTH,
+      DATABASE_URL: URL_OK,
+      DATABASE_MIGRATIONS_URL: '',
+      PATH: '/bin',
+    });
+    expect(config.get(DatabaseConfig).DATABASE_MIGRATIONS_URL).toBeUndefined();
+    expect(config.get(DatabaseConfig)).not.toHaveProperty('PATH');
   });
 
-  it('ignores variables it does not know', () => {
-    const env = validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK, PATH: '/bin', SECRET: 'x' });
-    expect(env).not.toHaveProperty('PATH');
-    expect(env).not.toHaveProperty('SECRET');
+  it('loads only the sections asked for: the migrator needs no token configuration', () => {
+    const config = loadConfig({ DATABASE_URL: URL_OK }, [AppConfig, DatabaseConfig]);
+    expect(config.get(DatabaseConfig).DATABASE_URL).toBe(URL_OK);
+    expect(() => config.get(HttpConfig)).toThrow('HttpConfig was not loaded');
+    expect(variablesOf(AppConfig).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV']);
   });
 
   it('formats the error as a heading and an indented line per problem', () => {
@@ -179,57 +171,46 @@ describe('validateEnvironment', () => {
   });
 });
 
-describe('isPostgresUrl', () => {
-  it('accepts both schemes, IPv6 hosts and encoded database names', () => {
+describe('validators', () => {
+  it('isPostgresUrl: both schemes, IPv6 hosts, encoded names; nothing but strings', () => {
     expect(isPostgresUrl('postgres://h/db')).toBe(true);
     expect(isPostgresUrl('postgresql://u:p%40ss@[::1]:5433/my%20db?sslmode=require')).toBe(true);
-  });
-
-  it('refuses anything that is not a string', () => {
     expect(isPostgresUrl(undefined)).toBe(false);
     expect(isPostgresUrl(5432)).toBe(false);
+  });
+
+  it('isHttpUrl', () => {
+    expect(isHttpUrl('https://idp.example/.well-known/jwks.json')).toBe(true);
+    expect(isHttpUrl('http://127.0.0.1:9/jwks')).toBe(true);
+    for (const bad of [undefined, 42, '', 'idp.example', 'file:///etc/passwd']) {
+      expect(isHttpUrl(bad)).toBe(false);
+    }
   });
 });
 
 describe('AppConfigModule', () => {
-  async function configured(environment?: Environment) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(environment)],
-    }).compile();
-    return { env: moduleRef.get(Environment), config: moduleRef.get(ConfigService) };
-  }
-
-  it('provides the environment it is given, by its class and through ConfigService', async () => {
-    const given = validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK, PORT: '4100' });
-    const { env, config } = await configured(given);
-    expect(env).toBe(given);
-    expect(config.get<number>(`${ENVIRONMENT_NAMESPACE}.PORT`)).toBe(4100);
-  });
-
-  it('reads nothing of process.env itself: only the validated values', async () => {
+  it('provides each section by its class and as a ConfigService namespace, nothing of process.env', async () => {
+    const config = loadAppConfig({ ...AUTH, DATABASE_URL: URL_OK, PORT: '4100' });
     process.env.TASKS_API_SPEC_STRAY = 'x';
     try {
-      const { config } = await configured(validateEnvironment({ ...AUTH, DATABASE_URL: URL_OK }));
-      expect(config.get('TASKS_API_SPEC_STRAY')).toBeUndefined();
+      const moduleRef = await Test.createTestingModule({
+        imports: [AppConfigModule.forRoot(config)],
+        providers: [configProvider(HttpConfig)],
+      }).compile();
+      expect(moduleRef.get(HttpConfig)).toBe(config.get(HttpConfig));
+      expect(moduleRef.get(AppConfig)).toBe(config.get(AppConfig));
+      const service = moduleRef.get(ConfigService);
+      expect(service.get<number>('http.PORT')).toBe(4100);
+      expect(service.get('TASKS_API_SPEC_STRAY')).toBeUndefined();
     } finally {
       delete process.env.TASKS_API_SPEC_STRAY;
     }
   });
 
-  it('validates process.env when given nothing', async () => {
-    const saved = process.env.DATABASE_URL;
-    const savedSecret = process.env.AUTH_JWT_SECRET;
-    process.env.DATABASE_URL = URL_OK;
-    process.env.AUTH_JWT_SECRET = AUTH.AUTH_JWT_SECRET;
-    try {
-      const { env } = await configured();
-      expect(env.DATABASE_URL).toBe(URL_OK);
-    } finally {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
-      if (savedSecret === undefined) delete process.env.AUTH_JWT_SECRET;
-      else process.env.AUTH_JWT_SECRET = savedSecret;
-    }
+  it('refuses to provide a class that is not a section', () => {
+    expect(() => configProvider(class NotASection {})).toThrow(
+      'NotASection is not a @ConfigSection',
+    );
   });
 });
 
@@ -245,14 +226,12 @@ describe('loadEnvFile', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads the file when there is one', () => {
+  it('loads the file when there is one, by default .env in the working directory', () => {
     const file = join(dir, '.env');
     writeFileSync(file, 'LOG_LEVEL=debug\n');
     loadEnvFile(file);
     expect(loader).toHaveBeenCalledWith(file);
-  });
-
-  it('looks for .env in the working directory by default', () => {
+    loader.mockClear();
     loadEnvFile();
     expect(loader.mock.calls).toEqual(existsSync('.env') ? [['.env']] : []);
   });
