@@ -10,9 +10,8 @@ export interface PgConnectionParts {
 }
 
 /**
- * Splits a postgres URL into the parts TypeORM wants. TypeORM's own `url` option drops the query
- * string, so `sslmode` is read here, with libpq's meaning: `require` encrypts without checking the
- * certificate, `verify-ca`/`verify-full` also check it, `disable`/`allow`/`prefer`/absent stay plain.
+ * The parts of a postgres URL TypeORM wants, `sslmode` with libpq's meaning (TypeORM's `url`
+ * drops the query string): `require` encrypts, `verify-*` also checks the certificate.
  */
 export function parsePostgresUrl(value: string): PgConnectionParts {
   const url = new URL(value);

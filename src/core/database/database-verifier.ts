@@ -18,11 +18,9 @@ export class DatabaseStartupError extends Error {
 const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
 
 /**
- * Opens the DataSource at startup (TypeORM is told not to, so a failure surfaces here, once) and
- * proves that the database answers a real query in time, and says so in the log with
- * its latency, the server-side timeouts in effect (read back, since a pooler or proxy may have
- * dropped what was asked for) and the state of the migrations. A failure stops the boot with a message that says
- * why (credentials, host, database name), without the password.
+ * Opens the DataSource at startup and proves the database answers in time; logs the latency, the
+ * server-side timeouts really in effect (a pooler may drop what was asked) and the migrations'
+ * state. A failure stops the boot with one line saying why, never the password.
  */
 @Injectable()
 export class DatabaseVerifier implements OnApplicationBootstrap {

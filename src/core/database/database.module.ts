@@ -8,6 +8,7 @@ import { configProvider } from '../config/config';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseConfig } from './database.config';
 import { DatabaseVerifier } from './database-verifier';
+import { RetentionService } from './retention';
 import { SqlExecutor } from './sql-executor';
 
 /**
@@ -32,6 +33,7 @@ import { SqlExecutor } from './sql-executor';
   providers: [
     configProvider(DatabaseConfig),
     DatabaseVerifier,
+    RetentionService,
     {
       provide: SqlExecutor,
       inject: [DataSource, DatabaseConfig, getLoggerToken('Database')],
@@ -47,6 +49,6 @@ import { SqlExecutor } from './sql-executor';
         }),
     },
   ],
-  exports: [SqlExecutor, DatabaseConfig],
+  exports: [SqlExecutor, DatabaseConfig, RetentionService],
 })
 export class DatabaseModule {}

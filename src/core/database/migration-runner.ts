@@ -3,25 +3,18 @@ import type { DatabaseConfig } from './database.config';
 import { buildDataSourceOptions } from './data-source-options';
 import { setRoleTimeouts, TimeoutsLogger } from './server-timeouts';
 
-/** The advisory lock key every migration run takes (an arbitrary constant, "tasks-api migrations"). */
+/** The advisory lock key of every migration run ("tasks-api migrations"). */
 export const MIGRATION_LOCK_KEY = '7361736b73006d67';
 const LOCK_KEY_SQL = `('x' || $1)::bit(64)::bigint`;
 
 export type MigrationLogger = TimeoutsLogger;
 
 /**
- * Applies the pending migrations in one transaction that first takes a transaction-scoped advisory
- * lock (`pg_advisory_xact_lock`). Runs started together (several Job pods, init containers,
- * replicas with MIGRATIONS_RUN_ON_STARTUP) queue on the lock: the first applies, the others then
- * find nothing pending, and all succeed. The lock, the check for pending migrations and the work
- * share one transaction, which a transaction pooler (PgBouncer, Neon's pooled URL) keeps on one
- * server connection, and the lock ends with it: a session lock (`pg_advisory_lock`) through such a
- * pooler could be taken on one server connection and released on another, or stay held on an idle
- * one. A crash anywhere rolls everything back and frees the lock.
- *
- * Consequences: all pending migrations apply together or not at all, and a migration that cannot
- * run in a transaction (`transaction = false`, e.g. CREATE INDEX CONCURRENTLY) is refused by TypeORM
- * here; run such one by hand on the direct URL. Returns the names it applied.
+ * Applies the pending migrations in one transaction that first takes a transaction-scoped
+ * advisory lock: concurrent runs queue on it, the first applies, the others find nothing pending.
+ * The lock, the check and the work share one transaction, so a transaction pooler keeps them on
+ * one server connection (a session lock could be released on another); a crash frees it. All
+ * pending migrations apply together; one that cannot run in a transaction is refused.
  */
 export async function runMigrationsLocked(
   env: DatabaseConfig,
@@ -33,8 +26,7 @@ export async function runMigrationsLocked(
   try {
     const started = performance.now();
     await runner.startTransaction();
-    // The app role's default statement_timeout (set below) would apply to this session too when
-    // migrations run as that role: a migration may take as long as it needs, and so may the wait.
+    // The app role's statement_timeout (set below) must not cut a migration or the wait for the lock.
     await runner.query('SET LOCAL statement_timeout = 0');
     await runner.query('SET LOCAL idle_in_transaction_session_timeout = 0');
     logger.info({}, 'waiting for the migration lock');

@@ -3,13 +3,9 @@ import type { DatabaseConfig } from './database.config';
 import { parsePostgresUrl } from './connection-url';
 
 /**
- * The server-side bounds on the app's sessions. They cannot ride in the startup packet (a
- * transaction pooler refuses them) and a session `SET` does not survive transaction pooling, so
- * the migration step stores them as defaults of the app's role in its database, which every new
- * server connection of that role picks up, through any pooler, at no cost per query. `SET LOCAL`
- * in a transaction around every statement would also survive pooling, but costs two more round
- * trips per query: a one-row read took 1.2-1.9x as long directly and 1.7-2.2x as long through
- * PgBouncer 1.18 (alternating runs on a shared machine, issue 10).
+ * Server-side bounds on the app's sessions, stored as defaults of its role: the startup packet
+ * cannot carry them through a transaction pooler, a session SET does not survive one, and a role
+ * default reaches every server connection at no cost per query (docs/deploying-on-neon.md).
  */
 export interface ServerTimeouts {
   statementTimeoutMs: number;
@@ -31,10 +27,8 @@ export interface TimeoutsLogger {
 }
 
 /**
- * Inside the migration transaction (after its lock, so concurrent runs do not race on the catalog
- * row): `ALTER ROLE <DATABASE_URL's user> IN DATABASE <this database> SET …`. A role may always set
- * its own defaults; another role's needs CREATEROLE. When refused, the migrations still commit and
- * the warning says what to run; the app then says at startup that only the client deadline applies.
+ * `ALTER ROLE <app user> IN DATABASE <db> SET …`, inside the migration transaction after its lock.
+ * When the role may not, the migrations still commit and the warning says what to run.
  */
 export async function setRoleTimeouts(
   runner: QueryRunner,
@@ -70,7 +64,7 @@ export async function setRoleTimeouts(
   }
 }
 
-/** What the startup check reads back (one query, with the database name it already needed). */
+/** What the startup check reads back, with the database name. */
 export const SERVER_SETTINGS_QUERY = `SELECT current_database() AS database,
   (SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout') AS "statementTimeoutMs",
   (SELECT setting::int FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout') AS "idleInTransactionTimeoutMs"`;

@@ -22,9 +22,8 @@ function quoteServerMessage(message: string, target: PgConnectionParts): string 
 }
 
 /**
- * Turns a failure to reach the database at startup into one line an operator can act on. It names
- * the host, port, user and database, never the password. A message the server sent is quoted, as
- * the reason; the driver's own text is not.
+ * A failure to reach the database at startup as one line an operator can act on: host, port,
+ * user, database, never the password; a message the server sent is quoted as the reason.
  */
 export function explainDatabaseStartupError(error: unknown, target: PgConnectionParts): string {
   const { code = '', message = '', severity } = (error ?? {}) as DriverError;
@@ -44,8 +43,7 @@ export function explainDatabaseStartupError(error: unknown, target: PgConnection
     return `database unreachable: connection refused at ${where}`;
   }
   if (typeof severity === 'string' && severity !== '') {
-    // The server or a pooler in front of it said why (e.g. PgBouncer's FATAL 08P01 "unsupported
-    // startup parameter: statement_timeout"): that is the reason, whatever words it uses.
+    // The server or a pooler said why (PgBouncer's FATAL 08P01 "unsupported startup parameter").
     return `database server at ${where} answered ${severity} ${code}: ${quoteServerMessage(message, target)}`;
   }
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) {

@@ -3,37 +3,23 @@ import type { Socket } from 'node:net';
 import type { HttpConfig } from './http.config';
 
 /**
- * How long a connection may take over each phase, and how many the process holds at once
- * (docs/operations.md, "Connections"). Each bound releases what a client that stops half-way
- * holds: a file descriptor, the parser, and for a client that stops reading, the whole response.
+ * How long a connection may take over each phase, and how many the process holds
+ * (docs/operations.md, "Connections"): each bound frees what a client that stops half-way holds.
  */
 
 /** All request headers, from the first byte of the request: a real client sends them at once. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 
-/**
- * The whole request, body included (at most 64 KiB, so 30 s is 2 KiB/s): a slow body is cut off
- * here even when it trickles in fast enough to keep the socket active. Must exceed the headers'.
- */
+/** The whole request, body included (64 KiB in 30 s is 2 KiB/s); above the headers' timeout. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/**
- * How often Node checks the two timeouts above (its default, 30 s, would let a connection that
- * never sends a header live 40 s). One pass over the open connections per interval.
- */
+/** How often Node checks the two above (its 30 s default lets a silent connection live 40 s). */
 export const TIMEOUT_CHECK_INTERVAL_MS = 2_000;
 
-/**
- * A response this large is more than the kernel's buffers take at once, so its client must read
- * for it to be written; below it, a client that does not read costs the process nothing.
- */
+/** Larger than the kernel's buffers take at once: its client must read for it to be written. */
 export const LARGE_RESPONSE_CHARS = 64 * 1024;
 
-/**
- * Silence allowed while a large response is being written: the server has nothing left to think
- * about, so silence now means the client stopped reading. A client that reads slowly keeps the
- * write moving and is never cut. At most the socket timeout.
- */
+/** Silence while a large response is written means the client stopped reading; slow is fine. */
 export const WRITE_STALL_TIMEOUT_MS = 5_000;
 
 export function writeStallTimeoutMs(env: HttpConfig): number {
