@@ -52,6 +52,15 @@ describe('stdoutDestination', () => {
     expect(done).toHaveBeenCalled();
   });
 
+  it('writes what a turn still holds when the process exits', () => {
+    const out = stdoutDestination(fd);
+    out.write('exit 0\n');
+    const atExit = process.listeners('exit').find((listener) => listener.name === 'flushAllAtExit');
+    atExit?.(0);
+    expect(written()).toBe('exit 0\n');
+    out.flush();
+  });
+
   it("is the root logger's destination: JSON lines at the configured level", async () => {
     const env = { NODE_ENV: 'production', LOG_LEVEL: 'info' } as AppConfig;
     const logger = createRootLogger(env, stdoutDestination(fd));
