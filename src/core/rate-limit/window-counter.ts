@@ -50,7 +50,10 @@ export class WindowCounter {
   }
 }
 
-/** The throttler's storage: one WindowCounter, made with the throttler's one ttl. */
+/**
+ * The throttler's storage: one WindowCounter, made with the throttler's one ttl. The default
+ * storage keeps a timestamp per hit (a list as long as the limit per key) and any number of keys.
+ */
 export class WindowCounterStorage implements ThrottlerStorage {
   constructor(readonly counter: WindowCounter) {}
 
