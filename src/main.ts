@@ -11,7 +11,7 @@ import { DatabaseStartupError } from './core/database/database-verifier';
 import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { HttpConfig } from './core/http/http.config';
-import { contextLogger } from './core/ops/context-logger';
+import { contextLogger } from './core/ops/logging.module';
 import { GracefulShutdown } from './core/ops/graceful-shutdown';
 import { LifecycleState } from './core/ops/lifecycle.state';
 import { OpsConfig } from './core/ops/ops.config';

@@ -9,7 +9,7 @@ import { parsePostgresUrl } from './core/database/connection-url';
 import { MIGRATIONS_GLOB } from './core/database/data-source-options';
 import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
-import { BufferedStdout, createRootLogger } from './core/ops/root-logger';
+import { createRootLogger } from './core/ops/root-logger';
 
 /**
  * The compiled migrations this build knows. None means a broken build (`nest start --watch`
@@ -39,9 +39,7 @@ async function main(): Promise<number> {
   }
   // The app's logger, without the app: same format, same stdout handling.
   const env = config.get(DatabaseConfig);
-  const logger = createRootLogger(config.get(AppConfig), new BufferedStdout()).child({
-    context: 'Migrations',
-  });
+  const logger = createRootLogger(config.get(AppConfig)).child({ context: 'Migrations' });
   if (knownMigrationFiles().length === 0) {
     const dir = dirname(MIGRATIONS_GLOB);
     logger.error(

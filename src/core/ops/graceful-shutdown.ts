@@ -1,15 +1,13 @@
 /**
- * What shutdown needs from the app. `closeListener` (the HTTP adapter's close) stops accepting
- * connections and resolves once in-flight requests are answered (Fastify closes idle keep-alive
- * sockets and answers 503 on requests arriving on open ones); `close` (Nest's `app.close()`)
- * then runs the shutdown hooks, which destroy the TypeORM DataSource and so end the pool.
+ * `closeListener` (Fastify's close) stops accepting and resolves once in-flight requests are
+ * answered; `close` (Nest's `app.close()`) then runs the shutdown hooks, which end the pool.
  */
 export interface Closable {
   closeListener?(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** pino's shape; main.ts passes a logger whose context is `Shutdown`. */
+/** pino's shape (a logger whose context is `Shutdown`). */
 export interface ShutdownLogger {
   info(message: string): void;
   error(message: string): void;
@@ -25,10 +23,10 @@ export interface ShutdownOptions {
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * The shutdown sequence an orchestrator expects: on the first signal mark the process not ready at
- * once, keep serving for the drain delay, close (listener, in-flight requests, pool) and exit 0;
- * a second signal, a failure or the timeout exits 1. Every step is logged with its elapsed time.
- * Kept free of Nest and of `process` so tests can drive it in-process.
+ * The shutdown an orchestrator expects: on the first signal readiness turns 503 at once, the
+ * process serves for the drain delay, closes (listener, in-flight requests, pool) and exits 0; a
+ * second signal, a failure or the timeout exits 1. Each step is logged with its elapsed time.
+ * Free of Nest and of `process`, so tests drive it in-process.
  */
 export class GracefulShutdown {
   private startedAt: number | undefined;

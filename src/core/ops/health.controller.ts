@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -15,23 +15,13 @@ import { LifecycleState } from './lifecycle.state';
 export const HEALTH_DB_TIMEOUT_MS = 2000;
 
 /** 200 and 503 share the body: an unhealthy answer still says what is down. */
-function HealthResponses(type: Type<unknown>, ok: string, down?: string): MethodDecorator {
-  const responses = [
-    ApiResponse({ status: 200, description: ok, type, headers: COMMON_RESPONSE_HEADERS }),
-  ];
-  if (down) {
-    responses.push(
-      ApiResponse({
-        status: 503,
-        description: down,
-        type,
-        headers: { ...COMMON_RESPONSE_HEADERS, 'Retry-After': ERROR_HEADERS['Retry-After'] },
-      }),
-    );
-  }
-  return (target, key, descriptor) => {
-    for (const decorate of responses) decorate(target, key, descriptor);
-  };
+function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
+  const headers = COMMON_RESPONSE_HEADERS;
+  const retryAfter = { ...headers, 'Retry-After': ERROR_HEADERS['Retry-After'] };
+  return applyDecorators(
+    ApiResponse({ status: 200, description: ok, type, headers }),
+    ...(down ? [ApiResponse({ status: 503, description: down, type, headers: retryAfter })] : []),
+  );
 }
 
 /**

@@ -1,26 +1,32 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  INestApplicationContext,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app.config';
 import { RequestLogHook } from './request-log.hook';
-import { BufferedStdout, createRootLogger, ROOT_LOGGER } from './root-logger';
+import { createRootLogger, ROOT_LOGGER } from './root-logger';
 
-/**
- * Makes the process's root logger injectable, for LoggerModule's factory, and writes out what
- * its buffer holds when the app closes.
- */
+/** Makes the root logger injectable, and writes out what it holds when the app closes. */
 @Module({
   providers: [
-    { provide: BufferedStdout, useFactory: () => new BufferedStdout() },
-    { provide: ROOT_LOGGER, inject: [AppConfig, BufferedStdout], useFactory: createRootLogger },
+    {
+      provide: ROOT_LOGGER,
+      inject: [AppConfig],
+      useFactory: (env: AppConfig) => createRootLogger(env),
+    },
   ],
   exports: [ROOT_LOGGER],
 })
 class RootLoggerModule implements OnApplicationShutdown {
-  constructor(private readonly stdout: BufferedStdout) {}
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
   onApplicationShutdown(): void {
-    this.stdout.close();
+    this.logger.flush();
   }
 }
 
@@ -28,15 +34,12 @@ class RootLoggerModule implements OnApplicationShutdown {
  * One way to log: pino's API (`info(fields, message)`) on a `PinoLogger` that carries its
  * context, injected with `@InjectPinoLogger('Context')`; code outside a provider (main.ts) takes
  * one with `contextLogger`. nestjs-pino's `Logger` carries Nest's own lines. All of them write
- * through the root logger. Request lines are not nestjs-pino's: `forRoutes: []` mounts none of its
- * middleware, and RequestLogHook writes them from a Fastify hook.
+ * through the root logger. Request lines are RequestLogHook's: `forRoutes: []` mounts none of
+ * nestjs-pino's middleware.
  */
 @Module({})
 export class LoggingModule {
-  /**
-   * A function, not a static decorator argument: nestjs-pino registers the loggers that
-   * `@InjectPinoLogger` asks for when this runs, so it must run after every class is loaded.
-   */
+  /** A function: nestjs-pino registers what `@InjectPinoLogger` asked for once every class is loaded. */
   static forRoot(): DynamicModule {
     return {
       module: LoggingModule,
@@ -52,4 +55,14 @@ export class LoggingModule {
       exports: [RequestLogHook],
     };
   }
+}
+
+/** The logger `@InjectPinoLogger(context)` would give, for code that is not a provider. */
+export async function contextLogger(
+  app: INestApplicationContext,
+  context: string,
+): Promise<PinoLogger> {
+  const logger = await app.resolve(PinoLogger);
+  logger.setContext(context);
+  return logger;
 }

@@ -3,9 +3,8 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { MetricsService } from './metrics.service';
 
 /**
- * onResponse: counts every answered request (route template from Fastify's router, the elapsed
- * time Fastify already measured). `scrape` is the handler of the raw `/metrics` route, which no
- * Nest guard (auth, rate limit) runs on.
+ * onResponse: counts every answered request by the route template and the time Fastify measured.
+ * `scrape` serves the raw `/metrics` route, which no Nest guard (auth, rate limit) runs on.
  */
 @Injectable()
 export class MetricsHook {

@@ -12,11 +12,10 @@ export const LIVE_PATH = '/health/live';
 const LIVE_BODY = JSON.stringify({ status: 'ok' });
 
 /**
- * `/metrics` on its own port (metricsPort(): 9464 in production unless METRICS_PORT says
- * otherwise), so it can stay inside the cluster while the main port is exposed. A bare node:http
- * server: nothing of the API (auth, rate limits) applies. It also answers `/health/live`, the
- * liveness probe of the manifests: the API port may be full (HTTP_MAX_CONNECTIONS) under a flood
- * of connections, and a pod that is only busy must not be restarted for it.
+ * `/metrics` on a port of its own (OpsConfig.metricsPort), which can stay inside the cluster
+ * while the API's is exposed; a bare node:http server, so nothing of the API applies. It answers
+ * the manifests' liveness probe too: the API port may be full (HTTP_MAX_CONNECTIONS) under a
+ * flood, and a pod that is only busy must not be restarted.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -26,9 +26,9 @@ export const MAX_LOGGED_URL = 512;
 export const MAX_LOGGED_HEADER = 256;
 
 /**
- * `value` cut to `max` characters, with what was cut said at the end, so a line stays bounded
- * (an unauthenticated client could otherwise write 16 KB of log per 401). Node's URL and header
- * strings hold one character per byte received, so the count is in bytes.
+ * `value` cut to `max` characters, saying how much was cut, so that an unauthenticated client
+ * cannot write kilobytes of log per 401. Node's URL and header strings hold one character per
+ * byte received, so the count is in bytes.
  */
 export function truncated(value: string, max: number): string {
   return value.length <= max
@@ -57,15 +57,11 @@ export function requestLogLevel(url: string, status: number): Level | undefined 
 }
 
 /**
- * onResponse: one line per answered request, written when Fastify has sent the response: id,
- * method, URL, a few headers (LOGGED_HEADERS), client address, status and the time Fastify
- * measured. URL and header values are cut to a bound (`truncated`), so a line is at most about
- * 2.5 KB whatever the client sends. No context field, as before: a request line is the access log, not a class's line.
- *
- * A Fastify hook rather than pino-http as Nest middleware: that path runs every request through
- * @fastify/middie and binds it to an AsyncLocalStorage, whose promise hooks Node 20 runs on
- * every promise of the request; together about a fifth of the CPU of a request. What needs the
- * request id in a line of its own (the exceptions filter) takes it from the request.
+ * onResponse: the access log, one line per answered request once it is sent: id, method, URL,
+ * allowlisted headers, client address, status and Fastify's measured time, each value bounded
+ * (a line stays under ~2.5 KB whatever the client sends). A Fastify hook, not pino-http as Nest
+ * middleware, which would run @fastify/middie and an AsyncLocalStorage on every request; the
+ * exceptions filter takes the request id from the request instead.
  */
 @Injectable()
 export class RequestLogHook {

@@ -1,80 +1,49 @@
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 import type { AppConfig } from '../config/app.config';
 
 /** The injection token of the process's one pino logger. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
-/** More than this much logged within one turn is written at once. */
-export const LOG_BUFFER_CHARS = 64 * 1024;
+/** Lines logged within one event-loop turn are held up to this size, then written at once. */
+export const TURN_BUFFER_BYTES = 8 * 1024;
 
-type Destination = ReturnType<typeof pino.destination>;
-const open = new Set<BufferedStdout>();
-let flushOnExit = false;
+type SonicBoom = ReturnType<typeof pino.destination>;
+const unflushed = new Set<SonicBoom>();
 
 /**
- * stdout, written once per turn of the event loop: the lines logged while the loop handles one
- * batch of I/O events (under load, the responses of many requests) go out in one write, at the
- * end of that turn (setImmediate), instead of one write per line. When idle, a line still goes
- * out at once. Measured on this project's 2-core VM, a write per line cost about 20 µs per
- * request whether synchronous or on libuv's thread pool (pino's `sync: false`).
- *
- * The lines of a turn are kept as an array and joined once: sonic-boom's own buffering
- * (`minLength`) measures the whole pending buffer on every line, which cost more than the write
- * it saved. The write itself is sonic-boom's (synchronous, as pino's default; it retries EAGAIN
- * and survives EPIPE), so nothing is held beyond the current turn, and what a turn had not written
- * when the process exits is written then.
+ * pino's own destination (sonic-boom, synchronous writes) holding the lines of one turn of the
+ * event loop and writing them together at its end: one write per batch of requests under load,
+ * a line at once when idle. Lines a turn still holds when the process exits are written then.
  */
-export class BufferedStdout {
-  private readonly stream: Destination;
-  private pending: string[] = [];
-  private pendingChars = 0;
-  private endOfTurnFlush: NodeJS.Immediate | undefined;
-
-  constructor(fd = 1) {
-    this.stream = pino.destination({ dest: fd, sync: true });
-    open.add(this);
-    if (!flushOnExit) {
-      flushOnExit = true;
-      process.on('exit', () => open.forEach((stdout) => stdout.flushQuietly()));
-    }
-  }
-
-  /** pino's destination interface: one serialized line. */
-  write(line: string): void {
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= LOG_BUFFER_CHARS) this.flush();
-    else this.endOfTurnFlush ??= setImmediate(this.endOfTurn);
-  }
-
-  private readonly endOfTurn = (): void => {
-    this.endOfTurnFlush = undefined;
-    this.flush();
+export function stdoutDestination(fd = 1): DestinationStream & { flush(done?: () => void): void } {
+  const stream = pino.destination({ dest: fd, sync: true, minLength: TURN_BUFFER_BYTES });
+  if (unflushed.size === 0) process.once('exit', flushAllAtExit);
+  unflushed.add(stream);
+  let endOfTurn: NodeJS.Immediate | undefined;
+  const flush = (done?: () => void) => {
+    clearImmediate(endOfTurn);
+    endOfTurn = undefined;
+    stream.flush();
+    done?.();
   };
+  return {
+    write(line: string) {
+      stream.write(line);
+      endOfTurn ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
 
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const text = this.pending.join('');
-    this.pending = [];
-    this.pendingChars = 0;
-    this.stream.write(text);
-  }
-
-  /** Writes what is pending now (app shutdown); lines logged later still go out per turn. */
-  close(): void {
-    if (this.endOfTurnFlush) clearImmediate(this.endOfTurnFlush);
-    this.endOfTurnFlush = undefined;
-    this.flushQuietly();
-  }
-
-  /** At exit nothing can be done about a stdout that is gone; the exit itself must go on. */
-  private flushQuietly(): void {
+function flushAllAtExit(): void {
+  for (const stream of unflushed) {
     try {
-      this.flush();
+      stream.flushSync();
     } catch {
-      // EPIPE, EBADF: nobody is reading any more.
+      // stdout is gone (EPIPE, EBADF): the exit itself must go on.
     }
   }
+  unflushed.clear();
 }
 
 /**
@@ -82,7 +51,7 @@ export class BufferedStdout {
  * lines all go through it, as JSON lines on stdout (pretty only when NODE_ENV=development;
  * `pino-pretty` is a dev dependency, so production never loads it).
  */
-export function createRootLogger(env: AppConfig, stdout: BufferedStdout): Logger {
+export function createRootLogger(env: AppConfig, destination?: DestinationStream): Logger {
   if (env.NODE_ENV === 'development') {
     return pino({
       level: env.LOG_LEVEL,
@@ -92,5 +61,5 @@ export function createRootLogger(env: AppConfig, stdout: BufferedStdout): Logger
       },
     });
   }
-  return pino({ level: env.LOG_LEVEL }, stdout);
+  return pino({ level: env.LOG_LEVEL }, destination ?? stdoutDestination());
 }

@@ -2,10 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { configProvider } from '../config/config';
-import { FixedWindowThrottlerStorage } from './fixed-window.storage';
 import { RateLimitConfig } from './rate-limit.config';
 import { RefusedRequestLimitHook } from './refused-request-limit.hook';
 import { UserThrottlerGuard } from './user-throttler.guard';
+import { WindowCounter, WindowCounterStorage } from './window-counter';
 
 /**
  * RATE_LIMIT_LIMIT requests per window per user (a guard: authentication has run), and
@@ -23,7 +23,7 @@ export class RateLimitModule {
       imports: [
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: config.RATE_LIMIT_TTL_MS, limit: config.RATE_LIMIT_LIMIT }],
-          storage: new FixedWindowThrottlerStorage(),
+          storage: new WindowCounterStorage(new WindowCounter(config.RATE_LIMIT_TTL_MS)),
           // Only Retry-After on a 429 (set by the guard).
           setHeaders: false,
         }),

@@ -1,13 +1,22 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { RateLimitedError } from './rate-limited.error';
+import { ApiError, ERRORS } from '../errors/api-error';
+
+/** 429 RATE_LIMITED, with `Retry-After`: when the client's window ends. */
+export function rateLimited(retryAfterS: number): ApiError {
+  return ERRORS.rateLimited.error(
+    'Too many requests, retry later',
+    { retry_after_s: retryAfterS },
+    { 'Retry-After': String(retryAfterS) },
+  );
+}
 
 /**
- * The throttler, counting per authenticated user (the authentication hook runs first and sets
- * `request.user`) or per client address when there is none. One budget per user across all
- * routes, not one per route. A controller that must never be limited (health) says
- * `@SkipThrottle()`; raw Fastify routes (/metrics, /docs) never reach a guard.
+ * The throttler, counting per authenticated user (the authentication hook has set
+ * `request.user`) or per client address when there is none: one budget across all routes. A
+ * controller that must never be limited (health) says `@SkipThrottle()`; raw Fastify routes
+ * (/metrics, /docs) never reach a guard.
  */
 @Injectable()
 export class UserThrottlerGuard extends ThrottlerGuard {
@@ -25,6 +34,6 @@ export class UserThrottlerGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw new RateLimitedError(Math.max(1, detail.timeToBlockExpire));
+    throw rateLimited(detail.timeToBlockExpire);
   }
 }

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { contextLogger } from './context-logger';
+import { contextLogger } from './logging.module';
 
 describe('contextLogger', () => {
   it('resolves a new PinoLogger from the app and gives it the context', async () => {
