@@ -27,6 +27,7 @@ describe('database verification at startup (in process)', () => {
         total: expect.any(Number),
         idle: expect.any(Number),
         waiting: 0,
+        max: 4,
       });
     } finally {
       warn.mockRestore();

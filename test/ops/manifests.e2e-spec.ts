@@ -192,7 +192,7 @@ describe('Kubernetes manifests and Dockerfile', () => {
     expect(jobPod.containers[0].command?.join(' ')).toBe(pkg.scripts['migration:run:prod']);
     expect(jobPod.restartPolicy).toBe('Never');
     expect(jobPod.containers[0].image).toBe(container.image);
-    expect(existsSync(join(ROOT, 'src', 'database', 'migrate.ts'))).toBe(true);
+    expect(existsSync(join(ROOT, 'src', 'migrate.ts'))).toBe(true);
   });
 
   it('wire the Service, HPA and PDB to the Deployment', () => {

@@ -1,4 +1,3 @@
-import type { FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/config';
 import { USER_ID_MAX_LENGTH } from '../validation/user-id';
 import { trustProxyOption } from './client-address';
@@ -15,7 +14,7 @@ import { answerClientError, answerRouterError } from './server-errors';
 export const MAX_PARAM_LENGTH = USER_ID_MAX_LENGTH * 12;
 
 /** The Fastify server the pipeline runs on: every phase of a connection bounded. */
-export function serverOptions(config: Config): FastifyServerOptions {
+export function serverOptions(config: Config) {
   const http = config.get(HttpConfig);
   return {
     bodyLimit: BODY_LIMIT_BYTES,
@@ -29,5 +28,5 @@ export function serverOptions(config: Config): FastifyServerOptions {
     clientErrorHandler: answerClientError,
     // `request.ip` is the client behind TRUSTED_PROXIES, and only then: no one else chooses it.
     trustProxy: trustProxyOption(http.TRUSTED_PROXIES),
-  } as FastifyServerOptions;
+  };
 }
