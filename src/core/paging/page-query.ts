@@ -11,7 +11,7 @@ export const PAGE_LIMIT_MAX = 500;
 /** An opaque keyset cursor, given to the handler decoded. */
 function CursorParam(description: string): PropertyDecorator {
   return Field({
-    read: (raw) => (typeof raw === 'string' ? (decodeCursor(raw) ?? raw) : raw),
+    read: (raw) => decodeCursor(String(raw)) ?? raw,
     checks: [IsObject({ message: 'must be a cursor this list gave (X-Next-Cursor), unchanged' })],
     doc: { type: String, pattern: CURSOR_PATTERN.source, description },
   });

@@ -49,7 +49,8 @@ export class InputValidationPipe implements PipeTransform {
       if (type === 'query' && Array.isArray(raw)) problems.set(field.name, ['must be given once']);
       else input[field.name] = field.read ? field.read(raw) : raw;
     }
-    for (const error of validateSync(input, VALIDATOR_OPTIONS)) {
+    const errors = sent > 0 || shape.required ? validateSync(input, VALIDATOR_OPTIONS) : [];
+    for (const error of errors) {
       problems.set(error.property, Object.values(error.constraints ?? {}));
     }
     // In declared order (class-validator puts a subclass's fields first). No prototype: an

@@ -30,12 +30,14 @@ export interface FieldSpec extends FieldOptions {
   read?: (raw: unknown) => unknown;
 }
 
-export type DeclaredField = Pick<FieldSpec, 'default' | 'read'> & { name: string };
+export type DeclaredField = Pick<FieldSpec, 'default' | 'read' | 'required'> & { name: string };
 
 export interface Shape {
   type: Type;
   options: ShapeOptions;
   fields: ReadonlyMap<string, DeclaredField>;
+  /** Whether a field is required: else an input with none of the fields has nothing to check. */
+  required: boolean;
 }
 
 const FIELDS = Symbol('input fields');
@@ -66,7 +68,7 @@ export function Field(spec: FieldSpec): PropertyDecorator {
       key,
     );
     const declared = (Reflect.getMetadata(FIELDS, target.constructor) as DeclaredField[]) ?? [];
-    const field = { name: String(key), read, default: spec.default };
+    const field = { name: String(key), read, required, default: spec.default };
     Reflect.defineMetadata(FIELDS, [...declared, field], target.constructor);
   };
 }
@@ -96,7 +98,8 @@ export function shapeOf(type: Type | undefined): Shape | undefined {
   const declared = Reflect.getMetadata(FIELDS, type) as DeclaredField[] | undefined;
   if (declared === undefined) return undefined;
   const options = (Reflect.getMetadata(OPTIONS, type) as ShapeOptions | undefined) ?? {};
-  shape = { type, options, fields: new Map(declared.map((field) => [field.name, field])) };
+  const fields = new Map(declared.map((field) => [field.name, field]));
+  shape = { type, options, fields, required: declared.some((field) => field.required) };
   shapes.set(type, shape);
   return shape;
 }
