@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './core/auth/auth.module';
 import { type Config, type EnvironmentInput, loadConfig } from './core/config/config';
 import { AppConfigModule } from './core/config/config.module';
@@ -12,7 +12,7 @@ import { MetricsModule } from './core/ops/metrics.module';
 import { PagingModule } from './core/paging/paging.module';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 import { RateLimitModule } from './core/rate-limit/rate-limit.module';
-import { BodyValidationCheck } from './core/validation/body-validation.check';
+import { InputValidationPipe } from './core/validation/input-validation.pipe';
 import { TasksModule } from './tasks/tasks.module';
 
 /** The resources; a new one is one line here. */
@@ -38,7 +38,10 @@ export class AppModule {
         ...extraModules,
       ],
       // Nest's steps of the request path (core/http/pipeline.ts, step 5).
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, BodyValidationCheck],
+      providers: [
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
     };
   }
 }

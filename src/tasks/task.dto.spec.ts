@@ -1,124 +1,139 @@
-import { ApiError } from '../../core/errors/api-error';
-import { bodyPipeFor } from '../../core/validation/json-body.decorators';
-import { DESCRIPTION_MAX, TITLE_MAX } from '../task-rules';
-import { CompleteTaskDto } from './complete-task.dto';
-import { CreateTaskDto } from './create-task.dto';
-import { UpdateTaskDto } from './update-task.dto';
+import type { Type } from '@nestjs/common';
+import { ApiError } from '../core/errors/api-error';
+import { InputValidationPipe } from '../core/validation/input-validation.pipe';
+import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './task.dto';
+import { DESCRIPTION_MAX, TITLE_MAX } from './task.entity';
 
-/** The pipes `@ValidBody(…)` puts on the task routes. */
-const CreateTaskBody = bodyPipeFor(CreateTaskDto);
-const UpdateTaskBody = bodyPipeFor(UpdateTaskDto);
-const CompleteTaskBody = bodyPipeFor(CompleteTaskDto);
+/** The app's global pipe, as it runs on the task routes' bodies and queries. */
+const pipe = new InputValidationPipe();
+const valid = (type: Type, value: unknown, kind: 'body' | 'query' = 'body') => {
+  const out = pipe.transform(value, { type: kind, metatype: type }) as object | undefined;
+  return out && { ...out };
+};
 
-/** The field errors of a refused body. */
-function fields(run: () => unknown): Record<string, string[]> {
+/** The message (the answer's `detail`) and the field errors of a refused body. */
+function refused(
+  type: Type,
+  value: unknown,
+): { message: string; fields: Record<string, string[]> } {
   try {
-    run();
+    pipe.transform(value, { type: 'body', metatype: type });
   } catch (error) {
     expect(error).toBeInstanceOf(ApiError);
-    return ((error as ApiError).details as { fields: Record<string, string[]> }).fields;
+    const { message, details } = error as ApiError;
+    return { message, fields: details.fields as Record<string, string[]> };
   }
   throw new Error('accepted');
 }
-const create = (body: unknown) => () => CreateTaskBody.transform(body);
-const update = (body: unknown) => () => UpdateTaskBody.transform(body);
+const create = (body: unknown) => refused(CreateTaskDto, body);
 
 describe('task bodies', () => {
-  it('create: title required and trimmed, description and completed optional', () => {
-    expect(CreateTaskBody.transform({ title: '  x  ', completed: true })).toEqual({
-      title: 'x',
-      completed: true,
-    });
-    expect(CreateTaskBody.transform({ title: 'x', description: null })).toEqual({
+  it('create: title required and trimmed, description null and completed false unless sent', () => {
+    expect(valid(CreateTaskDto, { title: '  x  ', completed: true })).toEqual({
       title: 'x',
       description: null,
+      completed: true,
     });
-    expect(fields(create({}))).toEqual({ title: ['title must be a string'] });
-    expect(fields(create({ description: 'x' }))).toEqual({ title: ['title must be a string'] });
+    expect(valid(CreateTaskDto, { title: 'x', description: 'd' })).toEqual({
+      title: 'x',
+      description: 'd',
+      completed: false,
+    });
+    for (const body of [{}, { description: 'x' }]) {
+      expect(create(body)).toEqual({
+        message: 'title: is required',
+        fields: { title: ['is required'] },
+      });
+    }
+    expect(create({ title: null }).message).toBe('title: must be a string');
   });
 
-  it('names each bad field once, with what is wrong', () => {
-    expect(fields(create({ title: '', description: 5, completed: 'yes', extra: 1 }))).toEqual({
-      title: [`title must be 1 to ${TITLE_MAX} characters after trimming`],
-      description: ['description must be a string or null'],
-      completed: ['completed must be true or false'],
-      extra: ['is not an accepted field'],
+  it('says what is wrong with the first field and counts the others; lists each', () => {
+    expect(create({ title: '', description: 5, completed: 'yes', extra: 1 })).toEqual({
+      message: 'title: must not be blank (and 3 more)',
+      fields: {
+        title: ['must not be blank'],
+        description: ['must be a string or null'],
+        completed: ['must be true or false'],
+        extra: ['is not an accepted field'],
+      },
+    });
+    expect(create({ title: 'x', description: 'x'.repeat(DESCRIPTION_MAX + 1) })).toEqual({
+      message: `description: at most ${DESCRIPTION_MAX} characters`,
+      fields: { description: [`at most ${DESCRIPTION_MAX} characters`] },
     });
   });
 
   it('counts lengths in code points, after trimming for the title', () => {
-    expect(CreateTaskBody.transform({ title: '😀'.repeat(TITLE_MAX) })).toEqual({
-      title: '😀'.repeat(TITLE_MAX),
-    });
-    expect(Object.keys(fields(create({ title: '😀'.repeat(TITLE_MAX + 1) })))).toEqual(['title']);
-    expect(CreateTaskBody.transform({ title: ` ${'a'.repeat(TITLE_MAX)}\n` })).toEqual({
-      title: 'a'.repeat(TITLE_MAX),
-    });
+    const emoji = '😀'.repeat(TITLE_MAX);
+    expect(valid(CreateTaskDto, { title: emoji })).toMatchObject({ title: emoji });
+    expect(create({ title: `${emoji}😀` }).message).toBe(`title: at most ${TITLE_MAX} characters`);
+    const padded = ` ${'a'.repeat(TITLE_MAX)}\n`;
+    expect(valid(CreateTaskDto, { title: padded })).toMatchObject({ title: 'a'.repeat(TITLE_MAX) });
     for (const title of [' ', '\t\n', '\u00a0', '\u3000']) {
-      expect(Object.keys(fields(create({ title })))).toEqual(['title']);
+      expect(create({ title }).message).toBe('title: must not be blank');
     }
-    const emoji = '😀'.repeat(DESCRIPTION_MAX);
-    expect(CreateTaskBody.transform({ title: 'd', description: emoji })).toEqual({
-      title: 'd',
-      description: emoji,
-    });
-    expect(fields(create({ title: 'd', description: 'x'.repeat(DESCRIPTION_MAX + 1) }))).toEqual({
-      description: [`description must be at most ${DESCRIPTION_MAX} characters`],
+    const long = '😀'.repeat(DESCRIPTION_MAX);
+    expect(valid(CreateTaskDto, { title: 'd', description: long })).toMatchObject({
+      description: long,
     });
   });
 
   it('refuses control characters and lone surrogates, keeps surrogate pairs', () => {
-    expect(fields(create({ title: 'a\u0000' }))).toEqual({
-      title: ['title must not contain control characters'],
-    });
-    expect(fields(create({ title: 'a\nb', description: 'a\u0001' }))).toEqual({
-      title: ['title must not contain control characters'],
+    expect(create({ title: 'a\u0000' }).message).toBe('title: must not contain control characters');
+    expect(create({ title: 'a\nb', description: 'a\u0001' }).fields).toEqual({
+      title: ['must not contain control characters'],
       description: [
-        'description must not contain control characters other than tab, line feed and carriage return',
+        'must not contain control characters other than tab, line feed and carriage return',
       ],
     });
-    expect(CreateTaskBody.transform({ title: 'a', description: 'l1\r\n\tl2' })).toEqual({
-      title: 'a',
+    expect(valid(CreateTaskDto, { title: 'a', description: 'l1\r\n\tl2' })).toMatchObject({
       description: 'l1\r\n\tl2',
     });
-    expect(fields(create({ title: 'a\ud800' }))).toEqual({
-      title: ['title must be valid Unicode (no lone surrogates)'],
+    expect(create({ title: 'a\ud800' }).message).toBe(
+      'title: must be valid Unicode (no lone surrogates)',
+    );
+    expect(create({ title: 'a', description: '\udc00b' }).fields).toEqual({
+      description: ['must be valid Unicode (no lone surrogates)'],
     });
-    expect(fields(create({ title: 'a', description: '\udc00b' }))).toEqual({
-      description: ['description must be valid Unicode (no lone surrogates)'],
-    });
-    expect(fields(create({ title: 'a', description: 'x\u0000' }))).toEqual({
-      description: [
-        'description must not contain control characters other than tab, line feed and carriage return',
-      ],
-    });
-    expect(CreateTaskBody.transform({ title: '\ud83d\ude00' })).toEqual({ title: '😀' });
+    expect(valid(CreateTaskDto, { title: '\ud83d\ude00' })).toMatchObject({ title: '😀' });
   });
 
-  it('update: only what is sent; null clears the description but is refused for the others', () => {
-    expect(UpdateTaskBody.transform({ completed: false })).toEqual({ completed: false });
-    expect(UpdateTaskBody.transform({ description: null })).toEqual({ description: null });
-    // The update body states "at least one field" itself now (it was the controller's check).
-    expect(fields(update({}))).toEqual({
-      body: ['must set at least one of title, description, completed'],
+  it('update: only what is sent, at least one; null clears the description only', () => {
+    expect(valid(UpdateTaskDto, { completed: false })).toEqual({ completed: false });
+    expect(valid(UpdateTaskDto, { description: null })).toEqual({ description: null });
+    expect(refused(UpdateTaskDto, {})).toEqual({
+      message: 'body: must set at least one of title, description, completed',
+      fields: { body: ['must set at least one of title, description, completed'] },
     });
-    expect(Object.keys(fields(update({ title: null })))).toEqual(['title']);
-    expect(Object.keys(fields(update({ completed: null })))).toEqual(['completed']);
-    expect(Object.keys(fields(update({ id: 'x' })))).toEqual(['id']);
+    expect(refused(UpdateTaskDto, { title: null }).message).toBe('title: must be a string');
+    expect(refused(UpdateTaskDto, { completed: null }).message).toBe(
+      'completed: must be true or false',
+    );
+    expect(refused(UpdateTaskDto, { id: 'x' }).message).toBe('id: is not an accepted field');
   });
 
   it('complete: no body, {}, or {"completed": boolean} only', () => {
-    expect(CompleteTaskBody.transform(undefined)).toBeUndefined();
-    expect(CompleteTaskBody.transform({})).toEqual({});
-    expect(CompleteTaskBody.transform({ completed: true })).toEqual({ completed: true });
-    expect(fields(() => CompleteTaskBody.transform(null))).toEqual({
-      body: ['must be a JSON object'],
+    expect(valid(CompleteTaskDto, undefined)).toBeUndefined();
+    expect(valid(CompleteTaskDto, {})).toEqual({});
+    expect(valid(CompleteTaskDto, { completed: true })).toEqual({ completed: true });
+    expect(refused(CompleteTaskDto, null).message).toBe('body: must be a JSON object');
+    expect(refused(CompleteTaskDto, { completed: null }).message).toBe(
+      'completed: must be true or false',
+    );
+    expect(refused(CompleteTaskDto, { title: 'x' }).message).toBe(
+      'title: is not an accepted field',
+    );
+  });
+});
+
+describe('the list query', () => {
+  it('is a page query with the completed filter', () => {
+    expect(valid(ListTasksQuery, { completed: 'true', limit: '2' }, 'query')).toEqual({
+      limit: 2,
+      order: 'desc',
+      completed: true,
     });
-    expect(Object.keys(fields(() => CompleteTaskBody.transform({ completed: null })))).toEqual([
-      'completed',
-    ]);
-    expect(Object.keys(fields(() => CompleteTaskBody.transform({ title: 'x' })))).toEqual([
-      'title',
-    ]);
+    expect(valid(ListTasksQuery, {}, 'query')).toEqual({ limit: 100, order: 'desc' });
   });
 });

@@ -1,10 +1,10 @@
 import {
   applyDecorators,
+  Body,
   Controller,
   Delete,
   Get,
   HttpCode,
-  Param,
   Patch,
   Post,
   Put,
@@ -19,7 +19,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -33,21 +32,15 @@ import {
   COMMON_RESPONSE_HEADERS,
 } from '../core/openapi/error-responses';
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
-import { CURSOR_PATTERN } from '../core/paging/cursor';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../core/paging/keyset';
-import { parsePageQuery } from '../core/paging/page-query';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
-import { ValidBody } from '../core/validation/json-body.decorators';
 import { USER_ID_MAX_LENGTH } from '../core/validation/user-id';
-import { UuidPipe } from '../core/validation/uuid.pipe';
-import { CompleteTaskDto, CreateTaskDto, UpdateTaskDto } from './task.dto';
+import { UuidParam } from '../core/validation/uuid.pipe';
+import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './task.dto';
 import { Task } from './task.entity';
 import { TASK_ERRORS } from './task.errors';
 import { TasksService } from './tasks.service';
 
-const TaskId = () => Param('task_id', UuidPipe);
-const TaskIdParam = ApiParam({ name: 'task_id', schema: { type: 'string', format: 'uuid' } });
 const ONE_TASK_ERRORS = [...BODY_ERRORS, ERRORS.invalidUuid, TASK_ERRORS.notFound];
 
 function TaskResponse(description: string, ...errors: Parameters<typeof ApiErrors>) {
@@ -83,30 +76,6 @@ export class TasksController {
     description:
       'Keyset pagination: when more rows follow, the response has a `Link` (rel="next") and an `X-Next-Cursor` header; pass the cursor back unchanged with the same filters. A page holds fewer than `limit` tasks when its JSON would pass the service\'s page byte budget (LIST_PAGE_BYTES_MAX, 1 MiB by default); its next link then continues right after its last task.',
   })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    description: 'Opaque; from X-Next-Cursor or the next link of the previous page.',
-    schema: { type: 'string', pattern: CURSOR_PATTERN.source },
-  })
-  @ApiQuery({
-    name: 'order',
-    required: false,
-    description: 'On created_at, ties broken by id.',
-    schema: { type: 'string', enum: ['desc', 'asc'], default: 'desc' },
-  })
-  @ApiQuery({
-    name: 'completed',
-    required: false,
-    description: 'Only completed (true) or open (false) tasks.',
-    schema: { type: 'boolean' },
-  })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    description: 'Page size.',
-    schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT },
-  })
   @ApiOkResponse({
     description: 'One page of tasks (a plain array).',
     type: Task,
@@ -127,15 +96,14 @@ export class TasksController {
   @ApiErrors(ERRORS.validation)
   async list(
     @CurrentUser() user: AuthenticatedUser,
-    @Query() query: Record<string, unknown>,
+    @Query() query: ListTasksQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const { page, filters } = parsePageQuery(query, ['completed']);
     const maxBytes = this.paging.LIST_PAGE_BYTES_MAX;
-    const rows = await this.tasks.list(user, { ...page, maxBytes }, filters.completed);
+    const rows = await this.tasks.list(user, query.page(maxBytes), query.completed);
     return sendPage(request, reply, rows, {
-      limit: page.limit,
+      limit: query.limit,
       maxBytes,
       orderField: 'created_at',
     });
@@ -158,7 +126,7 @@ export class TasksController {
   @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded)
   async create(
     @CurrentUser() user: AuthenticatedUser,
-    @ValidBody(CreateTaskDto) body: CreateTaskDto,
+    @Body() body: CreateTaskDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Task> {
     const task = await this.tasks.create(user, body);
@@ -168,9 +136,8 @@ export class TasksController {
 
   @Get(':task_id')
   @ApiOperation({ operationId: 'getTask', summary: 'Get one task' })
-  @TaskIdParam
   @TaskResponse('The task.', ERRORS.invalidUuid, ERRORS.validation, TASK_ERRORS.notFound)
-  get(@CurrentUser() user: AuthenticatedUser, @TaskId() id: string): Promise<Task> {
+  get(@CurrentUser() user: AuthenticatedUser, @UuidParam('task_id') id: string): Promise<Task> {
     return this.tasks.get(user, id);
   }
 
@@ -180,24 +147,22 @@ export class TasksController {
     operationId: 'replaceTask',
     summary: 'Update a task (partial: any of title, description, completed; at least one)',
   })
-  @TaskIdParam
   @TaskResponse('The updated task.', ...ONE_TASK_ERRORS)
   updateViaPut(
     @CurrentUser() user: AuthenticatedUser,
-    @TaskId() id: string,
-    @ValidBody(UpdateTaskDto) body: UpdateTaskDto,
+    @UuidParam('task_id') id: string,
+    @Body() body: UpdateTaskDto,
   ): Promise<Task> {
     return this.tasks.update(user, id, body);
   }
 
   @Patch(':task_id')
   @ApiOperation({ operationId: 'updateTask', summary: 'Update a task (same as PUT)' })
-  @TaskIdParam
   @TaskResponse('The updated task.', ...ONE_TASK_ERRORS)
   update(
     @CurrentUser() user: AuthenticatedUser,
-    @TaskId() id: string,
-    @ValidBody(UpdateTaskDto) body: UpdateTaskDto,
+    @UuidParam('task_id') id: string,
+    @Body() body: UpdateTaskDto,
   ): Promise<Task> {
     return this.tasks.update(user, id, body);
   }
@@ -207,12 +172,11 @@ export class TasksController {
     operationId: 'completeTask',
     summary: 'Toggle completed, or set it when the body says {"completed": true|false}',
   })
-  @TaskIdParam
   @TaskResponse('The task.', ...ONE_TASK_ERRORS)
   complete(
     @CurrentUser() user: AuthenticatedUser,
-    @TaskId() id: string,
-    @ValidBody(CompleteTaskDto) body?: CompleteTaskDto,
+    @UuidParam('task_id') id: string,
+    @Body() body?: CompleteTaskDto,
   ): Promise<Task> {
     return this.tasks.complete(user, id, body?.completed);
   }
@@ -220,10 +184,9 @@ export class TasksController {
   @Delete(':task_id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteTask', summary: 'Delete a task' })
-  @TaskIdParam
   @ApiNoContentResponse({ description: 'Deleted; empty body.', headers: COMMON_RESPONSE_HEADERS })
   @ApiErrors(...ONE_TASK_ERRORS)
-  remove(@CurrentUser() user: AuthenticatedUser, @TaskId() id: string): Promise<void> {
+  remove(@CurrentUser() user: AuthenticatedUser, @UuidParam('task_id') id: string): Promise<void> {
     return this.tasks.delete(user, id);
   }
 }

@@ -34,7 +34,7 @@ export class ErrorBodyDto implements ErrorBody {
       fields: {
         type: 'object',
         additionalProperties: { type: 'array', items: { type: 'string' } },
-        example: { title: ['title must be 1 to 255 characters after trimming'] },
+        example: { title: ['must not be blank'] },
       },
     },
     additionalProperties: true,

@@ -11,7 +11,7 @@ import { METRICS_PATH } from '../ops/metrics.server';
 import { errorCodes } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS } from './error-responses';
 import { BEARER_AUTH } from './openapi.constants';
-import { schemaKeywords } from './schema.decorator';
+import { optionalBodySchemas } from '../validation/shape';
 
 /** /metrics is a plain Fastify route (src/metrics), which Nest's scanner cannot see. */
 const METRICS_OPERATION: OperationObject = {
@@ -60,17 +60,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (_controller, method) => method,
   });
   document.paths[METRICS_PATH] = { get: METRICS_OPERATION };
-  // What @OpenApiSchema recorded beside each class (closed bodies and responses, minProperties).
   const schemas = document.components?.schemas ?? {};
   // Every code a feature registered, known only once all modules are loaded.
   if (schemas.ErrorCode && !('$ref' in schemas.ErrorCode)) schemas.ErrorCode.enum = errorCodes();
-  for (const [name, keywords] of schemaKeywords()) {
-    const schema = schemas[name];
-    if (schema && !('$ref' in schema)) Object.assign(schema, keywords);
-  }
   for (const [path, item] of Object.entries(document.paths)) {
     for (const operation of Object.values(item) as OperationObject[]) {
       operation.parameters?.sort((a, b) => pathPosition(path, a) - pathPosition(path, b));
+      // A body its class declares optional (@InputShape): swagger marks every @Body() required.
+      const body = operation.requestBody;
+      if (!body || !('content' in body)) continue;
+      const schema = body.content['application/json']?.schema;
+      if (schema && '$ref' in schema && optionalBodySchemas().has(schema.$ref.split('/').pop()!)) {
+        body.required = false;
+      }
     }
   }
   const sorted = canonical(document) as Record<string, unknown>;

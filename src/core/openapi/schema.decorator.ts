@@ -9,26 +9,14 @@ export interface OpenApiSchemaOptions {
   minProperties?: number;
 }
 
-/** Schema keywords @nestjs/swagger has no decorator for, by schema name. */
-const keywords = new Map<string, SchemaObject>();
-
 /**
- * `@ApiSchema` plus the schema-level keywords it cannot express, recorded where the class is
- * declared and applied by `buildOpenApiDocument`, so no list of schema names has to be kept in
- * step elsewhere.
+ * `@ApiSchema` plus the schema-level keywords it has no option for: @nestjs/swagger copies every
+ * key of its options but `name` into the schema, as it does `description`.
  */
 export function OpenApiSchema(options: OpenApiSchemaOptions): ClassDecorator {
   const { name, description, closed, minProperties } = options;
-  const extra: SchemaObject = {};
-  if (closed) extra.additionalProperties = false;
-  if (minProperties !== undefined) extra.minProperties = minProperties;
-  return (target) => {
-    ApiSchema({ name, description })(target);
-    if (Object.keys(extra).length > 0) keywords.set(name, extra);
-  };
-}
-
-/** What {@link OpenApiSchema} recorded, for the document builder. */
-export function schemaKeywords(): ReadonlyMap<string, SchemaObject> {
-  return keywords;
+  const keywords: SchemaObject = {};
+  if (closed) keywords.additionalProperties = false;
+  if (minProperties !== undefined) keywords.minProperties = minProperties;
+  return ApiSchema({ name, description, ...keywords });
 }
