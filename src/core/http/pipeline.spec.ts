@@ -10,8 +10,7 @@ import { ConnectionCloseHook } from './connection-close.hook';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { installPipeline } from './pipeline';
 import { serverOptions } from './server';
-import { RequestIdHook } from './request-id.hook';
-import { SecurityHeadersHook } from './security-headers.hook';
+import { ResponseHeadersHook } from './response-headers.hook';
 import { RefusedRequestLimitHook } from '../rate-limit/refused-request-limit.hook';
 import { answerClientError, answerRouterError } from './server-errors';
 
@@ -40,8 +39,7 @@ function recordingApp() {
       instance[method] = Object.assign(() => undefined, { label: `${type.name}.${method}` });
     hooks.set(type, instance);
   };
-  labelled(RequestIdHook, 'onRequest');
-  labelled(SecurityHeadersHook, 'onRequest');
+  labelled(ResponseHeadersHook, 'onRequest');
   labelled(RefusedRequestLimitHook, 'onRequest', 'onResponse');
   labelled(AuthenticationHook, 'onRoute');
   labelled(ExpectContinueHook, 'onRoute');
@@ -68,8 +66,7 @@ describe('installPipeline', () => {
     expect(added).toEqual([
       'checkContinue deferred',
       'cors ["https://a.example"]',
-      'onRequest: RequestIdHook.onRequest',
-      'onRequest: SecurityHeadersHook.onRequest',
+      'onRequest: ResponseHeadersHook.onRequest',
       'onRequest: RefusedRequestLimitHook.onRequest',
       'decorate user',
       'onRoute: AuthenticationHook.onRoute',

@@ -16,8 +16,7 @@ import { corsOptions } from './cors';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body-parser';
-import { RequestIdHook } from './request-id.hook';
-import { SecurityHeadersHook } from './security-headers.hook';
+import { ResponseHeadersHook } from './response-headers.hook';
 import { runOnServerErrors } from './server-errors';
 
 /**
@@ -40,11 +39,9 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   const cors = corsOptions(config.get(HttpConfig));
   if (cors) app.enableCors(cors);
 
-  // 2. onRequest: X-Request-Id, then the security headers, on every answer from here on.
-  const requestId = app.get(RequestIdHook).onRequest;
-  const securityHeaders = app.get(SecurityHeadersHook).onRequest;
-  fastify.addHook('onRequest', requestId);
-  fastify.addHook('onRequest', securityHeaders);
+  // 2. onRequest: X-Request-Id and the security headers, on every answer from here on.
+  const responseHeaders = app.get(ResponseHeadersHook).onRequest;
+  fastify.addHook('onRequest', responseHeaders);
 
   // 3. onRequest: 429 for an address with too many refused requests, before any verification.
   const refused = config.get(RateLimitConfig).RATE_LIMIT_ENABLED
@@ -70,7 +67,7 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   for (const hook of onResponse) fastify.addHook('onResponse', hook);
   if (refused) fastify.addHook('onResponse', refused.onResponse);
   //    The router's own refusals reach no route and run no hook: server-errors.ts runs 2 and 7.
-  runOnServerErrors(fastify, { onRequest: [requestId, securityHeaders], onResponse });
+  runOnServerErrors(fastify, { onRequest: [responseHeaders], onResponse });
 
   // Raw routes, public: /metrics here unless it has a port of its own; /docs.
   if (config.get(OpsConfig).metricsPort === undefined) {

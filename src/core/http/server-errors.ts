@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorBody } from '../errors/error-response';
-import { REQUEST_ID_HEADER } from './request-id';
-import { helmetHeaders, NO_STORE } from './security-headers.hook';
+import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.hook';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 

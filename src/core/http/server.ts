@@ -4,7 +4,7 @@ import { trustProxyOption } from './client-address';
 import { connectionTimeouts } from './connection-limits';
 import { HttpConfig } from './http.config';
 import { BODY_LIMIT_BYTES } from './json-body-parser';
-import { requestIdFor } from './request-id';
+import { requestIdFor } from './response-headers.hook';
 import { answerClientError, answerRouterError } from './server-errors';
 
 /**

@@ -3,10 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { DOCS_PATH } from './openapi.constants';
 import { serializeOpenApiDocument } from './openapi';
 
-/** Where Swagger UI is served; the security headers give this path its own CSP. */
-export const DOCS_PATH = '/docs';
 export const OPENAPI_JSON_PATH = `${DOCS_PATH}/openapi.json`;
 
 /**
