@@ -1,12 +1,8 @@
 import { isIP } from 'node:net';
 
 /**
- * TRUSTED_PROXIES: the addresses (or CIDR ranges) of the ingress or load balancer in front of the
- * service, comma-separated. Only a request whose peer is one of them may say, in
- * `X-Forwarded-For`, which client it forwards; Fastify's `trustProxy` then makes `request.ip` the
- * nearest address in that header that is not itself a trusted proxy. With none (the default),
- * `request.ip` is the socket's peer and `X-Forwarded-For` is ignored, so a client cannot choose
- * the address it is counted under.
+ * TRUSTED_PROXIES: only a peer among them may name the client in `X-Forwarded-For` (Fastify's
+ * `trustProxy`); with none, `request.ip` is the socket's peer, so no client chooses its address.
  */
 export function parseTrustedProxies(value: string): string[] {
   return value

@@ -5,10 +5,7 @@ import { HttpConfig } from './http.config';
 import { LifecycleState } from '../ops/lifecycle.state';
 import { LARGE_RESPONSE_CHARS, writeStallTimeoutMs } from './connection-limits';
 
-/**
- * True when the request announced a body that nobody read to its end: refused before it was
- * parsed (401, 403, 413 by Content-Length, 415), or cut off at the limit.
- */
+/** The request announced a body nobody read to its end (refused before parsing, or cut off). */
 export function bodyLeftUnread(raw: IncomingMessage): boolean {
   const { headers } = raw;
   const announced =
@@ -24,22 +21,10 @@ function payloadLength(payload: unknown): number {
 }
 
 /**
- * onSend: what happens to the connection once the answer goes out.
- *
- * A large answer (over LARGE_RESPONSE_CHARS) gets the short write-stall timeout on its socket
- * instead of the socket timeout: its client has to read for it to be written, and one that stops
- * reading is reset within two stall periods (connection-limits.ts), which frees the page it
- * held, instead of two socket timeouts (26 s, long enough for 43 such clients to fill a 512 MiB
- * pod). Node puts the socket timeout back at the next request. A small answer costs one compare.
- *
- * `Connection: close`, so Node ends the connection once the answer is written, in two cases:
- * - once the process is shutting down, on every response: keep-alive clients (load balancers)
- *   reconnect elsewhere during the drain, and a connection whose request was in flight when the
- *   listener closed does not linger idle and hold the shutdown until its timeout;
- * - on a refusal whose body was not read: to keep the connection, Node would read and discard
- *   the rest of it (200 MB after a 401 in 0.2 s), or wait for a body that trickles in forever.
- *   Closing is what RFC 9110 allows a server that does not want the body. A 2xx costs one
- *   comparison.
+ * onSend: a large answer gets the short write-stall timeout, so a client that stops reading is
+ * reset and frees the page it held. `Connection: close` while shutting down (keep-alive clients
+ * move to another pod during the drain) and on a refusal with an unread body (else Node would
+ * read and discard the rest, or wait for a body that trickles in forever).
  */
 @Injectable()
 export class ConnectionCloseHook {

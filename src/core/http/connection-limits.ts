@@ -40,16 +40,9 @@ export function connectionTimeouts(env: HttpConfig) {
 }
 
 /**
- * What the API port holds: at most HTTP_MAX_CONNECTIONS connections (0 = no cap). Past it, Node
- * closes a new connection as soon as it is accepted, so a flood of connections is refused before
- * the process runs out of file descriptors, which the database pool, the log and the metrics
- * port (where the liveness probe asks) need as well.
- *
- * And how a silent connection ends. With this listener Node no longer destroys the socket itself:
- * one that still holds unsent bytes has a client that stopped reading, and is reset (RST), which
- * frees the kernel's send buffer at once; a plain close would leave the kernel trying to deliver
- * them for minutes. Any other silent connection (idle keep-alive, a request that never came) is
- * closed normally.
+ * At most HTTP_MAX_CONNECTIONS (0: no cap): past it Node closes a new connection on accept, before
+ * the process runs out of file descriptors. A silent connection that still holds unsent bytes is
+ * reset (RST), freeing the kernel's send buffer at once; any other is closed normally.
  */
 export function holdConnections(server: Server, env: HttpConfig): void {
   if (env.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = env.HTTP_MAX_CONNECTIONS;

@@ -6,11 +6,8 @@ import type { Server } from 'node:http';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * `Expect: 100-continue` answered only once the request may send its body. Node answers
- * `100 Continue` as soon as the headers arrive unless the server listens for 'checkContinue';
- * `deferContinue` listens and serves the request as any other, so the authentication hook runs
- * first and a refusal (401, 403) goes out without a 100, and the client never sends the body.
- * `preParsing`, which Fastify runs just before it reads the body, sends the 100.
+ * `100 Continue` only once the request may send its body: Node would answer it as soon as the
+ * headers arrive; deferred, a 401/403 goes out without it and the body is never sent.
  */
 @Injectable()
 export class ExpectContinueHook {

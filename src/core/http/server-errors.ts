@@ -49,10 +49,8 @@ function routerAnswer(error: FastifyError): Answer {
 const noop = () => undefined;
 
 /**
- * Fastify's `frameworkErrors`: the router's own refusals (a URL that does not decode, a path
- * segment over the router's limit), which reach no route, so Fastify runs no hook and no error
- * handler for them. Answered in the contract's body, with the pipeline's headers, log line and
- * metric (the hooks are run here, as the pipeline would).
+ * Fastify's `frameworkErrors`: the router's refusals reach no route, so no hook runs for them; they
+ * are answered in the contract's body, running the pipeline's header, log and metric hooks here.
  */
 export function answerRouterError(
   error: FastifyError,
@@ -92,12 +90,9 @@ function clientAnswer(error: NodeJS.ErrnoException): Answer {
 }
 
 /**
- * Fastify's `clientErrorHandler`: Node's HTTP parser refused what the client sent (a bad request
- * line, a header it cannot parse or too many of them), or the client was too slow (the headers
- * or the request past their timeouts, see connection-limits.ts). No request exists, so the answer
- * is written to the socket: the contract's body with a new request id, the security headers and
- * `Connection: close`. A timed-out client is not answered: it is not listening, and an answer
- * would only keep its socket (and whatever it holds) longer. The connection is closed either way.
+ * Fastify's `clientErrorHandler`: Node's parser refused the request, or the client was too slow.
+ * No request exists, so the contract's answer goes straight to the socket, then it is closed; a
+ * timed-out client is not answered (it is not listening), only closed.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
