@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
 import { fetchKeySet, JWKS_MAX_BYTES } from '../../src/core/auth/jwks-manager';
 import { TokenVerifier } from '../../src/core/auth/token-verifier';
 import { AuthProbeModule } from '../support/auth-probe.module';
@@ -8,7 +8,7 @@ import { deadUrl, JwksServer, startJwksServer } from '../support/jwks-server';
 import { startTestApp, TestApp } from '../support/test-app';
 import { signToken } from '../support/tokens';
 
-type KeyPair = { privateKey: KeyLike; publicKey: KeyLike };
+type KeyPair = { privateKey: CryptoKey; publicKey: CryptoKey };
 const now = () => Math.floor(Date.now() / 1000);
 const publicJwk = async (pair: KeyPair, kid: string): Promise<JWK> => ({
   ...(await exportJWK(pair.publicKey)),

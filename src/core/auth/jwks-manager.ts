@@ -4,7 +4,7 @@ import {
   type FlattenedJWSInput,
   type JSONWebKeySet,
   type JWSHeaderParameters,
-  type KeyLike,
+  type CryptoKey,
 } from 'jose';
 import { KeySetUnavailableError } from './token-errors';
 
@@ -59,7 +59,7 @@ export class JwksManager {
   readonly getKey = async (
     header: JWSHeaderParameters,
     token: FlattenedJWSInput,
-  ): Promise<KeyLike | Uint8Array> => {
+  ): Promise<CryptoKey | Uint8Array> => {
     const arrived = Date.now();
     const age = arrived - this.fetchedAt;
     if (age >= this.config.maxAgeMs) this.keys = undefined;
