@@ -23,8 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentUser } from '../core/auth/current-user.decorator';
-import type { AuthenticatedUser } from '../core/auth/token-errors';
+import { type AuthenticatedUser, CurrentUser } from '../core/auth/current-user.decorator';
 import { ERRORS } from '../core/errors/api-error';
 import { ApiErrors, AUTHENTICATED_ROUTE_ERRORS, BODY_ERRORS, COMMON_RESPONSE_HEADERS } from '../core/openapi/error-responses';
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
