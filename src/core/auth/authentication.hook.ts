@@ -29,15 +29,10 @@ declare module 'fastify' {
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
- * Authentication of every route that is not `@Public()`: a valid bearer token is required, its
- * subject becomes `request.user`, and a token for another user than the route's `:user_id` is
- * refused (403): the one place that path segment is checked.
- *
- * `onRoute` attaches the hook to each route as it is registered, so nothing decides by URL and a
- * route nobody marked is protected. A Fastify onRequest hook rather than a guard: it runs before
- * the body is read, so a caller without a valid token gets its 401 before any body is parsed, and
- * body errors (400, 413, 415) are only shown to authenticated callers. The rate limiter (a guard)
- * runs after it and counts per user.
+ * A valid bearer token on every route not marked `@Public()` (attached per route by `onRoute`, so
+ * an unmarked route is protected); sets `request.user`; 403 when the route's `:user_id` is someone
+ * else. A hook, not a guard: it answers 401 before the body is read, and the rate limiter (a
+ * guard) after it counts per user.
  */
 @Injectable()
 export class AuthenticationHook {

@@ -2,11 +2,9 @@
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * Whether `token` is a compact JWS spelled the one canonical way (RFC 7515 section 2): unpadded
- * base64url segments, none empty, each of a length base64 can end at, the unused low bits of its
- * last character zero. jose decodes leniently, so without this one signed token has thousands of
- * accepted spellings, each a new key in the verified-token cache. One regex test and six
- * character reads: it runs on every token the cache has not seen.
+ * Whether `token` is a compact JWS spelled the one canonical way (RFC 7515): unpadded base64url
+ * segments of lengths base64 can end at, unused low bits zero. jose decodes leniently, so else
+ * one signed token has thousands of accepted spellings, each a new verified-cache entry.
  */
 export function isCanonicalCompactJws(token: string): boolean {
   if (!COMPACT_JWS.test(token)) return false;

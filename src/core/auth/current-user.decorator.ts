@@ -7,10 +7,8 @@ export interface AuthenticatedUser {
 }
 
 /**
- * The authenticated user of the request; a controller passes it down as the owner. The
- * authentication hook has already checked that the route's `:user_id`, if any, is this user.
- * On a `@Public()` route there is none: a programming error, so it throws rather than hand a
- * handler `null`.
+ * The request's user (the hook checked it against the route's `:user_id`); a controller passes it
+ * down as the owner. On a `@Public()` route there is none: a programming error, so it throws.
  */
 export function currentUser(_data: unknown, context: ExecutionContext): AuthenticatedUser {
   // The request is the first handler argument; switchToHttp() would build three closures per call.

@@ -39,13 +39,10 @@ interface SessionRow {
 type Outcome = { user: AuthenticatedUser } | { refused: TokenRejectedError };
 
 /**
- * Better Auth's opaque session tokens, looked up in its `session` table: one unnamed SELECT
- * outside any transaction (it may sit behind a transaction pooler), on a small pool of its own
- * through SqlExecutor (one deadline per lookup). The store not answering is a 503, never a 401.
- *
- * Answers, found or not, are reused for AUTH_SESSIONS_CACHE_MS, never past the session's expiry,
- * so a signed-out session stops working within that time; concurrent lookups of one token share
- * one query. Cache keys are SHA-256 digests: the token is kept nowhere (no log, no heap dump).
+ * Better Auth's opaque session tokens: one unnamed SELECT (it may sit behind a transaction pooler)
+ * on a small pool of its own. Answers, found or not, are reused for AUTH_SESSIONS_CACHE_MS (never
+ * past the session's expiry), one query per token at a time, keyed by SHA-256 so the token is
+ * kept nowhere. The store not answering is a 503, never a 401.
  */
 export class SessionStore {
   private readonly pool: Pool;
@@ -126,9 +123,8 @@ function sessionExpiry(row: SessionRow): number {
 }
 
 /**
- * What an operator needs (SQLSTATE, socket code, "relation does not exist"), never a value:
- * data errors (class 22, e.g. a uuid column's "invalid input syntax") quote the token, so only
- * their code is kept. SqlExecutor's mapped error keeps the driver's in `cause`.
+ * The driver's error (the mapped error's `cause`) as an operator needs it, never a value: data
+ * errors (class 22) quote the token, so only their SQLSTATE is kept.
  */
 function describePgError(error: unknown): Error {
   const driver = (error as { cause?: unknown }).cause ?? error;

@@ -33,13 +33,9 @@ export const VERIFIED_CACHE_MAX_AGE_MS = 60_000;
 export const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
 
 /**
- * Verifies bearer tokens. JWTs: HS* with AUTH_JWT_SECRET, asymmetric algorithms with the JWKS,
- * each only with its own key source. A token without dots is no JWT: it goes to Better Auth's
- * session store when enabled, else it is malformed.
- *
- * Verified JWTs are remembered briefly, keyed by the exact token: safe because only the one
- * canonical spelling of a token is ever verified (compact-jws.ts), so a caller cannot mint new
- * keys for one token, and filling the cache takes as many validly signed tokens.
+ * Bearer tokens: JWTs (HS* with AUTH_JWT_SECRET, the rest with the JWKS, never crosswise), or,
+ * without dots, Better Auth sessions. Verified JWTs are cached by their exact text, which is safe
+ * because only a token's one canonical spelling is ever verified (compact-jws.ts).
  */
 export class TokenVerifier {
   private readonly key: KeyObject | JWTVerifyGetKey | undefined;
