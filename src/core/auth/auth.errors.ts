@@ -51,9 +51,9 @@ export class SessionStoreUnavailableError extends VerificationUnavailableError {
   }
 }
 
-export const REALM = 'tasks-api';
+const REALM = 'tasks-api';
 /** RFC 6750 3.1: no error code when the request carried no bearer credentials at all. */
-export const CHALLENGE_MISSING = `Bearer realm="${REALM}"`;
+const CHALLENGE_MISSING = `Bearer realm="${REALM}"`;
 const invalidToken = (description: string) => ({
   'WWW-Authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
 });
