@@ -22,8 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentUser } from '../core/auth/current-user.decorator';
-import type { AuthenticatedUser } from '../core/auth/token-errors';
+import { type AuthenticatedUser, CurrentUser } from '../core/auth/current-user.decorator';
 import { ERRORS } from '../core/errors/api-error';
 import {
   ApiErrors,

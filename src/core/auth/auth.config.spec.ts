@@ -1,14 +1,16 @@
 import { loadAppConfig } from '../../app.module';
-import { ConfigValidationError } from '../config/config';
-import { HttpConfig } from '../http/http.config';
-import { RateLimitConfig } from '../rate-limit/rate-limit.config';
+import { AppConfig } from '../config/app.config';
+import { ConfigValidationError, loadConfig } from '../config/config';
+import { DatabaseConfig } from '../database/database.config';
 import { AuthConfig } from './auth.config';
 import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 
 const base = { DATABASE_URL: 'postgres://u@localhost/tasks' };
-const problems = (raw: Record<string, string | undefined>) => {
+const auth = (raw: Record<string, string>) => loadAppConfig({ ...base, ...raw }).get(AuthConfig);
+/** The problems loading the app's configuration reports (none when it loads). */
+const problems = (raw: Record<string, string>) => {
   try {
-    loadAppConfig(raw);
+    loadAppConfig({ ...base, ...raw });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
@@ -16,55 +18,48 @@ const problems = (raw: Record<string, string | undefined>) => {
   }
 };
 
-describe('authentication and hardening configuration', () => {
-  it('requires a secret or a JWKS URL for the app, in one line', () => {
-    expect(problems(base)).toEqual([
+describe('AuthConfig', () => {
+  it('requires a secret, a JWKS URL or Better Auth sessions, in one line', () => {
+    expect(problems({})).toEqual([
       expect.stringMatching(/^AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set/),
     ]);
-    expect(problems({ ...base, AUTH_JWT_SECRET: '  ' })).toHaveLength(1);
+    expect(problems({ AUTH_JWT_SECRET: '  ' })).toHaveLength(1);
+    expect(problems({ AUTH_SESSIONS_ENABLED: 'true' })).toEqual([]);
+  });
+
+  it('is not needed by the migrator, which loads the app and database sections only', () => {
+    expect(() => loadConfig(base, [AppConfig, DatabaseConfig])).not.toThrow();
   });
 
   it('accepts either key source, with defaults for the rest', () => {
-    const config = loadAppConfig({ ...base, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' });
-    expect(config.get(AuthConfig)).toMatchObject({
+    const config = auth({ AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' });
+    expect(config).toMatchObject({
       AUTH_CLOCK_TOLERANCE_S: 30,
-      AUTH_JWT_SECRET: undefined,
+      AUTH_JWKS_COOLDOWN_MS: 1000,
+      AUTH_JWKS_MAX_AGE_MS: 300_000,
+      AUTH_JWKS_TIMEOUT_MS: 5000,
     });
-    expect(config.get(HttpConfig)).toMatchObject({ CORS_ORIGINS: '', CORS_CREDENTIALS: false });
-    expect({ ...config.get(RateLimitConfig) }).toEqual({
-      RATE_LIMIT_ENABLED: true,
-      RATE_LIMIT_TTL_MS: 60_000,
-      RATE_LIMIT_LIMIT: 600,
-      RATE_LIMIT_REFUSED_LIMIT: 100,
-    });
-    expect(problems({ ...base, AUTH_JWT_SECRET: 'short' })).toEqual([]);
+    expect(config.AUTH_JWT_SECRET).toBeUndefined();
+    expect(problems({ AUTH_JWT_SECRET: 'short' })).toEqual([]);
   });
 
-  it('reads the audiences as a list, and where session lookups connect', () => {
-    const config = loadAppConfig({ ...base, AUTH_JWT_SECRET: 's', AUTH_AUDIENCE: ' a, b ,,' });
-    expect(config.get(AuthConfig).audiences).toEqual(['a', 'b']);
-    expect(config.get(AuthConfig).sessions).toEqual({
-      url: base.DATABASE_URL,
-      connectTimeoutMs: 5000,
-      deadlineMs: 6000,
-    });
-    expect(
-      loadAppConfig({ ...base, AUTH_JWT_SECRET: 's' }).get(AuthConfig).audiences,
-    ).toBeUndefined();
+  it('splits AUTH_AUDIENCE into the accepted audiences, none when blank', () => {
+    expect(auth({ AUTH_JWT_SECRET: 's', AUTH_AUDIENCE: 'a, b,,' }).audiences).toEqual(['a', 'b']);
+    expect(auth({ AUTH_JWT_SECRET: 's', AUTH_AUDIENCE: ' , ' }).audiences).toBeUndefined();
   });
 
   it('refuses a secret shorter than 32 bytes in production, not in development', () => {
-    const prod = { ...base, NODE_ENV: 'production' };
+    const prod = { NODE_ENV: 'production' };
     expect(problems({ ...prod, AUTH_JWT_SECRET: 'x'.repeat(31) })).toEqual([
       'AUTH_JWT_SECRET is invalid: must be at least 32 bytes when NODE_ENV=production',
     ]);
     // Bytes, not characters: 16 two-byte characters are 32 bytes.
     expect(problems({ ...prod, AUTH_JWT_SECRET: 'é'.repeat(16) })).toEqual([]);
-    expect(problems({ ...base, NODE_ENV: 'development', AUTH_JWT_SECRET: 'dev' })).toEqual([]);
+    expect(problems({ NODE_ENV: 'development', AUTH_JWT_SECRET: 'dev' })).toEqual([]);
   });
 
   it('refuses the public development secret in production only', () => {
-    const dev = { ...base, AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET };
+    const dev = { AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET };
     expect(problems({ ...dev, NODE_ENV: 'production' })).toEqual([
       expect.stringMatching(/^AUTH_JWT_SECRET is invalid: the development secret/),
     ]);
@@ -72,45 +67,14 @@ describe('authentication and hardening configuration', () => {
   });
 
   it('refuses a JWKS URL that is not http(s), without echoing it', () => {
-    const found = problems({ ...base, AUTH_JWKS_URL: 'ftp://secret@host/jwks' });
+    const found = problems({ AUTH_JWKS_URL: 'ftp://secret@host/jwks' });
     expect(found).toEqual([expect.stringMatching(/^AUTH_JWKS_URL is invalid/)]);
     expect(found[0]).not.toContain('secret@');
-    expect(problems({ ...base, AUTH_JWKS_URL: 'not a url' })).toHaveLength(1);
-  });
-
-  it('checks CORS_ORIGINS and its combination with credentials', () => {
-    const secret = { ...base, AUTH_JWT_SECRET: 's' };
-    expect(problems({ ...secret, CORS_ORIGINS: '*' })).toEqual([]);
-    expect(
-      problems({ ...secret, CORS_ORIGINS: 'http://localhost:5173, https://a.example' }),
-    ).toEqual([]);
-    for (const bad of [
-      'https://a.example/',
-      'https://a.example/app',
-      'a.example',
-      '*,https://a.example',
-      'ftp://a.example',
-    ]) {
-      expect(problems({ ...secret, CORS_ORIGINS: bad })).toEqual([
-        expect.stringMatching(/^CORS_ORIGINS is invalid/),
-      ]);
-    }
-    expect(problems({ ...secret, CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' })).toEqual([
-      'CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins',
-    ]);
-  });
-
-  it('bounds the rate limit settings', () => {
-    const secret = { ...base, AUTH_JWT_SECRET: 's' };
-    const config = loadAppConfig({ ...secret, RATE_LIMIT_ENABLED: 'off' });
-    expect(config.get(RateLimitConfig).RATE_LIMIT_ENABLED).toBe(false);
-    expect(problems({ ...secret, RATE_LIMIT_LIMIT: '0' })).toEqual([
-      expect.stringMatching(/^RATE_LIMIT_LIMIT is invalid/),
-    ]);
+    expect(problems({ AUTH_JWKS_URL: 'not a url' })).toHaveLength(1);
   });
 
   it('in production, refuses a JWKS without AUTH_AUDIENCE or AUTH_ISSUER, naming both', () => {
-    const prod = { ...base, NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks' };
+    const prod = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks' };
     expect(problems(prod)).toEqual([
       expect.stringMatching(
         /^AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production/,
@@ -121,16 +85,19 @@ describe('authentication and hardening configuration', () => {
     expect(problems({ ...prod, NODE_ENV: 'development' })).toEqual([]);
   });
 
-  it('accepts Better Auth sessions as the only token source, with its default names', () => {
-    const auth = loadAppConfig({ ...base, AUTH_SESSIONS_ENABLED: 'true' }).get(AuthConfig);
-    expect(auth).toMatchObject({
+  it('looks sessions up in the app database by default, or in AUTH_SESSIONS_DATABASE_URL', () => {
+    const config = auth({ AUTH_SESSIONS_ENABLED: 'true' });
+    expect(config).toMatchObject({
       AUTH_SESSIONS_ENABLED: true,
       AUTH_SESSIONS_TABLE: 'session',
       AUTH_SESSIONS_TOKEN_COLUMN: 'token',
       AUTH_SESSIONS_USER_ID_COLUMN: 'userId',
       AUTH_SESSIONS_EXPIRES_AT_COLUMN: 'expiresAt',
+      sessions: { url: base.DATABASE_URL },
     });
-    expect(auth.AUTH_SESSIONS_DATABASE_URL).toBeUndefined();
+    const elsewhere = 'postgres://auth@localhost/better_auth';
+    const own = auth({ AUTH_SESSIONS_ENABLED: 'true', AUTH_SESSIONS_DATABASE_URL: elsewhere });
+    expect(own.sessions.url).toBe(elsewhere);
   });
 
   it.each([
@@ -141,17 +108,13 @@ describe('authentication and hardening configuration', () => {
     ['AUTH_SESSIONS_EXPIRES_AT_COLUMN', 'x'.repeat(64)],
     ['AUTH_SESSIONS_DATABASE_URL', 'mysql://u@h/db'],
   ])('refuses %s=%j without echoing it', (name, value) => {
-    const found = problems({ ...base, AUTH_SESSIONS_ENABLED: 'true', [name]: value });
+    const found = problems({ AUTH_SESSIONS_ENABLED: 'true', [name]: value });
     expect(found).toEqual([expect.stringMatching(new RegExp(`^${name} is invalid`))]);
     expect(found[0]).not.toContain(value);
   });
 
   it('accepts a schema-qualified table', () => {
-    const config = loadAppConfig({
-      ...base,
-      AUTH_SESSIONS_ENABLED: 'true',
-      AUTH_SESSIONS_TABLE: 'auth.session',
-    });
-    expect(config.get(AuthConfig).AUTH_SESSIONS_TABLE).toBe('auth.session');
+    const config = auth({ AUTH_SESSIONS_ENABLED: 'true', AUTH_SESSIONS_TABLE: 'auth.session' });
+    expect(config.AUTH_SESSIONS_TABLE).toBe('auth.session');
   });
 });

@@ -5,8 +5,13 @@ import { EnvBool, EnvInt, EnvOptional } from '../config/env.decorators';
 import { isHttpUrl, isPostgresUrl, POSTGRES_URL, Satisfies } from '../config/validators';
 import { DatabaseConfig } from '../database/database.config';
 import { DEVELOPMENT_JWT_SECRET } from './development-secret';
-import { SQL_IDENTIFIER, SQL_TABLE_NAME } from './sql-identifiers';
 
+/**
+ * Names the session table (optionally `schema.table`) and its columns may have: unquoted
+ * identifier letters only, at most 63, so quoting them (to keep Better Auth's camelCase) is safe.
+ */
+export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+export const SQL_TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** Production secrets shorter than this are refused: HS256 wants a key as long as its hash. */
 export const MIN_PRODUCTION_SECRET_BYTES = 32;
 const COLUMN = { message: 'must be a column name (letters, digits, _)' };
@@ -85,7 +90,7 @@ export class AuthConfig {
       deadlineMs: database.deadlineMs,
     };
     const problems: string[] = [];
-    const secret = typeof this.AUTH_JWT_SECRET === 'string' ? this.AUTH_JWT_SECRET : undefined;
+    const secret = this.AUTH_JWT_SECRET;
     if (secret === undefined && this.AUTH_JWKS_URL === undefined && !this.AUTH_SESSIONS_ENABLED) {
       problems.push(
         'AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set (a secret for HS256 tokens, or the JWKS URL of an identity provider; or AUTH_SESSIONS_ENABLED=true for Better Auth session tokens)',

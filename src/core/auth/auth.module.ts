@@ -2,14 +2,13 @@ import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common'
 import { configProvider } from '../config/config';
 import { AuthConfig } from './auth.config';
 import { AuthenticationHook } from './authentication.hook';
-import { SessionStore, sessionStoreConfigFrom } from './session-store';
-import { TokenVerifier, verifierConfigFrom } from './token-verifier';
+import { SessionStore } from './session-store';
+import { TokenVerifier } from './token-verifier';
 
 /**
  * Bearer-token authentication of every route not marked `@Public()`: the token verifier and the
- * Fastify hook that uses it (placed by src/http/pipeline.ts), which runs before any guard, so
- * the rate limiter can count per user. With AUTH_SESSIONS_ENABLED, Better Auth's session store
- * too, whose pool closes with the app.
+ * Fastify hook that uses it (placed by core/http/pipeline.ts). With AUTH_SESSIONS_ENABLED, Better
+ * Auth's session store too, whose pool closes with the app.
  */
 @Module({
   providers: [
@@ -17,14 +16,14 @@ import { TokenVerifier, verifierConfigFrom } from './token-verifier';
     {
       provide: SessionStore,
       inject: [AuthConfig],
-      useFactory: (env: AuthConfig) =>
-        env.AUTH_SESSIONS_ENABLED ? new SessionStore(sessionStoreConfigFrom(env)) : null,
+      useFactory: (config: AuthConfig) =>
+        config.AUTH_SESSIONS_ENABLED ? new SessionStore(config) : null,
     },
     {
       provide: TokenVerifier,
       inject: [AuthConfig, SessionStore],
-      useFactory: (env: AuthConfig, sessions: SessionStore | null) =>
-        new TokenVerifier(verifierConfigFrom(env), sessions ?? undefined),
+      useFactory: (config: AuthConfig, sessions: SessionStore | null) =>
+        new TokenVerifier(config, sessions ?? undefined),
     },
     AuthenticationHook,
   ],

@@ -1,15 +1,18 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { PinoLogger } from 'nestjs-pino';
-import { AuthenticationHook } from './authentication.hook';
-import { PUBLIC_ROUTE } from './public.decorator';
+import type { ApiError } from '../errors/api-error';
 import {
   KeySetUnavailableError,
+  type RejectionReason,
   SessionStoreUnavailableError,
-  type TokenVerifier,
-} from './token-verifier';
+  TokenRejectedError,
+} from './auth.errors';
+import { AuthenticationHook } from './authentication.hook';
+import { PUBLIC_ROUTE } from './public.decorator';
+import type { TokenVerifier } from './token-verifier';
 
 function requestFor(authorization: string, params: Record<string, string> = {}) {
-  const reply = { header: jest.fn() };
+  const reply = {};
   const request = { headers: { authorization }, params, user: null };
   return { request: request as unknown as FastifyRequest, reply: reply as unknown as FastifyReply };
 }
@@ -18,6 +21,8 @@ const logger = () => ({ error: jest.fn() });
 const hookWith = (verifier: Partial<TokenVerifier>, log = logger()) =>
   new AuthenticationHook(verifier as TokenVerifier, log as unknown as PinoLogger);
 
+const challenge = (description: string) =>
+  `Bearer realm="tasks-api", error="invalid_token", error_description="${description}"`;
 const run = (auth: AuthenticationHook, request: FastifyRequest, reply: FastifyReply) =>
   new Promise<Error | undefined>((resolve) => auth.onRequest(request, reply, resolve));
 
@@ -59,7 +64,30 @@ describe('AuthenticationHook', () => {
     const auth = hookWith({ cached: () => undefined, verify: () => Promise.reject(boom) });
     const { request, reply } = requestFor('Bearer abc');
     await expect(run(auth, request, reply)).resolves.toBe(boom);
-    expect(reply.header).not.toHaveBeenCalled();
+  });
+
+  it('challenges a 401 per RFC 6750: no error code without credentials, invalid_token otherwise', async () => {
+    const refusing = (reason: RejectionReason) =>
+      hookWith({
+        cached: () => undefined,
+        verify: () => Promise.reject(new TokenRejectedError(reason, 'aud')),
+      });
+    const missing = requestFor('Basic abc');
+    await expect(run(hookWith({}), missing.request, missing.reply)).resolves.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'Authorization header must be "Bearer <token>"',
+      headers: { 'WWW-Authenticate': 'Bearer realm="tasks-api"' },
+    });
+    const { request, reply } = requestFor('Bearer abc');
+    await expect(run(refusing('expired'), request, reply)).resolves.toMatchObject({
+      code: 'TOKEN_EXPIRED',
+      headers: { 'WWW-Authenticate': challenge('The access token expired') },
+    });
+    await expect(run(refusing('claims'), request, reply)).resolves.toMatchObject({
+      code: 'INVALID_TOKEN',
+      details: { reason: 'claims', claim: 'aud' },
+      headers: { 'WWW-Authenticate': challenge('The access token is invalid') },
+    });
   });
 
   it('answers a JWKS outage with 503 and Retry-After, logging it once per interval', async () => {
@@ -80,10 +108,9 @@ describe('AuthenticationHook', () => {
     const outage = new SessionStoreUnavailableError(new Error('ECONNREFUSED'));
     const auth = hookWith({ cached: () => undefined, verify: () => Promise.reject(outage) });
     const { request, reply } = requestFor('Bearer opaque');
-    await expect(run(auth, request, reply)).resolves.toMatchObject({
-      code: 'SERVICE_UNAVAILABLE',
-    });
+    const answer = await run(auth, request, reply);
+    expect(answer).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect((answer as ApiError).headers).not.toHaveProperty('WWW-Authenticate');
     expect(outage.message).toBe('session store unavailable: ECONNREFUSED');
-    expect(reply.header).not.toHaveBeenCalled();
   });
 });

@@ -1,20 +1,10 @@
-/**
- * Three non-empty segments of base64url characters (no `=`, `+`, `/`): V8's regex engine checks
- * the alphabet in native code, about 3x faster than a loop over char codes (measured: 270 vs
- * 900 ns for a 180-character token).
- */
+/** Three non-empty segments of base64url characters (no `=`, `+`, `/`). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * Whether `token` is a JWS in compact form spelled the one canonical way: three dot-separated
- * segments of unpadded base64url (RFC 7515 section 2), none empty (an empty signature is
- * `alg: none`, refused anyway), each of a length base64 can end at, the unused low bits of its
- * last character zero. jose decodes leniently (padding, `+` and `/`, stray low bits), so without
- * this one signed token has thousands of accepted spellings, each a new entry in any cache keyed
- * by it.
- *
- * One regex test and six character reads, no allocation: it runs on every token the verified
- * cache has not seen, so it must cost next to nothing beside the signature check (about 27 µs).
+ * Whether `token` is a compact JWS spelled the one canonical way (RFC 7515): unpadded base64url
+ * segments of lengths base64 can end at, unused low bits zero. jose decodes leniently, so else
+ * one signed token has thousands of accepted spellings, each a new verified-cache entry.
  */
 export function isCanonicalCompactJws(token: string): boolean {
   if (!COMPACT_JWS.test(token)) return false;

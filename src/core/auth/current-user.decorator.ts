@@ -1,12 +1,14 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { AuthenticatedUser } from './token-verifier';
+
+export interface AuthenticatedUser {
+  /** The token's `sub`, or the Better Auth session's `userId`. */
+  readonly id: string;
+}
 
 /**
- * The authenticated user of the request; a controller passes its `id` down as the owner. The
- * authentication hook has already checked that the route's `:user_id`, when it has one, is this
- * user. On a `@Public()` route there is none: a programming error, so it throws rather than hand
- * a handler `null`.
+ * The request's user (the hook checked it against the route's `:user_id`); a controller passes it
+ * down as the owner. On a `@Public()` route there is none: a programming error, so it throws.
  */
 export function currentUser(_data: unknown, context: ExecutionContext): AuthenticatedUser {
   // The request is the first handler argument; switchToHttp() would build three closures per call.

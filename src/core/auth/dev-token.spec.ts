@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { DEVELOPMENT_JWT_SECRET, parseTokenArgs, runTokenCommand } from './dev-token';
+import { parseTokenArgs, runTokenCommand } from './dev-token';
+import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 import { readFileSync } from 'node:fs';
 
 describe('npm run token', () => {

@@ -3,8 +3,6 @@ import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 import { hasMoreCodePointsThan } from '../validation/code-points';
 import { USER_ID_MAX_LENGTH } from '../validation/user-id';
 
-export { DEVELOPMENT_JWT_SECRET };
-
 export interface TokenRequest {
   userId: string;
   /** jose time span: `90s`, `15m`, `1h`, `7d`. */

@@ -15,13 +15,9 @@ export function isPublicRoute(config: { public?: boolean } | undefined): boolean
 }
 
 /**
- * Serves a handler, or every handler of a controller, without a token. Every other route needs
- * one: authentication is attached to each route that does not say this when the route is
- * registered, so a new controller is protected without anyone remembering to.
- *
- * It sets Fastify's route config (`routeOptions.config`, what Nest's `@RouteConfig` sets too), so
- * raw Fastify routes say the same thing the same way. It adds to a config set before it; a
- * `@RouteConfig` applied after it (written above it) would replace it, so write `@Public()` on top.
+ * Serves a handler, or every handler of a controller, without a token; every other route needs
+ * one. It sets Fastify's route config (what `@RouteConfig` sets), as raw routes do: a
+ * `@RouteConfig` written above it would replace it, so write `@Public()` on top.
  */
 export function Public(): ClassDecorator & MethodDecorator {
   const decorate = (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {

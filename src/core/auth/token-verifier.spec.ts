@@ -1,34 +1,37 @@
 import { errors } from 'jose';
+import type { LRUCache } from 'lru-cache';
 import { TEST_JWT_SECRET, tokenFor } from '../../../test/support/tokens';
-import { validateEnvironment } from '../config/environment';
-import type { ExpiringCache } from './expiring-cache';
+import { loadAppConfig } from '../../app.module';
+import { AuthConfig } from './auth.config';
+import { KeySetUnavailableError, TokenRejectedError } from './auth.errors';
 import {
   classify,
-  KeySetUnavailableError,
-  TokenRejectedError,
   TokenVerifier,
   VERIFIED_CACHE_MAX_AGE_MS,
   VERIFIED_CACHE_MAX_ENTRIES,
-  verifierConfigFrom,
 } from './token-verifier';
 
-const config = {
-  secret: TEST_JWT_SECRET,
-  clockToleranceS: 30,
-  jwksCooldownMs: 100,
-  jwksTimeoutMs: 1000,
-  jwksMaxAgeMs: 60_000,
-};
+/** The auth section as the app loads it: the test secret and `env` on top. */
+const configWith = (env: Record<string, string> = {}) =>
+  loadAppConfig({
+    DATABASE_URL: 'postgres://u@localhost/db',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  }).get(AuthConfig);
+const config = configWith();
 /** A token for `sub`, expiring at `exp` (seconds) or in an hour. */
 const sign = (sub: string, exp?: number) => tokenFor(sub, exp === undefined ? {} : { exp });
+const cacheOf = (verifier: TokenVerifier) =>
+  (verifier as unknown as { cache: LRUCache<string, object> }).cache;
+/** From now on, Date.now() (the caches' clock) says `ms`. */
+const clockAt = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(ms);
 
 describe('TokenVerifier', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => jest.restoreAllMocks());
 
-  it('needs a secret or a JWKS URL', () => {
-    expect(() => new TokenVerifier({ ...config, secret: undefined })).toThrow(
-      /secret, a JWKS URL or a session store/,
-    );
+  it('needs a secret, a JWKS URL or a session store', () => {
+    const sessionsOnly = configWith({ AUTH_JWT_SECRET: '', AUTH_SESSIONS_ENABLED: 'true' });
+    expect(() => new TokenVerifier(sessionsOnly)).toThrow(/secret, a JWKS URL or a session store/);
   });
 
   it('verifies, then answers from the cache until the entry ages out', async () => {
@@ -37,7 +40,7 @@ describe('TokenVerifier', () => {
     expect(verifier.cached(token)).toBeUndefined();
     await expect(verifier.verify(token)).resolves.toEqual({ id: 'alice' });
     expect(verifier.cached(token)).toEqual({ id: 'alice' });
-    expect(verifier.cached(token, Date.now() + VERIFIED_CACHE_MAX_AGE_MS + 1)).toBeUndefined();
+    clockAt(Date.now() + VERIFIED_CACHE_MAX_AGE_MS + 1);
     expect(verifier.cached(token)).toBeUndefined();
   });
 
@@ -46,18 +49,29 @@ describe('TokenVerifier', () => {
     const exp = Math.floor(Date.now() / 1000) + 5;
     const token = await sign('alice', exp);
     await verifier.verify(token);
-    expect(verifier.cached(token, exp * 1000 + 29_000)).toEqual({ id: 'alice' });
-    expect(verifier.cached(token, exp * 1000 + 30_000)).toBeUndefined();
+    clockAt(exp * 1000 + 29_000);
+    expect(verifier.cached(token)).toEqual({ id: 'alice' });
+    clockAt(exp * 1000 + 30_000);
+    expect(verifier.cached(token)).toBeUndefined();
   });
 
-  it('evicts the oldest entry when the cache is full', async () => {
+  it('accepts any audience of AUTH_AUDIENCE, refuses another', async () => {
+    const verifier = new TokenVerifier(configWith({ AUTH_AUDIENCE: 'a, b,,' }));
+    await expect(verifier.verify(await tokenFor('alice', { aud: 'b' }))).resolves.toEqual({
+      id: 'alice',
+    });
+    await expect(verifier.verify(await tokenFor('alice', { aud: 'c' }))).rejects.toMatchObject({
+      reason: 'claims',
+      claim: 'aud',
+    });
+  });
+
+  it('evicts the least recently used entry when the cache is full', async () => {
     const verifier = new TokenVerifier(config);
     const first = await sign('first');
     await verifier.verify(first);
-    const cache = (verifier as unknown as { cache: ExpiringCache<unknown> }).cache;
-    for (let i = cache.size; i < VERIFIED_CACHE_MAX_ENTRIES; i++) {
-      cache.set(`filler-${i}`, {}, Infinity);
-    }
+    const cache = cacheOf(verifier);
+    for (let i = cache.size; i < VERIFIED_CACHE_MAX_ENTRIES; i++) cache.set(`filler-${i}`, {});
     await verifier.verify(await sign('last'));
     expect(cache.size).toBe(VERIFIED_CACHE_MAX_ENTRIES);
     expect(verifier.cached(first)).toBeUndefined();
@@ -83,7 +97,8 @@ describe('TokenVerifier', () => {
 
   it('hands a token without dots to the session store, and JWTs only to jose', async () => {
     const lookup = jest.fn(() => Promise.resolve({ id: 'sessioned' }));
-    const verifier = new TokenVerifier({ ...config, secret: undefined }, { lookup });
+    const sessionsOnly = configWith({ AUTH_JWT_SECRET: '', AUTH_SESSIONS_ENABLED: 'true' });
+    const verifier = new TokenVerifier(sessionsOnly, { lookup });
     await expect(verifier.verify('opaqueToken123')).resolves.toEqual({ id: 'sessioned' });
     expect(lookup).toHaveBeenCalledWith('opaqueToken123');
     // With neither a secret nor a JWKS, no JWT has a key to verify with.
@@ -109,24 +124,27 @@ describe('TokenVerifier', () => {
       await expect(verifier.verify(spelling)).rejects.toMatchObject({ reason: 'malformed' });
     }
     await expect(verifier.verify(token)).resolves.toEqual({ id: 'alice' });
-    const cache = (verifier as unknown as { cache: ExpiringCache<unknown> }).cache;
-    expect(cache.size).toBe(1);
+    expect(cacheOf(verifier).size).toBe(1);
   });
 });
 
 describe('classify', () => {
   it.each([
-    [new errors.JWTExpired('expired', {}), 'expired'],
-    [new errors.JWTClaimValidationFailed('nbf', {}, 'nbf'), 'not_yet_valid'],
-    [new errors.JWTClaimValidationFailed('iss', {}, 'iss'), 'claims'],
-    [new errors.JOSEAlgNotAllowed('alg'), 'algorithm'],
-    [new errors.JOSENotSupported('alg'), 'algorithm'],
-    [new errors.JWSSignatureVerificationFailed(), 'signature'],
-    [new errors.JWKSNoMatchingKey(), 'unknown_key'],
-    [new errors.JWKSMultipleMatchingKeys(), 'unknown_key'],
-    [new errors.JWSInvalid('bad'), 'malformed'],
-    [new TypeError('odd'), 'malformed'],
-  ])('%s is %s', (error, reason) => {
+    ['JWTExpired', 'expired', new errors.JWTExpired('expired', {})],
+    [
+      'JWTClaimValidationFailed',
+      'not_yet_valid',
+      new errors.JWTClaimValidationFailed('nbf', {}, 'nbf'),
+    ],
+    ['JWTClaimValidationFailed', 'claims', new errors.JWTClaimValidationFailed('iss', {}, 'iss')],
+    ['JOSEAlgNotAllowed', 'algorithm', new errors.JOSEAlgNotAllowed('alg')],
+    ['JOSENotSupported', 'algorithm', new errors.JOSENotSupported('alg')],
+    ['JWSSignatureVerificationFailed', 'signature', new errors.JWSSignatureVerificationFailed()],
+    ['JWKSNoMatchingKey', 'unknown_key', new errors.JWKSNoMatchingKey()],
+    ['JWKSMultipleMatchingKeys', 'unknown_key', new errors.JWKSMultipleMatchingKeys()],
+    ['JWSInvalid', 'malformed', new errors.JWSInvalid('bad')],
+    ['TypeError', 'malformed', new TypeError('odd')],
+  ])('%s is %s', (_, reason, error) => {
     const result = classify(error);
     expect(result).toBeInstanceOf(TokenRejectedError);
     expect(result).toMatchObject({ reason });
@@ -141,32 +159,5 @@ describe('classify', () => {
 
   it('names the claim in the message', () => {
     expect(new TokenRejectedError('claims', 'aud').message).toBe('token rejected: claims (aud)');
-  });
-});
-
-describe('verifierConfigFrom', () => {
-  it('maps the environment, splitting the audience list', () => {
-    const env = validateEnvironment({
-      DATABASE_URL: 'postgres://u@h/db',
-      AUTH_JWKS_URL: 'https://idp.example/jwks.json',
-      AUTH_AUDIENCE: 'a, b,,',
-      AUTH_ISSUER: 'https://idp.example/',
-    });
-    expect(verifierConfigFrom(env)).toEqual({
-      secret: undefined,
-      jwksUrl: 'https://idp.example/jwks.json',
-      issuer: 'https://idp.example/',
-      audience: ['a', 'b'],
-      clockToleranceS: 30,
-      jwksCooldownMs: 1000,
-      jwksTimeoutMs: 5000,
-      jwksMaxAgeMs: 300_000,
-    });
-    const blank = validateEnvironment({
-      DATABASE_URL: 'postgres://u@h/db',
-      AUTH_JWT_SECRET: 's',
-      AUTH_AUDIENCE: ' , ',
-    });
-    expect(verifierConfigFrom(blank).audience).toBeUndefined();
   });
 });

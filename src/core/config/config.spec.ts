@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import { loadAppConfig } from '../../app.module';
 import { DatabaseConfig } from '../database/database.config';
 import { HttpConfig } from '../http/http.config';
+import { RateLimitConfig } from '../rate-limit/rate-limit.config';
 import { AppConfig } from './app.config';
 import { configProvider, ConfigValidationError, loadConfig, variablesOf } from './config';
 import { AppConfigModule } from './config.module';
@@ -168,6 +169,45 @@ describe('loadConfig', () => {
     expect(new ConfigValidationError(['A is bad', 'B is bad']).message).toBe(
       'Invalid configuration:\n  - A is bad\n  - B is bad',
     );
+  });
+});
+
+describe('HTTP and rate limit sections', () => {
+  const secret = { ...AUTH, DATABASE_URL: URL_OK };
+
+  it('checks CORS_ORIGINS and its combination with credentials', () => {
+    expect(() => loadAppConfig({ ...secret, CORS_ORIGINS: '*' })).not.toThrow();
+    expect(() =>
+      loadAppConfig({ ...secret, CORS_ORIGINS: 'http://localhost:5173, https://a.example' }),
+    ).not.toThrow();
+    for (const bad of [
+      'https://a.example/',
+      'https://a.example/app',
+      'a.example',
+      '*,https://a.example',
+      'ftp://a.example',
+    ]) {
+      expect(problems({ ...secret, CORS_ORIGINS: bad })).toEqual([
+        expect.stringMatching(/^CORS_ORIGINS is invalid/),
+      ]);
+    }
+    expect(problems({ ...secret, CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' })).toEqual([
+      'CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins',
+    ]);
+  });
+
+  it('reads and bounds the rate limit settings', () => {
+    expect({ ...loadAppConfig(secret).get(RateLimitConfig) }).toEqual({
+      RATE_LIMIT_ENABLED: true,
+      RATE_LIMIT_TTL_MS: 60_000,
+      RATE_LIMIT_LIMIT: 600,
+      RATE_LIMIT_REFUSED_LIMIT: 100,
+    });
+    const off = loadAppConfig({ ...secret, RATE_LIMIT_ENABLED: 'off' }).get(RateLimitConfig);
+    expect(off.RATE_LIMIT_ENABLED).toBe(false);
+    expect(problems({ ...secret, RATE_LIMIT_LIMIT: '0' })).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_LIMIT is invalid/),
+    ]);
   });
 });
 
