@@ -3,7 +3,11 @@ import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { HeadersObject } from '@nestjs/swagger';
 import { ERRORS, type ErrorDef } from '../errors/api-error';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { REQUEST_ID_HEADER, REQUEST_ID_MAX_LENGTH, REQUEST_ID_PATTERN } from '../http/response-headers.hook';
+import {
+  REQUEST_ID_HEADER,
+  REQUEST_ID_MAX_LENGTH,
+  REQUEST_ID_PATTERN,
+} from '../http/response-headers.hook';
 
 /** Every response carries these: the request id and `no-store`. */
 export const COMMON_RESPONSE_HEADERS: HeadersObject = {
