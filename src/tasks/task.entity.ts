@@ -9,7 +9,7 @@ export const DESCRIPTION_MAX = 10_000;
 /**
  * A task, owned by one user: the table's mapping (the migrations make the schema and
  * `npm run migration:check` compares the two), the rows the repository reads, and the response
- * schema, since a row serializes as the API shows it (snake_case, dates as ISO-8601 UTC).
+ * schema: the SQL executor reads timestamps as ISO-8601 UTC text, so a row is what the API shows.
  */
 @Entity({ name: 'tasks' })
 @Check('tasks_user_id_not_blank', `btrim("user_id") <> ''`)
@@ -53,7 +53,7 @@ export class Task {
     format: 'date-time',
     description: 'ISO-8601 UTC with milliseconds.',
   })
-  created_at: Date;
+  created_at: string;
 
   /** Set by the `tasks_set_updated_at` trigger on every UPDATE, whatever path made it. */
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
@@ -62,11 +62,11 @@ export class Task {
     format: 'date-time',
     description: 'ISO-8601 UTC with milliseconds; set by the database on every change.',
   })
-  updated_at: Date;
+  updated_at: string;
 }
 
-/** A task as a client receives it: the row, its dates as ISO strings. */
-export type TaskResponse = { [K in keyof Task]: Task[K] extends Date ? string : Task[K] };
+/** A task as a client receives it: the row itself. */
+export type TaskResponse = Task;
 
 /** Each user's task count for the quota: raised by the create statement, lowered by a trigger. */
 @Entity({ name: 'task_counts' })

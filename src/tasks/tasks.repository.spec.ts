@@ -9,8 +9,8 @@ describe('the tasks table as paging sees it', () => {
       title: '',
       description,
       completed,
-      created_at: new Date('2026-01-14T12:00:00.000Z'),
-      updated_at: new Date('2026-01-14T12:00:00.000Z'),
+      created_at: '2026-01-14T12:00:00.000Z',
+      updated_at: '2026-01-14T12:00:00.000Z',
     });
     for (const shape of [task(true, null), task(true, ''), task(false, null)]) {
       expect(Buffer.byteLength(JSON.stringify(shape))).toBeGreaterThanOrEqual(

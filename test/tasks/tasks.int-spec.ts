@@ -35,10 +35,10 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
         title: 'Buy milk',
         description: null,
         completed: false,
-        created_at: expect.any(Date),
-        updated_at: expect.any(Date),
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        updated_at: expect.stringMatching(/Z$/),
       });
-      expect(task.created_at.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(task.created_at)).toBeGreaterThanOrEqual(before - 1000);
       expect(task.updated_at).toEqual(task.created_at);
       expect(await service.get(owner('alice'), task.id)).toEqual(task);
     });
@@ -77,7 +77,7 @@ describe('tasks data layer (TasksService and TasksRepository from the real app)'
       const updated = await service.update(owner('alice'), task.id, { title: 'Final' });
       expect(updated).toMatchObject({ id: task.id, title: 'Final', description: 'x' });
       expect(updated.created_at).toEqual(task.created_at);
-      expect(updated.updated_at.getTime()).toBeGreaterThan(task.updated_at.getTime());
+      expect(Date.parse(updated.updated_at)).toBeGreaterThan(Date.parse(task.updated_at));
     });
 
     it('changes only the fields given; null clears the description', async () => {

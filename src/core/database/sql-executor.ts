@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { type Pool, type PoolClient, type QueryResult, type QueryResultRow, types } from 'pg';
 import type { PreparedStatementMode } from './database.config';
 import { mapPgError } from './pg-errors';
 
@@ -32,6 +32,28 @@ export interface SqlExecutorOptions {
  */
 const NAME_CONFLICTS = new Set(['42P05', '26000']);
 
+const TIMESTAMPTZ = 1184;
+const parseTimestamptz = types.getTypeParser(TIMESTAMPTZ) as (text: string) => Date;
+
+/**
+ * A timestamptz as the API shows it, ISO-8601 UTC with milliseconds. The server's text in UTC
+ * (`2026-01-14 12:00:00.12+00`) is rearranged without a Date in between: parsing one and printing
+ * it again cost more than the rest of a GET's own work; any other offset goes through a Date.
+ */
+export function isoTimestamp(text: string): string {
+  if (text.length >= 22 && text.endsWith('+00') && text[10] === ' ' && text[4] === '-') {
+    const fraction = `${text.slice(20, -3)}000`.slice(0, 3);
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}Z`;
+  }
+  return parseTimestamptz(text).toISOString();
+}
+
+/** Our statements read timestamptz as ISO text; everything else as node-postgres does. */
+const TYPES = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === TIMESTAMPTZ ? isoTimestamp : types.getTypeParser(oid, format as 'text'),
+};
+
 function deadlineError(ms: number): Error {
   return Object.assign(new Error(`no answer from the database within ${ms} ms`), {
     code: 'ETIMEDOUT',
@@ -58,7 +80,8 @@ export class SqlExecutor implements SqlRunner {
    * the old generation.) Under `auto`, a name conflict switches to unnamed statements and retries.
    */
   run<T extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<SqlResult<T>> {
-    const query = { name: this.prepare ? statement.name : undefined, text: statement.text, values };
+    const name = this.prepare ? statement.name : undefined;
+    const query = { name, text: statement.text, values, types: TYPES };
     const { deadlineMs } = this.options;
     return new Promise((resolve, reject) => {
       let client: PoolClient | undefined;

@@ -112,7 +112,10 @@ export function keysetPage<Row extends { id: string }>(
   const last = out[out.length - 1];
   const next =
     rows.length > kept
-      ? { at: (last as Record<string, unknown>)[table.orderBy.field] as Date, id: last.id }
+      ? {
+          at: new Date((last as Record<string, unknown>)[table.orderBy.field] as string),
+          id: last.id,
+        }
       : null;
   return { rows: out, next };
 }

@@ -17,7 +17,7 @@ export function sendPage(
   const { json, count } = pageJson(page.rows, options.maxBytes);
   const last = count < page.rows.length ? page.rows[count - 1] : undefined;
   const after = last
-    ? { at: (last as Record<string, unknown>)[options.orderField] as Date, id: last.id }
+    ? { at: new Date((last as Record<string, unknown>)[options.orderField] as string), id: last.id }
     : page.next;
   if (after) {
     const cursor = encodeCursor(after);

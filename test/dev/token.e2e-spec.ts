@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { parseTokenArgs, runTokenCommand } from './dev-token';
-import { DEVELOPMENT_JWT_SECRET } from './development-secret';
+import { parseTokenArgs, runTokenCommand } from '../../scripts/token';
+import { DEVELOPMENT_JWT_SECRET } from '../../src/core/auth/development-secret';
 import { readFileSync } from 'node:fs';
 
 describe('npm run token', () => {
