@@ -8,7 +8,8 @@ export interface PageJson {
 /** Upper bound of an item's JSON: 6 bytes per UTF-16 unit of text (`\u0001`), 32 per other field. */
 function mostBytes(item: object): number {
   let bytes = 2;
-  for (const [key, value] of Object.entries(item)) {
+  for (const key in item) {
+    const value = (item as Record<string, unknown>)[key];
     bytes += key.length + 4 + (typeof value === 'string' ? 6 * value.length : 32);
   }
   return bytes;
