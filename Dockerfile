@@ -36,4 +36,4 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # load, and no measurable cost in CPU per request (README, Performance).
 CMD ["node", "--max-semi-space-size=16", "dist/main.js"]
 # Migrations (Kubernetes Job or init container): same image, command
-#   node dist/database/migrate.js
+#   node dist/migrate.js

@@ -12,7 +12,10 @@ module.exports = {
   testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.(int|e2e)-spec\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // jose is ESM only: Node's require(esm) loads it in the app; jest needs it as CommonJS.
+    '/node_modules/jose/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 60_000,
@@ -21,12 +24,7 @@ module.exports = {
   maxWorkers: 2,
   collectCoverage: true,
   // Process entry points run only as child processes (test/ops), where jest cannot count them.
-  collectCoverageFrom: [
-    'src/**/*.ts',
-    '!src/**/*.spec.ts',
-    '!src/main.ts',
-    '!src/database/migrate.ts',
-  ],
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/main.ts', '!src/migrate.ts'],
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: { global: { lines: 90, branches: 90 } },

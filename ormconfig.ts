@@ -1,17 +1,20 @@
 import { DataSource } from 'typeorm';
-import { loadEnvFile } from './src/config/env-file';
-import { ConfigValidationError, validateEnvironment } from './src/config/environment';
-import { buildDataSourceOptions } from './src/database/data-source-options';
+import { AppConfig } from './src/core/config/app.config';
+import { ConfigValidationError, loadConfig } from './src/core/config/config';
+import { loadEnvFile } from './src/core/config/env-file';
+import { buildDataSourceOptions } from './src/core/database/data-source-options';
+import { DatabaseConfig } from './src/core/database/database.config';
+import { TASK_ENTITIES } from './src/tasks/task.entity';
 import { missingDatabaseUrlHint } from './scripts/dev-database-url';
 
-// The typeorm CLI's data source: the app's own validated config and options factory, for the
-// migrations purpose (DATABASE_MIGRATIONS_URL when set).
+// The typeorm CLI's data source: the app's own validated database section and options factory,
+// for migrations (DATABASE_MIGRATIONS_URL when set), with every entity for `migration:check`.
 loadEnvFile();
 
 /** A configuration problem is one line on stderr and exit 1, not the CLI's stack trace. */
-function migrationsConfig() {
+function databaseConfig(): DatabaseConfig {
   try {
-    return validateEnvironment(process.env, { purpose: 'migrations' });
+    return loadConfig(process.env, [AppConfig, DatabaseConfig]).get(DatabaseConfig);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
     const missingUrl = error.problems.some((p) => p.startsWith('DATABASE_URL is required'));
@@ -20,4 +23,6 @@ function migrationsConfig() {
   }
 }
 
-export default new DataSource(buildDataSourceOptions(migrationsConfig(), 'migrations'));
+export default new DataSource(
+  buildDataSourceOptions(databaseConfig(), 'migrations', TASK_ENTITIES),
+);

@@ -330,10 +330,13 @@ function readPackageJson() {
 
 /** The production migration step (compiled): migrations under their lock, role timeouts set. */
 async function migrate(env) {
-  const { validateEnvironment } = require(join(ROOT, 'dist/config/environment.js'));
-  const { runMigrationsLocked } = require(join(ROOT, 'dist/database/migration-runner.js'));
+  const { loadConfig } = require(join(ROOT, 'dist/core/config/config.js'));
+  const { AppConfig } = require(join(ROOT, 'dist/core/config/app.config.js'));
+  const { DatabaseConfig } = require(join(ROOT, 'dist/core/database/database.config.js'));
+  const { runMigrationsLocked } = require(join(ROOT, 'dist/core/database/migration-runner.js'));
   const quiet = { info: () => {}, warn: (fields, message) => log(message) };
-  await runMigrationsLocked(validateEnvironment(env, { purpose: 'migrations' }), quiet);
+  const config = loadConfig(env, [AppConfig, DatabaseConfig]).get(DatabaseConfig);
+  await runMigrationsLocked(config, quiet);
 }
 
 async function waitReady(url, timeoutMs) {

@@ -124,7 +124,7 @@ function requireSources() {
 function ensureDevelopmentTokenSecret() {
   if (process.env.AUTH_JWT_SECRET?.trim() || process.env.AUTH_JWKS_URL?.trim()) return;
   requireSources();
-  const { DEVELOPMENT_JWT_SECRET } = require('../src/auth/development-secret.ts');
+  const { DEVELOPMENT_JWT_SECRET } = require('../src/core/auth/development-secret.ts');
   process.env.AUTH_JWT_SECRET = DEVELOPMENT_JWT_SECRET;
   log(
     'AUTH_JWT_SECRET is not set: using the development secret (`npm run token -- <user>` signs with it)',
@@ -135,14 +135,12 @@ function ensureDevelopmentTokenSecret() {
 async function runMigrations() {
   requireSources();
   const { DataSource } = require('typeorm');
-  const { validateEnvironment } = require('../src/config/environment.ts');
-  const { buildDataSourceOptions } = require('../src/database/data-source-options.ts');
-  const dataSource = new DataSource(
-    buildDataSourceOptions(
-      validateEnvironment(process.env, { purpose: 'migrations' }),
-      'migrations',
-    ),
-  );
+  const { loadConfig } = require('../src/core/config/config.ts');
+  const { AppConfig } = require('../src/core/config/app.config.ts');
+  const { DatabaseConfig } = require('../src/core/database/database.config.ts');
+  const { buildDataSourceOptions } = require('../src/core/database/data-source-options.ts');
+  const config = loadConfig(process.env, [AppConfig, DatabaseConfig]).get(DatabaseConfig);
+  const dataSource = new DataSource(buildDataSourceOptions(config, 'migrations'));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -201,7 +199,7 @@ async function announceWhenUp(url, external, stillRunning) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   if (!stillRunning() || Date.now() >= deadline) return;
-  const { redactUrl } = require('../src/database/connection-url.ts');
+  const { redactUrl } = require('../src/core/database/connection-url.ts');
   const reach =
     host === '127.0.0.1' || host === 'localhost' || host === '::1'
       ? ' (this machine only; HOST=0.0.0.0 to share it)'
@@ -291,7 +289,7 @@ async function main() {
   try {
     await runMigrations();
   } catch (error) {
-    const { redactUrl } = require('../src/database/connection-url.ts');
+    const { redactUrl } = require('../src/core/database/connection-url.ts');
     const message = String(error?.message ?? error).replaceAll(url, redactUrl(url));
     return abort(`migrations failed on ${redactUrl(url)}: ${message}`);
   }

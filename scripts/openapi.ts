@@ -6,15 +6,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppModule } from '../src/app.module';
-import { validateEnvironment } from '../src/config/environment';
-import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/openapi/openapi';
+import { AppModule, loadAppConfig } from '../src/app.module';
+import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/core/openapi/openapi';
 
 export const OPENAPI_FILE = join(__dirname, '..', 'openapi.json');
 
 /** The document the code describes, as openapi.json should hold it. */
 export async function generateOpenApi(): Promise<string> {
-  const env = validateEnvironment({
+  const config = loadAppConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: 'postgres://openapi@localhost:5432/never-connected',
@@ -22,7 +21,7 @@ export async function generateOpenApi(): Promise<string> {
     AUTH_JWT_SECRET: 'openapi-generation-never-verifies-a-token',
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(env),
+    AppModule.forRoot(config),
     new FastifyAdapter(),
     {
       preview: true,

@@ -3,30 +3,26 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import type { Environment } from './config/environment';
-import { installPipeline, serverOptions } from './http/pipeline';
+import type { Config } from './core/config/config';
+import { installPipeline } from './core/http/pipeline';
+import { serverOptions } from './core/http/server';
 
 /**
- * Builds the whole application, configured the same for `main.ts` and for the tests, so what the
- * tests exercise is what production runs. It does not listen.
+ * The whole application, built the same for `main.ts` and the tests, so the tests exercise what
+ * production runs. It does not listen.
  */
 export async function createApp(
-  env: Environment,
+  config: Config,
   options: { extraModules?: Array<Type | DynamicModule> } = {},
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(env, options.extraModules),
-    new FastifyAdapter(serverOptions(env)),
-    {
-      bufferLogs: true,
-      // Nest's parsers would accept forms; the contract takes JSON only (http/json-body-parser.ts).
-      bodyParser: false,
-      // Throw instead of process.abort(), so main.ts can say what went wrong and exit 1.
-      abortOnError: false,
-    },
+    AppModule.forRoot(config, options.extraModules),
+    new FastifyAdapter(serverOptions(config)),
+    // JSON only (core/http/json-body-parser.ts); throw rather than abort, so main.ts says why.
+    { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  installPipeline(app, env);
+  installPipeline(app, config);
   return app;
 }

@@ -1,49 +1,52 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AuthModule } from './auth/auth.module';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { BodyValidationCheck } from './common/body-validation.check';
-import { AppConfigModule } from './config/app-config.module';
-import { Environment, validateEnvironment } from './config/environment';
-import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
-import { HttpModule } from './http/http.module';
-import { LoggingModule } from './logging/logging.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './core/auth/auth.module';
+import { type Config, type EnvironmentInput, loadConfig } from './core/config/config';
+import { AppConfigModule } from './core/config/config.module';
+import { DatabaseModule } from './core/database/database.module';
+import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
+import { HttpModule } from './core/http/http.module';
+import { HealthModule } from './core/ops/health.module';
+import { LoggingModule } from './core/ops/logging.module';
+import { MetricsModule } from './core/ops/metrics.module';
+import { PagingModule } from './core/paging/paging.module';
+import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
+import { RateLimitModule } from './core/rate-limit/rate-limit.module';
+import { InputValidationPipe } from './core/validation/input-validation.pipe';
 import { TasksModule } from './tasks/tasks.module';
+
+/** The resources; a new one is one line here. */
+const FEATURES = [TasksModule];
 
 @Module({})
 export class AppModule {
-  /**
-   * `environment` is the validated config; without it, process.env is validated here.
-   * `extraModules` lets a test mount a probe controller inside the otherwise unchanged app.
-   */
-  static forRoot(
-    environment?: Environment,
-    extraModules: Array<Type | DynamicModule> = [],
-  ): DynamicModule {
-    const env = environment ?? validateEnvironment(process.env);
+  /** `config` is validated (main.ts); `extraModules` mounts a test's probe controllers. */
+  static forRoot(config: Config, extraModules: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(env),
+        AppConfigModule.forRoot(config),
         LoggingModule.forRoot(),
         DatabaseModule,
         HealthModule,
         HttpModule,
-        // Authentication is a Fastify onRequest hook (placed by src/http/pipeline.ts): it runs
-        // before every guard, so the rate limiter below counts per user.
         AuthModule,
-        RateLimitModule.forRoot(env),
-        TasksModule,
+        RateLimitModule.forRoot(config.get(RateLimitConfig)),
+        PagingModule,
         MetricsModule,
+        ...FEATURES,
         ...extraModules,
       ],
-      // No global ValidationPipe: each body is taken with `@ValidBody(TheDto)`, which puts the
-      // DTO's own checks on it (JsonBodyPipe), and BodyValidationCheck refuses to start an app
-      // with a plain `@Body()`; path and query parameters have their own pipes or parsers.
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, BodyValidationCheck],
+      // Nest's steps of the request path (core/http/pipeline.ts, step 5).
+      providers: [
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
     };
   }
+}
+
+/** Every section of the app (this file imports every module, so all are registered). */
+export function loadAppConfig(raw: EnvironmentInput): Config {
+  return loadConfig(raw);
 }

@@ -1,19 +1,21 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { loadEnvFile } from './config/env-file';
-import {
-  ConfigValidationError,
-  drainDelayMs,
-  Environment,
-  validateEnvironment,
-} from './config/environment';
-import { parsePostgresUrl, redactUrl } from './database/connection-url';
-import { DatabaseStartupError } from './database/database-verifier';
-import { explainDatabaseStartupError } from './database/startup-errors';
-import { runMigrationsLocked } from './database/migration-runner';
-import { LifecycleState } from './health/lifecycle.state';
-import { GracefulShutdown } from './lifecycle/graceful-shutdown';
-import { contextLogger } from './logging/context-logger';
+import { AppConfig } from './core/config/app.config';
+import { Config, ConfigValidationError } from './core/config/config';
+import { loadAppConfig } from './app.module';
+import { loadEnvFile } from './core/config/env-file';
+import { AuthConfig } from './core/auth/auth.config';
+import { parsePostgresUrl, redactUrl } from './core/database/connection-url';
+import { DatabaseConfig } from './core/database/database.config';
+import { DatabaseStartupError } from './core/database/database-verifier';
+import { runMigrationsLocked } from './core/database/migration-runner';
+import { explainDatabaseStartupError } from './core/database/startup-errors';
+import { HttpConfig } from './core/http/http.config';
+import { contextLogger } from './core/ops/logging.module';
+import { GracefulShutdown } from './core/ops/graceful-shutdown';
+import { LifecycleState } from './core/ops/lifecycle.state';
+import { OpsConfig } from './core/ops/ops.config';
+import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 
 /** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
 function fail(message: string): never {
@@ -21,10 +23,10 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function loadConfig(): Environment {
+function configFromEnvironment(): Config {
   loadEnvFile();
   try {
-    return validateEnvironment(process.env);
+    return loadAppConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigValidationError) fail(error.message);
     throw error;
@@ -32,72 +34,67 @@ function loadConfig(): Environment {
 }
 
 async function bootstrap(): Promise<void> {
-  const env = loadConfig();
+  const config = configFromEnvironment();
+  const http = config.get(HttpConfig);
   try {
     // Built, not started: nothing touches the database until listen() initialises the app.
-    const app = await createApp(env);
+    const app = await createApp(config);
     const logger = await contextLogger(app, 'Bootstrap');
-    logger.info(
-      `configuration loaded (NODE_ENV=${env.NODE_ENV}, ${describeDatabase(env)}, tokens ${describeAuth(env)}, rate limit ${env.RATE_LIMIT_ENABLED ? `${env.RATE_LIMIT_LIMIT}/${env.RATE_LIMIT_TTL_MS}ms per user` : 'off'})`,
-    );
-    if (env.MIGRATIONS_RUN_ON_STARTUP) {
-      // Same advisory lock as the migration Job: replicas starting together apply each once.
-      await runMigrationsLocked(env, await contextLogger(app, 'Migrations'));
+    logger.info(`configuration loaded (${describe(config)})`);
+    if (config.get(DatabaseConfig).MIGRATIONS_RUN_ON_STARTUP) {
+      // Same lock as the migration Job: replicas starting together apply each migration once.
+      await runMigrationsLocked(config.get(DatabaseConfig), await contextLogger(app, 'Migrations'));
     }
-    // Our own signal handling, not Nest's enableShutdownHooks: readiness must flip and the drain
-    // delay pass before anything closes.
-    const closable = {
-      // The adapter's close() is typed `any`; Fastify's returns a promise, awaited here.
-      closeListener: async () => {
-        await app.getHttpAdapter().close();
-      },
-      close: () => app.close(),
-    };
+    // Our own signal handling: readiness must flip and the drain delay pass before anything closes.
+    const ops = config.get(OpsConfig);
     new GracefulShutdown(
-      closable,
+      {
+        closeListener: () => app.getHttpAdapter().close() as Promise<void>,
+        close: () => app.close(),
+      },
       app.get(LifecycleState),
       await contextLogger(app, 'Shutdown'),
-      {
-        drainDelayMs: drainDelayMs(env),
-        timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-      },
+      { drainDelayMs: ops.drainDelayMs, timeoutMs: ops.SHUTDOWN_TIMEOUT_MS },
       (code) => process.exit(code),
     ).install();
-    await app.listen({ port: env.PORT, host: env.HOST });
-    logger.info(`listening on port ${env.PORT}`);
+    await app.listen({ port: http.PORT, host: http.HOST });
+    logger.info(`listening on port ${http.PORT}`);
   } catch (error) {
-    fail(`Startup failed: ${describeStartupError(error, env)}`);
+    fail(`Startup failed: ${describeStartupError(error, config)}`);
   }
 }
 
-/** Where the app and its migrations connect (no password), the pool, and the statement mode. */
-function describeDatabase(env: Environment): string {
-  const migrations = env.DATABASE_MIGRATIONS_URL
-    ? `, migrations ${redactUrl(env.DATABASE_MIGRATIONS_URL)}`
+/** Where the app connects (no password), how tokens are checked (the secret never), the limits. */
+function describe(config: Config): string {
+  const db = config.get(DatabaseConfig);
+  const auth = config.get(AuthConfig);
+  const limit = config.get(RateLimitConfig);
+  const migrations = db.DATABASE_MIGRATIONS_URL
+    ? `, migrations ${redactUrl(db.DATABASE_MIGRATIONS_URL)}`
     : '';
-  return `database ${redactUrl(env.DATABASE_URL)}${migrations}, pool ${env.DATABASE_POOL_SIZE}, prepared statements ${env.DATABASE_PREPARED_STATEMENTS}`;
+  const tokens = [
+    ...(auth.AUTH_JWT_SECRET !== undefined ? ['HS* secret'] : []),
+    ...(auth.AUTH_JWKS_URL !== undefined ? [`JWKS at ${new URL(auth.AUTH_JWKS_URL).host}`] : []),
+  ].join(' + ');
+  const rate = limit.RATE_LIMIT_ENABLED
+    ? `${limit.RATE_LIMIT_LIMIT}/${limit.RATE_LIMIT_TTL_MS}ms per user`
+    : 'off';
+  return `NODE_ENV=${config.get(AppConfig).NODE_ENV}, database ${redactUrl(db.DATABASE_URL)}${migrations}, pool ${db.DATABASE_POOL_SIZE}, prepared statements ${db.DATABASE_PREPARED_STATEMENTS}, tokens ${tokens}, rate limit ${rate}`;
 }
 
-/** Which key sources verify tokens; the JWKS by host only, the secret never. */
-function describeAuth(env: Environment): string {
-  const sources: string[] = [];
-  if (env.AUTH_JWT_SECRET !== undefined) sources.push('HS* secret');
-  if (env.AUTH_JWKS_URL !== undefined) sources.push(`JWKS at ${new URL(env.AUTH_JWKS_URL).host}`);
-  return sources.join(' + ');
-}
-
-/**
- * Database failures get their own sentence (DatabaseVerifier); a port that cannot be bound names
- * the address; anything else its message, never a connection URL.
- */
-function describeStartupError(error: unknown, env: Environment): string {
+/** Database failures get their own sentence; a port that cannot be bound names the address. */
+function describeStartupError(error: unknown, config: Config): string {
   if (error instanceof DatabaseStartupError) return error.message;
   const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  const http = config.get(HttpConfig);
   if (syscall === 'listen' && typeof code === 'string') {
-    return `cannot listen on ${env.HOST}:${env.PORT} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
+    return `cannot listen on ${http.HOST}:${http.PORT} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
   }
   if (typeof code === 'string' && code !== '') {
-    return explainDatabaseStartupError(error, parsePostgresUrl(env.DATABASE_URL));
+    return explainDatabaseStartupError(
+      error,
+      parsePostgresUrl(config.get(DatabaseConfig).DATABASE_URL),
+    );
   }
   return (error as Error)?.message ?? String(error);
 }

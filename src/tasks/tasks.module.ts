@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { configProvider } from '../core/config/config';
+import { TASK_ENTITIES } from './task.entity';
+import { TasksConfig } from './tasks.config';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
 
-/** The repository stays behind the service; nothing outside this module can reach it. */
 @Module({
+  imports: [TypeOrmModule.forFeature(TASK_ENTITIES)],
   controllers: [TasksController],
-  providers: [TasksRepository, TasksService],
+  providers: [configProvider(TasksConfig), TasksRepository, TasksService],
   exports: [TasksService],
 })
 export class TasksModule {}

@@ -1,45 +1,49 @@
 import { Injectable } from '@nestjs/common';
-import { TaskNotFoundError } from './task-not-found.error';
-import { TaskQuotaExceededError } from './task-quota-exceeded.error';
+import type { Owner } from '../core/database/owned-repository';
+import type { Page, PageRequest } from '../core/paging/keyset';
+import { quotaExceeded, taskNotFound } from './task.errors';
 import type { Task } from './task.entity';
-import { ListOptions, NewTask, TaskChanges, TaskPage, TasksRepository } from './tasks.repository';
+import type { CreateTaskDto, UpdateTaskDto } from './task.dto';
+import { TasksRepository } from './tasks.repository';
 
-/**
- * What the HTTP layer calls. It turns "no such task for this owner" into TaskNotFoundError, so a
- * controller never has to tell a missing task from another user's: both are the same error.
- */
+/** Turns "no such task for this owner" into 404 and "no row created" into the quota's 409. */
 @Injectable()
 export class TasksService {
   constructor(private readonly tasks: TasksRepository) {}
 
-  async create(userId: string, task: NewTask): Promise<Task> {
-    const created = await this.tasks.create(userId, task);
-    if (!created) throw new TaskQuotaExceededError(this.tasks.quota);
+  async create(owner: Owner, task: CreateTaskDto): Promise<Task> {
+    const created = await this.tasks.create(owner, task);
+    if (!created) throw quotaExceeded(this.tasks.quota);
     return created;
   }
 
-  list(userId: string, options: ListOptions): Promise<TaskPage> {
-    return this.tasks.list(userId, options);
+  list(owner: Owner, page: PageRequest, completed?: boolean): Promise<Page<Task>> {
+    return this.tasks.list(owner, page, completed === undefined ? {} : { completed });
   }
 
-  async get(userId: string, id: string): Promise<Task> {
-    return found(await this.tasks.findOne(userId, id));
+  async get(owner: Owner, id: string): Promise<Task> {
+    return found(await this.tasks.findOne(owner, id));
   }
 
-  async update(userId: string, id: string, changes: TaskChanges): Promise<Task> {
-    return found(await this.tasks.update(userId, id, changes));
+  async update(owner: Owner, id: string, changes: UpdateTaskDto): Promise<Task> {
+    return found(await this.tasks.update(owner, id, changes));
   }
 
-  async setCompleted(userId: string, id: string, completed?: boolean): Promise<Task> {
-    return found(await this.tasks.setCompleted(userId, id, completed));
+  /** Sets `completed` when given (a retry does not flip it back), toggles it otherwise. */
+  async complete(owner: Owner, id: string, completed?: boolean): Promise<Task> {
+    const task =
+      completed === undefined
+        ? await this.tasks.toggle(owner, id)
+        : await this.tasks.update(owner, id, { completed });
+    return found(task);
   }
 
-  async delete(userId: string, id: string): Promise<void> {
-    if (!(await this.tasks.delete(userId, id))) throw new TaskNotFoundError();
+  async delete(owner: Owner, id: string): Promise<void> {
+    if (!(await this.tasks.delete(owner, id))) throw taskNotFound();
   }
 }
 
 function found(task: Task | null): Task {
-  if (!task) throw new TaskNotFoundError();
+  if (!task) throw taskNotFound();
   return task;
 }

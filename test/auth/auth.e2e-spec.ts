@@ -1,4 +1,4 @@
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, type KeyLike } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, type CryptoKey } from 'jose';
 import { AuthProbeModule } from '../support/auth-probe.module';
 import type { HttpResponse } from '../support/http';
 import { deadUrl, JwksServer, startJwksServer } from '../support/jwks-server';
@@ -224,16 +224,16 @@ describe('issuer and audience, when configured', () => {
 describe('authentication with a JWKS (RS256, EdDSA)', () => {
   let jwks: JwksServer;
   let app: TestApp;
-  let rsa: { privateKey: KeyLike; publicKey: KeyLike };
-  let ed: { privateKey: KeyLike; publicKey: KeyLike };
+  let rsa: { privateKey: CryptoKey; publicKey: CryptoKey };
+  let ed: { privateKey: CryptoKey; publicKey: CryptoKey };
 
-  const publicJwk = async (key: KeyLike, kid: string, alg: string): Promise<JWK> => ({
+  const publicJwk = async (key: CryptoKey, kid: string, alg: string): Promise<JWK> => ({
     ...(await exportJWK(key)),
     kid,
     alg,
     use: 'sig',
   });
-  const sign = (key: KeyLike, alg: string, kid: string | undefined, sub = 'alice') =>
+  const sign = (key: CryptoKey, alg: string, kid: string | undefined, sub = 'alice') =>
     signToken({ sub, exp: now() + 300 }, { key, alg, kid });
 
   beforeAll(async () => {
@@ -354,7 +354,7 @@ describe('authentication with a JWKS (RS256, EdDSA)', () => {
 describe('authentication with both a secret and a JWKS', () => {
   let jwks: JwksServer;
   let app: TestApp;
-  let rsa: { privateKey: KeyLike; publicKey: KeyLike };
+  let rsa: { privateKey: CryptoKey; publicKey: CryptoKey };
 
   beforeAll(async () => {
     rsa = await generateKeyPair('RS256');

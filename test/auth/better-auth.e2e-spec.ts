@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
-import { SessionStore } from '../../src/auth/session-store';
+import type { TaskResponse } from '../../src/tasks/task.entity';
+import { SessionStore } from '../../src/core/auth/session-store';
 import { BetterAuthServer, BetterAuthUser, startBetterAuth } from '../support/better-auth';
 import type { HttpClient, HttpResponse } from '../support/http';
 import { createTestDatabase, TestDatabase } from '../support/test-database';

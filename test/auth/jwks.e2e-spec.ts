@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
-import { fetchKeySet, JWKS_MAX_BYTES } from '../../src/auth/jwks-manager';
-import { TokenVerifier } from '../../src/auth/token-verifier';
+import { exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
+import { fetchKeySet, Jwks, JWKS_MAX_BYTES } from '../../src/core/auth/jwks';
+import { AuthConfig } from '../../src/core/auth/auth.config';
+import { KeySetUnavailableError } from '../../src/core/auth/auth.errors';
+import { TokenVerifier } from '../../src/core/auth/token-verifier';
 import { AuthProbeModule } from '../support/auth-probe.module';
 import type { HttpResponse } from '../support/http';
 import { deadUrl, JwksServer, startJwksServer } from '../support/jwks-server';
 import { startTestApp, TestApp } from '../support/test-app';
+import { testEnvironment } from '../support/test-database';
 import { signToken } from '../support/tokens';
 
-type KeyPair = { privateKey: KeyLike; publicKey: KeyLike };
+type KeyPair = { privateKey: CryptoKey; publicKey: CryptoKey };
 const now = () => Math.floor(Date.now() / 1000);
 const publicJwk = async (pair: KeyPair, kid: string): Promise<JWK> => ({
   ...(await exportJWK(pair.publicKey)),
@@ -172,6 +175,9 @@ describe('a key removed from the JWKS', () => {
 
 describe('fetching the JWKS', () => {
   let jwks: JwksServer;
+  /** What jose's remote set asks of its fetch. */
+  const load = (url: string, timeoutMs = 1000) =>
+    fetchKeySet(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
 
   beforeAll(async () => {
     jwks = await startJwksServer([]);
@@ -187,7 +193,7 @@ describe('fetching the JWKS', () => {
   });
 
   it('reads a key set', async () => {
-    await expect(fetchKeySet(jwks.url, 1000)).resolves.toEqual({ keys: [] });
+    await expect((await load(jwks.url)).json()).resolves.toEqual({ keys: [] });
   });
 
   it.each([
@@ -207,7 +213,7 @@ describe('fetching the JWKS', () => {
     ['an error status', { status: 404, body: 'nope' }, /HTTP 404/],
   ])('refuses an answer that is %s', async (_, answer, message) => {
     jwks.answer = answer;
-    await expect(fetchKeySet(jwks.url, 1000)).rejects.toThrow(message);
+    await expect(load(jwks.url)).rejects.toThrow(message);
   });
 
   it('refuses a body over the bound that declares no length (chunked)', async () => {
@@ -216,19 +222,28 @@ describe('fetching the JWKS', () => {
       body: `{"keys":[],"pad":"${'x'.repeat(JWKS_MAX_BYTES)}"}`,
       headers: { 'transfer-encoding': 'chunked' },
     };
-    await expect(fetchKeySet(jwks.url, 1000)).rejects.toThrow(/larger than/);
+    await expect(load(jwks.url)).rejects.toThrow(/larger than/);
+  });
+
+  it('is what jose fetches with: a failed fetch is a KeySetUnavailableError (503)', async () => {
+    jwks.answer = { status: 200, body: `{"keys":[],"pad":"${'x'.repeat(JWKS_MAX_BYTES)}"}` };
+    const config = testEnvironment('postgres://unused@127.0.0.1/none', { AUTH_JWKS_URL: jwks.url });
+    const set = new Jwks(config.get(AuthConfig));
+    const lookup = set.getKey({ alg: 'ES256', kid: 'a' }, { payload: '', signature: '' });
+    await expect(lookup).rejects.toBeInstanceOf(KeySetUnavailableError);
+    await expect(lookup).rejects.toThrow(/^JWKS unavailable: the JWKS is larger than/);
   });
 
   it('gives up on a JWKS that does not answer within the timeout', async () => {
     jwks.silent = true;
     const started = Date.now();
-    await expect(fetchKeySet(jwks.url, 300)).rejects.toThrow(/did not answer in time/);
+    await expect(load(jwks.url, 300)).rejects.toThrow(/did not answer in time/);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('names the socket error of an unreachable JWKS, not its URL', async () => {
     const url = await deadUrl();
-    const failure = fetchKeySet(url, 1000);
+    const failure = load(url);
     await expect(failure).rejects.toThrow(/ECONNREFUSED/);
     await expect(failure).rejects.not.toThrow(new URL(url).port);
   });

@@ -1,31 +1,26 @@
 import { expect } from '@jest/globals';
+import { AuthConfig } from '../../src/core/auth/auth.config';
+import { SessionStoreUnavailableError, TokenRejectedError } from '../../src/core/auth/auth.errors';
 import {
   SESSION_LOOKUPS_MAX_PENDING,
   SessionStore,
-  SessionStoreConfig,
   sessionLookupSql,
-} from '../../src/auth/session-store';
-import { SessionStoreUnavailableError, TokenRejectedError } from '../../src/auth/token-errors';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+} from '../../src/core/auth/session-store';
+import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 
-const config = (db: TestDatabase, overrides: Partial<SessionStoreConfig> = {}) => ({
-  url: db.url,
-  table: 'session',
-  tokenColumn: 'token',
-  userIdColumn: 'userId',
-  expiresAtColumn: 'expiresAt',
-  cacheMs: 60_000,
-  poolSize: 2,
-  connectTimeoutMs: 2000,
-  deadlineMs: 3000,
-  ...overrides,
-});
+/** The auth section of an app on `db` with Better Auth sessions, `env` on top. */
+const config = (db: TestDatabase, env: Record<string, string> = {}) =>
+  testEnvironment(db.url, {
+    AUTH_SESSIONS_ENABLED: 'true',
+    AUTH_SESSIONS_CACHE_MS: '60000',
+    ...env,
+  }).get(AuthConfig);
 
 describe('SessionStore against PostgreSQL', () => {
   let db: TestDatabase;
   const stores: SessionStore[] = [];
-  const storeOn = (overrides: Partial<SessionStoreConfig> = {}) => {
-    const store = new SessionStore(config(db, overrides));
+  const storeOn = (env: Record<string, string> = {}) => {
+    const store = new SessionStore(config(db, env));
     stores.push(store);
     return store;
   };
@@ -69,7 +64,7 @@ describe('SessionStore against PostgreSQL', () => {
   });
 
   it('answers 503 (not 401) beyond the bound on distinct lookups waiting', async () => {
-    const store = storeOn({ poolSize: 1 });
+    const store = storeOn({ AUTH_SESSIONS_POOL_SIZE: '1' });
     const lookups = Array.from({ length: SESSION_LOOKUPS_MAX_PENDING + 10 }, (_, i) =>
       store.lookup(`distinct-${i}`),
     );
@@ -81,7 +76,7 @@ describe('SessionStore against PostgreSQL', () => {
   });
 
   it('keeps the token out of the error when the database quotes a value', async () => {
-    const store = storeOn({ table: 'by_uuid' });
+    const store = storeOn({ AUTH_SESSIONS_TABLE: 'by_uuid' });
     const failure = store.lookup('secret-token-value');
     await expect(failure).rejects.toBeInstanceOf(SessionStoreUnavailableError);
     await expect(failure).rejects.toThrow('session store unavailable: data error (22P02)');
@@ -89,15 +84,18 @@ describe('SessionStore against PostgreSQL', () => {
   });
 
   it('names the missing table', async () => {
-    await expect(storeOn({ table: 'missing' }).lookup('t')).rejects.toThrow(
+    await expect(storeOn({ AUTH_SESSIONS_TABLE: 'missing' }).lookup('t')).rejects.toThrow(
       /relation "missing" does not exist \(42P01\)/,
     );
   });
 
   it('builds its statement only from valid names, quoted', () => {
-    const sql = sessionLookupSql(config(db, { table: 'auth.session' }));
-    expect(sql).toContain('FROM "auth"."session" WHERE "token" = $1');
-    expect(() => sessionLookupSql(config(db, { table: 'a"b' }))).toThrow(/table name/);
-    expect(() => sessionLookupSql(config(db, { userIdColumn: 'a b' }))).toThrow(/column name/);
+    const qualified = config(db, { AUTH_SESSIONS_TABLE: 'auth.session' });
+    expect(sessionLookupSql(qualified)).toContain('FROM "auth"."session" WHERE "token" = $1');
+    // Names the configuration would have refused: refused here too.
+    const table = Object.assign(config(db), { AUTH_SESSIONS_TABLE: 'a"b' });
+    expect(() => sessionLookupSql(table)).toThrow(/table name/);
+    const column = Object.assign(config(db), { AUTH_SESSIONS_USER_ID_COLUMN: 'a b' });
+    expect(() => sessionLookupSql(column)).toThrow(/column name/);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { SessionStore } from '../../src/auth/session-store';
+import { SessionStore } from '../../src/core/auth/session-store';
 import { AuthProbeModule } from '../support/auth-probe.module';
 import { startBuiltApp } from '../support/built-app';
 import type { HttpResponse } from '../support/http';

@@ -1,4 +1,4 @@
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import type { TaskResponse } from '../../src/tasks/task.entity';
 import type { ErrorResponseBody } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';

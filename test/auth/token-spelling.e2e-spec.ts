@@ -1,4 +1,4 @@
-import { TokenVerifier, VERIFIED_CACHE_MAX_ENTRIES } from '../../src/auth/token-verifier';
+import { TokenVerifier, VERIFIED_CACHE_MAX_ENTRIES } from '../../src/core/auth/token-verifier';
 import { AuthProbeModule } from '../support/auth-probe.module';
 import { NO_RATE_LIMIT } from '../support/test-database';
 import { startTestApp, TestApp } from '../support/test-app';

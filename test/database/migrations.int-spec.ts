@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, MIGRATIONS_TABLE } from '../../src/database/data-source-options';
+import {
+  buildDataSourceOptions,
+  MIGRATIONS_TABLE,
+} from '../../src/core/database/data-source-options';
 import { ROOT, run } from '../support/child-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
-import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
-import { SqlExecutor } from '../../src/database/sql-executor';
+import { DatabaseConnectionError } from '../../src/core/database/pg-errors';
+import { SqlExecutor } from '../../src/core/database/sql-executor';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';

@@ -1,6 +1,7 @@
+import { DatabaseConfig } from '../../src/core/database/database.config';
 import { expect } from '@jest/globals';
 import { Client } from 'pg';
-import { runMigrationsLocked } from '../../src/database/migration-runner';
+import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { createTestDatabase, TestDatabase, testEnvironment } from '../support/test-database';
 
 /** The migration step's server-side timeouts: defaults of the app role in its database. */
@@ -29,7 +30,7 @@ describe('role timeouts set by the migration step', () => {
   it("stores them for DATABASE_URL's role in this database only; new connections get them", async () => {
     const db = await fresh();
     await runMigrationsLocked(
-      testEnvironment(db.url, { DATABASE_STATEMENT_TIMEOUT_MS: '2500' }),
+      testEnvironment(db.url, { DATABASE_STATEMENT_TIMEOUT_MS: '2500' }).get(DatabaseConfig),
       logger,
     );
     const settings = await db.query<{ setconfig: string[] }>(
@@ -56,7 +57,9 @@ describe('role timeouts set by the migration step', () => {
     const db = await fresh();
     const appUrl = new URL(db.url);
     appUrl.username = 'tasks_app_role_that_does_not_exist';
-    const env = testEnvironment(appUrl.toString(), { DATABASE_MIGRATIONS_URL: db.url });
+    const env = testEnvironment(appUrl.toString(), { DATABASE_MIGRATIONS_URL: db.url }).get(
+      DatabaseConfig,
+    );
     expect(await runMigrationsLocked(env, logger)).toEqual([
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',

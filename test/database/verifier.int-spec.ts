@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { PinoLogger } from 'nestjs-pino';
-import { DatabaseStartupError } from '../../src/database/database-verifier';
-import { SqlExecutor } from '../../src/database/sql-executor';
+import { DatabaseStartupError } from '../../src/core/database/database-verifier';
+import { SqlExecutor } from '../../src/core/database/sql-executor';
 import { startTestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, urlForDatabase } from '../support/test-database';
 
@@ -27,6 +27,7 @@ describe('database verification at startup (in process)', () => {
         total: expect.any(Number),
         idle: expect.any(Number),
         waiting: 0,
+        max: 4,
       });
     } finally {
       warn.mockRestore();

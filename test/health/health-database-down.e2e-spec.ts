@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
-import { DatabaseConnectionError } from '../../src/database/data-layer.errors';
-import { LifecycleState } from '../../src/health/lifecycle.state';
+import { DatabaseConnectionError } from '../../src/core/database/pg-errors';
+import { LifecycleState } from '../../src/core/ops/lifecycle.state';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -10,6 +10,8 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
  * The app reaches its database through a local TCP relay; stopping the relay cuts the open
  * connections and refuses new ones, which is what a database outage looks like to the app.
  */
+const U1 = { id: 'u1' };
+
 describe('when the database goes away and comes back', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
@@ -45,7 +47,7 @@ describe('when the database goes away and comes back', () => {
       shutting_down: false,
       database: { status: 'up', connected: true, database: db.name },
     });
-    await app.get(TasksService).create('u1', { title: 'before the outage' });
+    await app.get(TasksService).create(U1, { title: 'before the outage' });
   });
 
   it('answers 503 on ready, /health and /health/db, and 200 on live, while it is down', async () => {
@@ -70,8 +72,10 @@ describe('when the database goes away and comes back', () => {
 
   it('fails data-layer calls with DatabaseConnectionError (retryable), not a generic error', async () => {
     const service = app.get(TasksService);
-    await expect(service.list('u1', { limit: 10 })).rejects.toBeInstanceOf(DatabaseConnectionError);
-    await expect(service.create('u1', { title: 'during' })).rejects.toBeInstanceOf(
+    await expect(
+      service.list(U1, { limit: 10, order: 'desc', maxBytes: 1 << 20 }),
+    ).rejects.toBeInstanceOf(DatabaseConnectionError);
+    await expect(service.create(U1, { title: 'during' })).rejects.toBeInstanceOf(
       DatabaseConnectionError,
     );
   });
@@ -80,8 +84,10 @@ describe('when the database goes away and comes back', () => {
     await proxy.restore();
     expect((await get('/health/ready')).status).toBe(200);
     expect((await get('/health/db')).body).toMatchObject({ connected: true, database: db.name });
-    const { tasks } = await app.get(TasksService).list('u1', { limit: 10 });
-    expect(tasks.map((t) => t.title)).toEqual(['before the outage']);
+    const { rows } = await app
+      .get(TasksService)
+      .list(U1, { limit: 10, order: 'desc', maxBytes: 1 << 20 });
+    expect(rows.map((t) => t.title)).toEqual(['before the outage']);
   });
 
   it('reports not ready while shutting down, even with the database up', async () => {

@@ -6,9 +6,8 @@ const LIMIT = 100;
 const CONCURRENCY = 16;
 
 /**
- * Issue 12, finding 4 (third part): 10,000 spellings of one token sent to another user's path
- * were 10,000 × 403 in 5.5 s and not one 429, as the per-user limiter runs only after
- * authentication. Refused requests (401, 403) now count per client address.
+ * `count` requests from CONCURRENCY workers, within `budgetMs`; the statuses they got. The
+ * per-user limiter runs only after authentication, so refusals (401, 403) count per address.
  */
 async function flood(
   send: (i: number) => Promise<HttpResponse>,

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { drainDelayMs, validateEnvironment } from '../../src/config/environment';
+import { loadAppConfig } from '../../src/app.module';
+import { AppConfig } from '../../src/core/config/app.config';
+import { DatabaseConfig } from '../../src/core/database/database.config';
+import { HttpConfig } from '../../src/core/http/http.config';
+import { OpsConfig } from '../../src/core/ops/ops.config';
 import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
 import { readPackageJson } from '../support/package-files';
 
@@ -86,7 +90,10 @@ const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
 
 describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, the service)', () => {
   const appEnv = envOf(api);
-  const env = validateEnvironment(appEnv);
+  const config = loadAppConfig(appEnv);
+  const db = config.get(DatabaseConfig);
+  const { PORT } = config.get(HttpConfig);
+  const ops = config.get(OpsConfig);
   const pooled = new URL(appEnv.DATABASE_URL);
   const direct = new URL(appEnv.DATABASE_MIGRATIONS_URL);
 
@@ -98,7 +105,7 @@ describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, t
       ]);
     for (const name of Object.keys(appEnv))
       expect([name, KNOWN_VARIABLES.has(name)]).toEqual([name, true]);
-    expect(env.NODE_ENV).toBe('production');
+    expect(config.get(AppConfig).NODE_ENV).toBe('production');
     // The secret comes from whoever runs it, never from the file.
     expect(api.environment.AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:\?/);
     expect(() => interpolate(String(api.environment.AUTH_JWT_SECRET), {})).toThrow(
@@ -133,13 +140,13 @@ describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, t
 
   it('keeps named prepared statements working through the pooler, and its pools within PostgreSQL`s limit', () => {
     // Named statements in transaction mode need PgBouncer >= 1.21 with max_prepared_statements.
-    if (env.DATABASE_PREPARED_STATEMENTS) {
+    if (db.DATABASE_PREPARED_STATEMENTS) {
       expect(Number(ini.pgbouncer.max_prepared_statements)).toBeGreaterThan(0);
       expect(readFileSync(join(COMPOSE_DIR, pgbouncer.build.dockerfile), 'utf8')).toMatch(
         /^FROM debian:trixie-slim$/m, // trixie's pgbouncer is 1.24
       );
     }
-    expect(Number(ini.pgbouncer.max_client_conn)).toBeGreaterThanOrEqual(env.DATABASE_POOL_SIZE);
+    expect(Number(ini.pgbouncer.max_client_conn)).toBeGreaterThanOrEqual(db.DATABASE_POOL_SIZE);
     expect(Number(ini.pgbouncer.default_pool_size)).toBeLessThan(100); // postgres' max_connections
   });
 
@@ -161,10 +168,10 @@ describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, t
   });
 
   it('publishes PORT on this machine only, checks readiness there, and lets shutdown finish', () => {
-    expect(api.ports).toEqual([`127.0.0.1:${env.PORT}:${env.PORT}`]);
-    expect(api.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${env.PORT}/health/ready`);
+    expect(api.ports).toEqual([`127.0.0.1:${PORT}:${PORT}`]);
+    expect(api.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${PORT}/health/ready`);
     expect(seconds(api.stop_grace_period) * 1000).toBeGreaterThan(
-      drainDelayMs(env) + env.SHUTDOWN_TIMEOUT_MS,
+      ops.drainDelayMs + ops.SHUTDOWN_TIMEOUT_MS,
     );
   });
 

@@ -1,6 +1,7 @@
+import { DatabaseConfig } from '../../src/core/database/database.config';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsLocked } from '../../src/database/migration-runner';
+import { buildDataSourceOptions } from '../../src/core/database/data-source-options';
+import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { BuiltApp, startBuiltApp } from '../support/built-app';
 import { status, timeUntil, Writer } from '../support/ops-client';
 import { PrivatePostgres } from '../support/private-postgres';
@@ -16,7 +17,7 @@ describe('the database server restarts mid-load', () => {
   beforeAll(async () => {
     pg = await PrivatePostgres.start();
     const quiet = { info: () => undefined, warn: () => undefined };
-    await runMigrationsLocked(testEnvironment(pg.url), quiet);
+    await runMigrationsLocked(testEnvironment(pg.url).get(DatabaseConfig), quiet);
     app = await startBuiltApp({ DATABASE_URL: pg.url });
   }, 180_000);
 
@@ -57,7 +58,7 @@ describe('the database server restarts mid-load', () => {
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(10_000);
     const ids = outcomes.filter((o) => o.status === 201).map((o) => o.id);
     const check = new DataSource({
-      ...buildDataSourceOptions(testEnvironment(pg.url)),
+      ...buildDataSourceOptions(testEnvironment(pg.url).get(DatabaseConfig)),
       poolSize: 1,
     });
     await check.initialize();

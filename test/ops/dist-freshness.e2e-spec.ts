@@ -104,7 +104,7 @@ describe('dist/ freshness: `npm run dev`, then `npm test`', () => {
   });
 
   const migrate = () =>
-    run(process.execPath, [join(scratch, 'dist', 'database', 'migrate.js')], {
+    run(process.execPath, [join(scratch, 'dist', 'migrate.js')], {
       DATABASE_URL: db.url,
       LOG_LEVEL: 'info',
     });

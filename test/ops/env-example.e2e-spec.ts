@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { validateEnvironment } from '../../src/config/environment';
+import { loadAppConfig } from '../../src/app.module';
 import { KNOWN_VARIABLES } from '../support/app-config';
 
 const text = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
@@ -23,7 +23,7 @@ describe('.env.example', () => {
       DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
       AUTH_JWT_SECRET: 'a-secret-for-this-test-0123456789abcdef',
     };
-    expect(validateEnvironment({ ...set, ...base })).toEqual(validateEnvironment(base));
+    expect(loadAppConfig({ ...set, ...base })).toEqual(loadAppConfig(base));
     // What the issue found: CORS on for every origin, and the dev server on every interface.
     expect(set.CORS_ORIGINS).toBe('');
     expect(set.HOST).toBeUndefined();

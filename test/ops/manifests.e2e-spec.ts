@@ -1,14 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import {
-  drainDelayMs,
-  Environment,
-  metricsPort,
-  validateEnvironment,
-} from '../../src/config/environment';
-import { HEALTH_DB_TIMEOUT_MS } from '../../src/health/health.controller';
-import { LIVE_PATH, MetricsServer } from '../../src/metrics/metrics.server';
+import { loadAppConfig } from '../../src/app.module';
+import { AppConfig } from '../../src/core/config/app.config';
+import type { Config } from '../../src/core/config/config';
+import { OpsConfig } from '../../src/core/ops/ops.config';
+import { HEALTH_DB_TIMEOUT_MS } from '../../src/core/ops/health.controller';
+import { LIVE_PATH, MetricsServer } from '../../src/core/ops/metrics.server';
 import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
 import { HttpClient } from '../support/http';
 import { readPackageJson } from '../support/package-files';
@@ -126,7 +124,7 @@ function portNamed(c: Container, port: string | number): number {
 
 describe('Kubernetes manifests and Dockerfile', () => {
   const appEnvRaw = environmentOf(container);
-  let appEnv: Environment;
+  let appEnv: Config;
 
   it('give the app every variable it requires, each one it knows, all valid', () => {
     const required = requiredVariables();
@@ -139,8 +137,8 @@ describe('Kubernetes manifests and Dockerfile', () => {
     }
     for (const name of Object.keys(appEnvRaw))
       expect([name, KNOWN_VARIABLES.has(name)]).toEqual([name, true]);
-    appEnv = validateEnvironment(appEnvRaw);
-    expect(appEnv.NODE_ENV).toBe('production');
+    appEnv = loadAppConfig(appEnvRaw);
+    expect(appEnv.get(AppConfig).NODE_ENV).toBe('production');
     // The migration Job gets the same configuration, and a direct URL for the lock.
     expect(environmentOf(jobPod.containers[0])).toEqual(appEnvRaw);
     expect(appEnvRaw.DATABASE_MIGRATIONS_URL).toBeDefined();
@@ -148,10 +146,10 @@ describe('Kubernetes manifests and Dockerfile', () => {
 
   it('point the probes at the routes the app serves: liveness on the metrics port, the rest on PORT', () => {
     const port = Number(appEnvRaw.PORT);
-    const env = validateEnvironment(appEnvRaw);
+    const ops = loadAppConfig(appEnvRaw).get(OpsConfig);
     // Liveness asks the metrics listener, which a flood of API connections cannot fill
     // (HTTP_MAX_CONNECTIONS): a busy pod is not restarted for it.
-    expect(portNamed(container, container.livenessProbe.httpGet.port)).toBe(metricsPort(env));
+    expect(portNamed(container, container.livenessProbe.httpGet.port)).toBe(ops.metricsPort);
     expect(portNamed(container, container.startupProbe.httpGet.port)).toBe(port);
     expect(portNamed(container, container.readinessProbe.httpGet.port)).toBe(port);
     expect(container.livenessProbe.httpGet.path).toBe(LIVE_PATH);
@@ -163,12 +161,12 @@ describe('Kubernetes manifests and Dockerfile', () => {
   });
 
   it('let the app drain and finish before the kubelet kills it', () => {
-    const env = validateEnvironment(appEnvRaw);
-    const needMs = drainDelayMs(env) + env.SHUTDOWN_TIMEOUT_MS;
+    const ops = loadAppConfig(appEnvRaw).get(OpsConfig);
+    const needMs = ops.drainDelayMs + ops.SHUTDOWN_TIMEOUT_MS;
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(needMs);
     // Readiness notices the 503 within the drain delay.
     const r = container.readinessProbe;
-    expect(r.periodSeconds * r.failureThreshold * 1000).toBeLessThanOrEqual(drainDelayMs(env));
+    expect(r.periodSeconds * r.failureThreshold * 1000).toBeLessThanOrEqual(ops.drainDelayMs);
     // No preStop sleep or command override stands in the way of the image's signal handling.
     expect(container.command).toBeUndefined();
     expect(container.lifecycle?.preStop).toBeUndefined();
@@ -194,7 +192,7 @@ describe('Kubernetes manifests and Dockerfile', () => {
     expect(jobPod.containers[0].command?.join(' ')).toBe(pkg.scripts['migration:run:prod']);
     expect(jobPod.restartPolicy).toBe('Never');
     expect(jobPod.containers[0].image).toBe(container.image);
-    expect(existsSync(join(ROOT, 'src', 'database', 'migrate.ts'))).toBe(true);
+    expect(existsSync(join(ROOT, 'src', 'migrate.ts'))).toBe(true);
   });
 
   it('wire the Service, HPA and PDB to the Deployment', () => {

@@ -1,5 +1,5 @@
-import { MetricsServer } from '../../src/metrics/metrics.server';
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import { MetricsServer } from '../../src/core/ops/metrics.server';
+import type { TaskResponse } from '../../src/tasks/task.entity';
 import { HttpClient } from '../support/http';
 import { sample } from '../support/prometheus';
 import { startTestApp, TestApp } from '../support/test-app';

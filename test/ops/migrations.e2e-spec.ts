@@ -1,4 +1,4 @@
-import { runMigrationsLocked } from '../../src/database/migration-runner';
+import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { runNode, startBuiltApp } from '../support/built-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -20,10 +20,7 @@ describe('migrations in a cluster', () => {
     const db = await createTestDatabase({ migrate: false });
     dbs.push(db);
     const env = { DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'production' };
-    const runs = [
-      runNode('dist/database/migrate.js', env),
-      runNode('dist/database/migrate.js', env),
-    ];
+    const runs = [runNode('dist/migrate.js', env), runNode('dist/migrate.js', env)];
     const exits = await Promise.all(runs.map((r) => r.waitForExit(30_000)));
     expect(exits).toEqual([
       { code: 0, signal: null },
@@ -80,7 +77,7 @@ describe('migrations in a cluster', () => {
   });
 
   it('a run that cannot reach the database exits 1 with a reason and no password', async () => {
-    const run = runNode('dist/database/migrate.js', {
+    const run = runNode('dist/migrate.js', {
       DATABASE_URL: 'postgres://someone:s3cret-pw@127.0.0.1:1/nowhere',
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
     });
@@ -90,7 +87,7 @@ describe('migrations in a cluster', () => {
   });
 
   it('a run with a bad configuration exits 1 naming the variable', async () => {
-    const run = runNode('dist/database/migrate.js', { DATABASE_URL: 'mysql://x/y' });
+    const run = runNode('dist/migrate.js', { DATABASE_URL: 'mysql://x/y' });
     expect(await run.waitForExit(15_000)).toEqual({ code: 1, signal: null });
     expect(run.output()).toMatch(/DATABASE_URL is invalid/);
   });

@@ -1,5 +1,5 @@
-import { LifecycleState } from '../../src/health/lifecycle.state';
-import { GracefulShutdown } from '../../src/lifecycle/graceful-shutdown';
+import { LifecycleState } from '../../src/core/ops/lifecycle.state';
+import { GracefulShutdown } from '../../src/core/ops/graceful-shutdown';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('shutdown sequence on the real app, in process', () => {

@@ -1,4 +1,5 @@
-import { runMigrationsLocked } from '../../src/database/migration-runner';
+import { DatabaseConfig } from '../../src/core/database/database.config';
+import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { runNode, startBuiltApp } from '../support/built-app';
 import { status, timeUntil } from '../support/ops-client';
 import { describeWithPgBouncer, usePgBouncer } from '../support/pgbouncer';
@@ -36,10 +37,7 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
         LOG_LEVEL: 'info',
         NODE_ENV: 'production',
       };
-      const runs = [
-        runNode('dist/database/migrate.js', env),
-        runNode('dist/database/migrate.js', env),
-      ];
+      const runs = [runNode('dist/migrate.js', env), runNode('dist/migrate.js', env)];
       const exits = await Promise.all(runs.map((r) => r.waitForExit(30_000)));
       expect(exits).toEqual([
         { code: 0, signal: null },
@@ -53,7 +51,7 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
       expect(await advisoryLocks(db)).toBe(0);
 
       // A lock left on an idle server connection made this one wait forever.
-      const direct = runNode('dist/database/migrate.js', { ...env, DATABASE_URL: db.url });
+      const direct = runNode('dist/migrate.js', { ...env, DATABASE_URL: db.url });
       expect(await direct.waitForExit(15_000)).toEqual({ code: 0, signal: null });
       expect(messages(direct.logs())).toContain('no pending migrations');
     },
@@ -61,7 +59,7 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
 
   it('in-process: four concurrent runs through the pooler apply once, and the lock is gone', async () => {
     const db = await freshDatabase();
-    const env = testEnvironment(bouncer.pooler.pooledUrlOf(db.url));
+    const env = testEnvironment(bouncer.pooler.pooledUrlOf(db.url)).get(DatabaseConfig);
     const quiet = { info: () => undefined, warn: () => undefined };
     const results = await Promise.all([1, 2, 3, 4].map(() => runMigrationsLocked(env, quiet)));
     expect(results.flat()).toEqual(MIGRATIONS);

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { parsePostgresUrl } from '../../src/database/connection-url';
-import { explainDatabaseStartupError } from '../../src/database/startup-errors';
+import { parsePostgresUrl } from '../../src/core/database/connection-url';
+import { explainDatabaseStartupError } from '../../src/core/database/startup-errors';
 import { runNode, startBuiltApp } from '../support/built-app';
 import { expectCleanFailure } from '../support/child-process';
 import { TEST_JWT_SECRET } from '../support/tokens';
@@ -23,7 +23,7 @@ describeWithPgBouncer(
       const db = await freshDatabase(false);
       const pooled = bouncer.pooler.pooledUrlOf(db.url);
       const settings = { DATABASE_URL: pooled, DATABASE_STATEMENT_TIMEOUT_MS: '1500' };
-      const migrate = runNode('dist/database/migrate.js', {
+      const migrate = runNode('dist/migrate.js', {
         ...settings,
         DATABASE_MIGRATIONS_URL: db.url,
         // JSON log lines, as in the migration Job (development would print them pretty).

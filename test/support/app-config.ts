@@ -1,21 +1,13 @@
-import { getMetadataStorage } from 'class-validator';
-import {
-  ConfigValidationError,
-  Environment,
-  validateEnvironment,
-} from '../../src/config/environment';
+import { loadAppConfig } from '../../src/app.module';
+import { configSections, ConfigValidationError, variablesOf } from '../../src/core/config/config';
 
-/** Every variable the app reads, from its own validated Environment class. */
-export const KNOWN_VARIABLES: ReadonlySet<string> = new Set(
-  getMetadataStorage()
-    .getTargetValidationMetadatas(Environment, '', true, false)
-    .map((m) => m.propertyName),
-);
+/** Every variable the app reads, from its own validated config sections. */
+export const KNOWN_VARIABLES: ReadonlySet<string> = new Set(configSections().flatMap(variablesOf));
 
 /** The variables the app refuses to start without, from its own validation ('A or B' for either). */
 export function requiredVariables(): string[] {
   try {
-    validateEnvironment({});
+    loadAppConfig({});
     return [];
   } catch (error) {
     return (error as ConfigValidationError).problems

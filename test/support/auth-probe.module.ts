@@ -1,7 +1,6 @@
 import { Controller, Get, Module, Param } from '@nestjs/common';
-import { CurrentUser } from '../../src/auth/current-user.decorator';
-import { Public } from '../../src/auth/public.decorator';
-import type { AuthenticatedUser } from '../../src/auth/token-verifier';
+import { type AuthenticatedUser, CurrentUser } from '../../src/core/auth/current-user.decorator';
+import { Public } from '../../src/core/auth/public.decorator';
 
 /**
  * Test-only routes mounted inside the real app: one with `:user_id` (authenticated, path

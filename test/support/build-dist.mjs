@@ -1,4 +1,4 @@
-// The startup and ops tests run the built app (`node dist/main.js`, `node dist/database/migrate.js`)
+// The startup and ops tests run the built app (`node dist/main.js`, `node dist/migrate.js`)
 // the way production does, so dist/ must be complete and made from the sources as they are now.
 // The age of one file cannot tell: `npm run dev` (`nest start --watch`) deletes dist/ and writes
 // the app again without dist/migrations, newer than every source. So the global setup trusts

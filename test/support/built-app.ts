@@ -5,7 +5,7 @@ import { ProcessUnderTest, ROOT, spawnProcess } from './child-process';
 import { HttpClient } from './http';
 import { TEST_JWT_SECRET } from './tokens';
 
-const DIST_ENTRIES = ['dist/main.js', 'dist/database/migrate.js'];
+const DIST_ENTRIES = ['dist/main.js', 'dist/migrate.js'];
 
 /**
  * The jest global setup (test/support/build-dist.mjs) builds dist/ before any test file runs,
@@ -32,7 +32,7 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A compiled entry point (`dist/main.js`, `dist/database/migrate.js`) as a child process with
+ * A compiled entry point (`dist/main.js`, `dist/migrate.js`) as a child process with
  * exactly the given environment (plus PATH), in a scratch working directory so no `.env` file is
  * picked up. `.finish()` waits for it to end; startBuiltApp() is for an app that should serve.
  */

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { Environment, validateEnvironment } from '../../src/config/environment';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { loadAppConfig } from '../../src/app.module';
+import type { Config } from '../../src/core/config/config';
+import { DatabaseConfig } from '../../src/core/database/database.config';
+import { buildDataSourceOptions } from '../../src/core/database/data-source-options';
 import { TEST_JWT_SECRET } from './tokens';
 
 /** The server the global setup provides; tests create and drop their own databases on it. */
@@ -42,8 +44,8 @@ export const NO_RATE_LIMIT: Record<string, string> = { RATE_LIMIT_ENABLED: 'fals
 export function testEnvironment(
   databaseUrl: string,
   overrides: Record<string, string> = {},
-): Environment {
-  return validateEnvironment({
+): Config {
+  return loadAppConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: appUrlFor ? appUrlFor(databaseUrl) : databaseUrl,
@@ -67,7 +69,8 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 export interface TestDatabase {
   name: string;
   url: string;
-  env: Environment;
+  /** The database section an app on it would have. */
+  env: DatabaseConfig;
   /** A DataSource on the test database, for assertions straight on the rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
@@ -83,7 +86,7 @@ export async function createTestDatabase(
   const name = `tasks_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = urlForDatabase(name);
-  const env = testEnvironment(url);
+  const env = testEnvironment(url).get(DatabaseConfig);
   const dataSource = new DataSource({ ...buildDataSourceOptions(env, 'migrations'), poolSize: 2 });
   await dataSource.initialize();
   if (options.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });

@@ -1,4 +1,4 @@
-import { type KeyLike, SignJWT } from 'jose';
+import { type CryptoKey, SignJWT } from 'jose';
 
 /**
  * The HS256 secret every app under test verifies with: testEnvironment() gives it to in-process
@@ -8,7 +8,7 @@ export const TEST_JWT_SECRET = 'test-secret-for-the-tasks-api-e2e-suite-01234567
 
 export interface SigningOptions {
   /** The test secret unless given: another secret (to be refused), or a private key (RS, ES, EdDSA). */
-  key?: string | Uint8Array | KeyLike;
+  key?: string | Uint8Array | CryptoKey;
   /** HS256 unless given. */
   alg?: string;
   kid?: string;

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { randomUUID } from 'node:crypto';
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import type { TaskResponse } from '../../src/tasks/task.entity';
 import type { HttpClient } from '../support/http';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';

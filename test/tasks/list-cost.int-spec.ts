@@ -1,10 +1,15 @@
-import { SqlExecutor, Statement } from '../../src/database/sql-executor';
-import { ListOptions } from '../../src/tasks/tasks.repository';
+import { SqlExecutor, Statement } from '../../src/core/database/sql-executor';
+import type { PageRequest } from '../../src/core/paging/keyset';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const BIG = 'big-user';
+const BIG = { id: 'big-user' };
+
+/** One list call as the controller makes it: a page and the optional completed filter. */
+type ListOptions = Omit<PageRequest, 'maxBytes'> & { completed?: boolean };
+const list = (service: TasksService, { completed, ...page }: ListOptions) =>
+  service.list(BIG, { ...page, maxBytes: 1 << 20 }, completed);
 const ROWS = 20_000;
 
 interface PlanNode {
@@ -35,7 +40,7 @@ describe('listing cost is proportional to the page, not to the user total', () =
       `INSERT INTO tasks (user_id, title, completed, created_at)
        SELECT $1, 'task ' || i, i % 2 = 0, now() - i * interval '1 second'
          FROM generate_series(1, $2::int) AS i`,
-      [BIG, ROWS],
+      [BIG.id, ROWS],
     );
     await db.query('ANALYZE tasks');
     app = await startTestApp({ database: db });
@@ -56,8 +61,8 @@ describe('listing cost is proportional to the page, not to the user total', () =
 
   async function planOf(options: ListOptions): Promise<PlanNode> {
     sent = [];
-    const page = await service.list(BIG, options);
-    expect(page.tasks).toHaveLength(options.limit);
+    const page = await list(service, options);
+    expect(page.rows).toHaveLength(options.limit);
     expect(sent).toHaveLength(1);
     const { statement, values } = sent[0];
     const [{ 'QUERY PLAN': explained }] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
@@ -68,7 +73,7 @@ describe('listing cost is proportional to the page, not to the user total', () =
   }
 
   const second = async (options: ListOptions): Promise<ListOptions> => {
-    const first = await service.list(BIG, options);
+    const first = await list(service, options);
     return { ...options, after: first.next! };
   };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
-import { LIST_PAGE_BYTES_DEFAULT } from '../../src/tasks/task-rules';
+import type { TaskResponse } from '../../src/tasks/task.entity';
+import { PAGE_BYTES_DEFAULT } from '../../src/core/paging/paging.config';
 import { type BuiltApp, startBuiltApp } from '../support/built-app';
 import type { HttpClient, HttpResponse } from '../support/http';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -72,7 +72,7 @@ describe('list pages under hostile data (built app, heap capped like a 512 MiB p
     expect(other.body).toHaveLength(1);
     for (const page of answered) {
       expect(page.status).toBe(200);
-      expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(LIST_PAGE_BYTES_DEFAULT);
+      expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(PAGE_BYTES_DEFAULT);
       expect(page.body.length).toBeGreaterThan(0);
       expect(page.body.length).toBeLessThan(ROWS);
       expect(page.headers.get('x-next-cursor')).toBeTruthy();

@@ -1,4 +1,4 @@
-import type { TaskResponse } from '../../src/tasks/dto/task.response';
+import type { TaskResponse } from '../../src/tasks/task.entity';
 import { startTestApp, TestApp } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';
 

@@ -1,0 +1,124 @@
+import { IsString, Matches } from 'class-validator';
+import { AppConfig } from '../config/app.config';
+import { Config, ConfigSection } from '../config/config';
+import { EnvBool, EnvInt, EnvOptional } from '../config/env.decorators';
+import { isHttpUrl, isPostgresUrl, POSTGRES_URL, Satisfies } from '../config/validators';
+import { DatabaseConfig } from '../database/database.config';
+import { DEVELOPMENT_JWT_SECRET } from './development-secret';
+
+/**
+ * Names the session table (optionally `schema.table`) and its columns may have: unquoted
+ * identifier letters only, at most 63, so quoting them (to keep Better Auth's camelCase) is safe.
+ */
+export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+export const SQL_TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Production secrets shorter than this are refused: HS256 wants a key as long as its hash. */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+const COLUMN = { message: 'must be a column name (letters, digits, _)' };
+
+@ConfigSection('auth')
+export class AuthConfig {
+  /** HS256/384/512 secret (at least 32 bytes in production). This or AUTH_JWKS_URL is required. */
+  @EnvOptional(IsString())
+  AUTH_JWT_SECRET?: string;
+
+  /** JWKS of an identity provider, for RS*, PS*, ES* and EdDSA tokens. */
+  @EnvOptional(Satisfies(isHttpUrl, 'must be an http:// or https:// URL'))
+  AUTH_JWKS_URL?: string;
+
+  /** When set, the token's `iss` must equal it. */
+  @EnvOptional(IsString())
+  AUTH_ISSUER?: string;
+
+  /** When set, the token's `aud` must contain it (a comma-separated list accepts any of them). */
+  @EnvOptional(IsString())
+  AUTH_AUDIENCE?: string;
+
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
+  @EnvInt(0, 300)
+  AUTH_CLOCK_TOLERANCE_S = 30;
+
+  /** Least time between two JWKS fetches (a rotated key waits for the next one); doubled after a failure. */
+  @EnvInt(100, 3_600_000)
+  AUTH_JWKS_COOLDOWN_MS = 1000;
+
+  /** Keys are refetched after half of this and no longer trusted after all of it. */
+  @EnvInt(1000, 86_400_000)
+  AUTH_JWKS_MAX_AGE_MS = 300_000;
+
+  /** One JWKS fetch; a failed fetch answers 503. */
+  @EnvInt(100, 60_000)
+  AUTH_JWKS_TIMEOUT_MS = 5000;
+
+  /** Better Auth's opaque session tokens as bearer tokens, looked up in its `session` table. */
+  @EnvBool()
+  AUTH_SESSIONS_ENABLED = false;
+
+  /** The database holding Better Auth's tables; unset: DATABASE_URL. */
+  @EnvOptional(Satisfies(isPostgresUrl, POSTGRES_URL))
+  AUTH_SESSIONS_DATABASE_URL?: string;
+
+  @Matches(SQL_TABLE_NAME, {
+    message: 'must be a table name (letters, digits, _; schema.table allowed)',
+  })
+  AUTH_SESSIONS_TABLE = 'session';
+
+  @Matches(SQL_IDENTIFIER, COLUMN)
+  AUTH_SESSIONS_TOKEN_COLUMN = 'token';
+
+  @Matches(SQL_IDENTIFIER, COLUMN)
+  AUTH_SESSIONS_USER_ID_COLUMN = 'userId';
+
+  @Matches(SQL_IDENTIFIER, COLUMN)
+  AUTH_SESSIONS_EXPIRES_AT_COLUMN = 'expiresAt';
+
+  /** How long a lookup, found or not, is reused (never past the session's expiry). */
+  @EnvInt(0, 60_000)
+  AUTH_SESSIONS_CACHE_MS = 5000;
+
+  @EnvInt(1, 100)
+  AUTH_SESSIONS_POOL_SIZE = 2;
+
+  /** Derived: where and how session lookups run (the app's database unless told otherwise). */
+  sessions: { url: string; connectTimeoutMs: number; deadlineMs: number };
+
+  check(config: Config): string[] {
+    const database = config.get(DatabaseConfig);
+    this.sessions = {
+      url: this.AUTH_SESSIONS_DATABASE_URL ?? database.DATABASE_URL,
+      connectTimeoutMs: database.DATABASE_CONNECT_TIMEOUT_MS,
+      deadlineMs: database.deadlineMs,
+    };
+    const problems: string[] = [];
+    const secret = this.AUTH_JWT_SECRET;
+    if (secret === undefined && this.AUTH_JWKS_URL === undefined && !this.AUTH_SESSIONS_ENABLED) {
+      problems.push(
+        'AUTH_JWT_SECRET or AUTH_JWKS_URL is required but neither is set (a secret for HS256 tokens, or the JWKS URL of an identity provider; or AUTH_SESSIONS_ENABLED=true for Better Auth session tokens)',
+      );
+    }
+    if (!config.get(AppConfig).production) return problems;
+    if (this.AUTH_JWKS_URL !== undefined && !this.AUTH_ISSUER && !this.AUTH_AUDIENCE) {
+      problems.push(
+        'AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production (neither is set): without them a token the identity provider issued for any other application is accepted',
+      );
+    }
+    if (secret !== undefined && Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES) {
+      problems.push(
+        `AUTH_JWT_SECRET is invalid: must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`,
+      );
+    } else if (secret === DEVELOPMENT_JWT_SECRET) {
+      problems.push(
+        'AUTH_JWT_SECRET is invalid: the development secret of .env.example is public; set your own when NODE_ENV=production',
+      );
+    }
+    return problems;
+  }
+
+  /** The accepted audiences, or undefined for any. */
+  get audiences(): string[] | undefined {
+    const list = this.AUTH_AUDIENCE?.split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    return list?.length ? list : undefined;
+  }
+}

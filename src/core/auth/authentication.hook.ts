@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestHookHandler,
+  RouteOptions,
+} from 'fastify';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import {
+  missingCredentials,
+  pathUserMismatch,
+  VerificationUnavailableError,
+  verificationFailure,
+} from './auth.errors';
+import { bearerToken } from './bearer';
+import type { AuthenticatedUser } from './current-user.decorator';
+import { isPublicRoute } from './public.decorator';
+import { TokenVerifier } from './token-verifier';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on every route that is not `@Public()` by the authentication hook; read it with `@CurrentUser()`. */
+    user: AuthenticatedUser | null;
+  }
+}
+
+/** One log line per this interval while the JWKS or session store is unreachable, not one per request. */
+const OUTAGE_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * A valid bearer token on every route not marked `@Public()` (attached per route by `onRoute`, so
+ * an unmarked route is protected); sets `request.user`; 403 when the route's `:user_id` is someone
+ * else. A hook, not a guard: it answers 401 before the body is read, and the rate limiter (a
+ * guard) after it counts per user.
+ */
+@Injectable()
+export class AuthenticationHook {
+  private lastOutageLog = 0;
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    @InjectPinoLogger('Auth') private readonly logger: PinoLogger,
+  ) {}
+
+  /** Fastify onRoute: protects the route unless its config says `public`. */
+  readonly onRoute = (route: RouteOptions): void => {
+    if (isPublicRoute(route.config)) return;
+    const own = route.onRequest;
+    const hooks: onRequestHookHandler[] = own === undefined ? [] : [own].flat();
+    route.onRequest = [...hooks, this.onRequest];
+  };
+
+  readonly onRequest = (
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined) return done(missingCredentials(request.headers.authorization));
+    const known = this.verifier.cached(token);
+    if (known !== undefined) return done(admit(request, known));
+    this.verifier.verify(token).then(
+      (user) => done(admit(request, user)),
+      (error: unknown) => {
+        if (error instanceof VerificationUnavailableError) this.logOutage(error);
+        done(verificationFailure(error));
+      },
+    );
+  };
+
+  private logOutage(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastOutageLog < OUTAGE_LOG_INTERVAL_MS) return;
+    this.lastOutageLog = now;
+    this.logger.error(`cannot verify tokens: ${error.message}`);
+  }
+}
+
+/** undefined when the user may go on (and is now `request.user`), else the 403 to answer. */
+function admit(request: FastifyRequest, user: AuthenticatedUser): Error | undefined {
+  const pathUser = (request.params as { user_id?: string } | undefined)?.user_id;
+  if (pathUser !== undefined && pathUser !== user.id) return pathUserMismatch();
+  request.user = user;
+  return undefined;
+}

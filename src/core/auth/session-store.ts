@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { Pool } from 'pg';
+import { SqlExecutor, type Statement } from '../database/sql-executor';
+import { isValidUserId } from '../validation/user-id';
+import { AuthConfig, SQL_IDENTIFIER, SQL_TABLE_NAME } from './auth.config';
+import { SessionStoreUnavailableError, TokenRejectedError } from './auth.errors';
+import type { AuthenticatedUser } from './current-user.decorator';
+import { cacheUntil, ttlCache } from './ttl-cache';
+
+/** Session tokens longer than this are not looked up (Better Auth's are 32 characters). */
+export const SESSION_TOKEN_MAX_LENGTH = 256;
+export const SESSION_CACHE_MAX_ENTRIES = 10_000;
+/** Distinct tokens being looked up at once; beyond it the store is treated as overloaded (503). */
+export const SESSION_LOOKUPS_MAX_PENDING = 256;
+
+/** Quoted, so Better Auth's camelCase names keep their case; the patterns admit no quote. */
+const quoted = (name: string) => `"${name.split('.').join('"."')}"`;
+
+export function sessionLookupSql(config: AuthConfig): string {
+  const columns = [
+    config.AUTH_SESSIONS_USER_ID_COLUMN,
+    config.AUTH_SESSIONS_EXPIRES_AT_COLUMN,
+    config.AUTH_SESSIONS_TOKEN_COLUMN,
+  ];
+  if (!columns.every((c) => SQL_IDENTIFIER.test(c))) throw new Error('invalid session column name');
+  if (!SQL_TABLE_NAME.test(config.AUTH_SESSIONS_TABLE)) {
+    throw new Error('invalid session table name');
+  }
+  const [userId, expiresAt, token] = columns.map(quoted);
+  return `SELECT ${userId}::text AS user_id, ${expiresAt} AS expires_at
+    FROM ${quoted(config.AUTH_SESSIONS_TABLE)} WHERE ${token} = $1 LIMIT 1`;
+}
+
+interface SessionRow {
+  user_id: string | null;
+  expires_at: Date | string | null;
+}
+
+type Outcome = { user: AuthenticatedUser } | { refused: TokenRejectedError };
+
+/**
+ * Better Auth's opaque session tokens: one unnamed SELECT (it may sit behind a transaction pooler)
+ * on a small pool of its own. Answers, found or not, are reused for AUTH_SESSIONS_CACHE_MS (never
+ * past the session's expiry), one query per token at a time, keyed by SHA-256 so the token is
+ * kept nowhere. The store not answering is a 503, never a 401.
+ */
+export class SessionStore {
+  private readonly pool: Pool;
+  private readonly sql: SqlExecutor;
+  private readonly statement: Statement;
+  private readonly answers = ttlCache<Outcome>(SESSION_CACHE_MAX_ENTRIES);
+  private readonly pending = new Map<string, Promise<Outcome>>();
+  /** Queries sent, for tests. */
+  queries = 0;
+
+  constructor(private readonly config: AuthConfig) {
+    this.statement = { name: 'session_lookup', text: sessionLookupSql(config) };
+    this.pool = new Pool({
+      connectionString: config.sessions.url,
+      max: config.AUTH_SESSIONS_POOL_SIZE,
+      connectionTimeoutMillis: config.sessions.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection dropped by the server: the next lookup opens another.
+    this.pool.on('error', () => undefined);
+    this.sql = new SqlExecutor(() => this.pool, {
+      deadlineMs: config.sessions.deadlineMs,
+      prepared: false,
+    });
+  }
+
+  async lookup(token: string): Promise<AuthenticatedUser> {
+    if (token.length > SESSION_TOKEN_MAX_LENGTH) throw new TokenRejectedError('malformed');
+    const key = createHash('sha256').update(token).digest('base64url');
+    const outcome = this.answers.get(key) ?? (await this.shared(key, token));
+    if ('user' in outcome) return outcome.user;
+    throw outcome.refused;
+  }
+
+  private shared(key: string, token: string): Promise<Outcome> {
+    let query = this.pending.get(key);
+    if (query === undefined) {
+      if (this.pending.size >= SESSION_LOOKUPS_MAX_PENDING) {
+        throw new SessionStoreUnavailableError(new Error('too many session lookups waiting'));
+      }
+      query = this.query(key, token).finally(() => this.pending.delete(key));
+      this.pending.set(key, query);
+    }
+    return query;
+  }
+
+  private async query(key: string, token: string): Promise<Outcome> {
+    this.queries += 1;
+    let rows: SessionRow[];
+    try {
+      ({ rows } = await this.sql.run<SessionRow>(this.statement, [token]));
+    } catch (error) {
+      throw new SessionStoreUnavailableError(describePgError(error));
+    }
+    const now = Date.now();
+    const outcome = judge(rows[0], now);
+    const expiresAt = 'user' in outcome ? sessionExpiry(rows[0]) : Infinity;
+    const until = Math.min(now + this.config.AUTH_SESSIONS_CACHE_MS, expiresAt);
+    cacheUntil(this.answers, key, outcome, until, now);
+    return outcome;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+function judge(row: SessionRow | undefined, now: number): Outcome {
+  if (row === undefined) return { refused: new TokenRejectedError('unknown_session') };
+  if (!(sessionExpiry(row) > now)) return { refused: new TokenRejectedError('expired') };
+  if (!isValidUserId(row.user_id)) return { refused: new TokenRejectedError('subject') };
+  return { user: { id: row.user_id } };
+}
+
+/** Epoch ms; NaN (never valid) when the column holds no date. */
+function sessionExpiry(row: SessionRow): number {
+  return row.expires_at === null ? NaN : new Date(row.expires_at).getTime();
+}
+
+/**
+ * The driver's error (the mapped error's `cause`) as an operator needs it, never a value: data
+ * errors (class 22) quote the token, so only their SQLSTATE is kept.
+ */
+function describePgError(error: unknown): Error {
+  const driver = (error as { cause?: unknown }).cause ?? error;
+  const { code, message } = driver as { code?: string; message?: string };
+  if (code === undefined) return new Error(String(message));
+  return new Error(code.startsWith('22') ? `data error (${code})` : `${String(message)} (${code})`);
+}

@@ -1,0 +1,98 @@
+import type { Provider, Type } from '@nestjs/common';
+import { ConfigService, registerAs } from '@nestjs/config';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+
+export type EnvironmentInput = Record<string, string | undefined>;
+
+/** A section may check rules that span variables (or sections) and derive values from them. */
+export interface CheckedSection {
+  check?(config: Config): string[];
+}
+
+const sections = new Map<Type, string>();
+
+/**
+ * Marks a class as one module's settings: its properties are environment variables, validated
+ * with class-validator. Nest holds it as the @nestjs/config namespace `name`.
+ */
+export function ConfigSection(name: string): ClassDecorator {
+  return (target) => void sections.set(target as unknown as Type, name);
+}
+
+/** Every section loaded so far (a module's section is registered when its file is imported). */
+export function configSections(): Type[] {
+  return [...sections.keys()];
+}
+
+/** The environment variables a section reads. */
+export function variablesOf(type: Type): string[] {
+  const names = getMetadataStorage()
+    .getTargetValidationMetadatas(type, '', true, false)
+    .map((m) => m.propertyName);
+  return [...new Set(names)];
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** The validated sections of one process, by class. */
+export class Config {
+  constructor(private readonly values: ReadonlyMap<Type, object>) {}
+
+  get<T>(type: Type<T>): T {
+    const value = this.values.get(type);
+    if (value === undefined) throw new Error(`${type.name} was not loaded`);
+    return value as T;
+  }
+
+  /** The @nestjs/config namespaces, one per section. */
+  namespaces() {
+    return [...this.values].map(([type, value]) => registerAs(sections.get(type)!, () => value));
+  }
+}
+
+/** One line per bad variable, naming it; values are never echoed (they may hold a password). */
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => {
+    if (e.value === undefined) return `${e.property} is required but not set`;
+    const reasons = Object.values(e.constraints ?? {}).map((m) => m.replace(/^\S+ /, ''));
+    return `${e.property} is invalid: ${reasons.join('; ')}`;
+  });
+}
+
+/**
+ * Validates `types` (every registered section unless given) from the raw environment, reporting
+ * every problem at once. The app, the typeorm CLI and the migrator all load through here.
+ */
+export function loadConfig(raw: EnvironmentInput, types: Type[] = configSections()): Config {
+  const problems: string[] = [];
+  const values = new Map<Type, object>();
+  for (const type of types) {
+    const own = Object.fromEntries(variablesOf(type).map((name) => [name, raw[name]]));
+    const section = plainToInstance(type, own, { exposeDefaultValues: true }) as object;
+    problems.push(...describe(validateSync(section, { forbidUnknownValues: false })));
+    values.set(type, section);
+  }
+  const config = new Config(values);
+  for (const section of values.values()) {
+    problems.push(...((section as CheckedSection).check?.(config) ?? []));
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}
+
+/** Provides a module's own section, injected by its class: `constructor(config: TasksConfig)`. */
+export function configProvider<T>(type: Type<T>): Provider<T> {
+  const name = sections.get(type);
+  if (name === undefined) throw new Error(`${type.name} is not a @ConfigSection`);
+  return {
+    provide: type,
+    inject: [ConfigService],
+    useFactory: (c: ConfigService) => c.get<T>(name)!,
+  };
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { parsePostgresUrl } from './connection-url';
+import type { DatabaseConfig } from './database.config';
+
+export type DataSourcePurpose = 'app' | 'migrations';
+
+/** Under ts-node (dev, CLI) the migrations are the sources; in `dist/` they are compiled. */
+const runningFromSources = __filename.endsWith('.ts');
+export const MIGRATIONS_GLOB = runningFromSources
+  ? join(__dirname, '..', '..', '..', 'migrations', '*.ts')
+  : join(__dirname, '..', '..', 'migrations', '*.js');
+
+export const MIGRATIONS_TABLE = 'typeorm_migrations';
+
+/**
+ * The one place DataSource options are made, for the app and the typeorm CLI (`ormconfig.ts`).
+ * Migrations use DATABASE_MIGRATIONS_URL when set (Neon's direct URL).
+ */
+export function buildDataSourceOptions(
+  config: DatabaseConfig,
+  purpose: DataSourcePurpose = 'app',
+  entities: DataSourceOptions['entities'] = [],
+): PostgresDataSourceOptions {
+  const migrations = purpose === 'migrations';
+  const url = migrations ? config.migrationsUrl : config.DATABASE_URL;
+  const { host, port, username, password, database, ssl } = parsePostgresUrl(url);
+  return {
+    type: 'postgres',
+    host,
+    port,
+    username,
+    password,
+    database,
+    ssl,
+    entities,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // gen_random_uuid() is built in (PostgreSQL 13+): no CREATE EXTENSION for a least-privilege role.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    migrationsRun: false,
+    logging: false,
+    poolSize: migrations ? 1 : config.DATABASE_POOL_SIZE,
+    connectTimeoutMS: config.DATABASE_CONNECT_TIMEOUT_MS,
+    applicationName: migrations ? 'tasks-api-migrations' : 'tasks-api',
+    // Nothing session-scoped in the startup packet: transaction poolers refuse it (FATAL 08P01).
+    // Server-side bounds are role defaults (server-timeouts.ts); the executor's deadline always holds.
+    extra: { keepAlive: true, keepAliveInitialDelayMillis: 10_000, idleTimeoutMillis: 30_000 },
+  };
+}

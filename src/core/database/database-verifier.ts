@@ -1,0 +1,64 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { DatabaseConfig } from './database.config';
+import { parsePostgresUrl } from './connection-url';
+import { MIGRATIONS_TABLE } from './data-source-options';
+import { describeServerTimeouts, SERVER_SETTINGS_QUERY, ServerTimeouts } from './server-timeouts';
+import { explainDatabaseStartupError } from './startup-errors';
+import { withTimeout } from './with-timeout';
+
+export class DatabaseStartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseStartupError';
+  }
+}
+
+const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
+
+/**
+ * Opens the DataSource at startup and proves the database answers in time; logs the latency, the
+ * server-side timeouts really in effect (a pooler may drop what was asked) and the migrations'
+ * state. A failure stops the boot with one line saying why, never the password.
+ */
+@Injectable()
+export class DatabaseVerifier implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly env: DatabaseConfig,
+    @InjectPinoLogger('Database') private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = performance.now();
+    try {
+      if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+      const [{ database, ...timeouts }] = await withTimeout(
+        this.dataSource.query<Array<{ database: string } & ServerTimeouts>>(SERVER_SETTINGS_QUERY),
+        this.env.DATABASE_CONNECT_TIMEOUT_MS,
+      );
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      this.logger.info({ database, latencyMs }, 'database verified');
+      const report = describeServerTimeouts(timeouts, this.env);
+      this.logger[report.level](report.fields, report.message);
+      await this.logMigrationState();
+    } catch (error) {
+      throw new DatabaseStartupError(
+        explainDatabaseStartupError(error, parsePostgresUrl(this.env.DATABASE_URL)),
+      );
+    }
+  }
+
+  private async logMigrationState(): Promise<void> {
+    const [{ hasTable }] = await this.dataSource.query<{ hasTable: boolean }[]>(PENDING_QUERY, [
+      MIGRATIONS_TABLE,
+    ]);
+    const pending = hasTable ? await this.dataSource.showMigrations() : true;
+    if (pending) {
+      this.logger.warn('database has pending migrations: run `npm run migration:run`');
+    } else {
+      this.logger.info('database migrations up to date');
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { HttpConfig } from './http.config';
+
+/**
+ * How long a connection may take over each phase, and how many the process holds
+ * (docs/operations.md, "Connections"): each bound frees what a client that stops half-way holds.
+ */
+
+/** All request headers, from the first byte of the request: a real client sends them at once. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+/** The whole request, body included (64 KiB in 30 s is 2 KiB/s); above the headers' timeout. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** How often Node checks the two above (its 30 s default lets a silent connection live 40 s). */
+export const TIMEOUT_CHECK_INTERVAL_MS = 2_000;
+
+/** Larger than the kernel's buffers take at once: its client must read for it to be written. */
+export const LARGE_RESPONSE_CHARS = 64 * 1024;
+
+/** Silence while a large response is written means the client stopped reading; slow is fine. */
+export const WRITE_STALL_TIMEOUT_MS = 5_000;
+
+export function writeStallTimeoutMs(env: HttpConfig): number {
+  return Math.min(WRITE_STALL_TIMEOUT_MS, env.socketTimeoutMs);
+}
+
+/** The timeouts as Fastify's server options (and Node's, under `http`). */
+export function connectionTimeouts(env: HttpConfig) {
+  return {
+    connectionTimeout: env.socketTimeoutMs,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+  };
+}
+
+/**
+ * At most HTTP_MAX_CONNECTIONS (0: no cap): past it Node closes a new connection on accept, before
+ * the process runs out of file descriptors. A silent connection that still holds unsent bytes is
+ * reset (RST), freeing the kernel's send buffer at once; any other is closed normally.
+ */
+export function holdConnections(server: Server, env: HttpConfig): void {
+  if (env.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = env.HTTP_MAX_CONNECTIONS;
+  server.on('timeout', endSilentConnection);
+}
+
+export function endSilentConnection(socket: Socket): void {
+  if (socket.writableLength > 0) socket.resetAndDestroy();
+  else socket.destroy();
+}

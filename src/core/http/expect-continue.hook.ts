@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { preParsingHookHandler, RouteOptions } from 'fastify';
+import type { Server } from 'node:http';
+
+/** Methods whose requests carry a body the API reads. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * `100 Continue` only once the request may send its body: Node would answer it as soon as the
+ * headers arrive; deferred, a 401/403 goes out without it and the body is never sent.
+ */
+@Injectable()
+export class ExpectContinueHook {
+  deferContinue(server: Server): void {
+    server.on('checkContinue', (req, res) => server.emit('request', req, res));
+  }
+
+  /** Fastify onRoute: only routes that read a body pay for the hook. */
+  readonly onRoute = (route: RouteOptions): void => {
+    const methods = [route.method].flat();
+    if (!methods.some((method) => BODY_METHODS.has(method))) return;
+    const own = route.preParsing === undefined ? [] : [route.preParsing].flat();
+    route.preParsing = [...own, this.preParsing];
+  };
+
+  readonly preParsing: preParsingHookHandler = (request, reply, payload, done): void => {
+    // Node emits 'checkContinue' only for `100-continue`; any other expectation it answers 417.
+    if (request.headers.expect !== undefined && !reply.raw.headersSent) reply.raw.writeContinue();
+    done(null, payload);
+  };
+}

@@ -1,0 +1,62 @@
+import { IsString } from 'class-validator';
+import { AuthConfig } from '../auth/auth.config';
+import { Config, ConfigSection } from '../config/config';
+import { EnvBool, EnvInt } from '../config/env.decorators';
+import { Satisfies } from '../config/validators';
+import { DatabaseConfig } from '../database/database.config';
+import { isTrustedProxies } from './client-address';
+import { isCorsOrigins } from './cors';
+
+/** What the socket timeout allows beyond the longest silence of a healthy request. */
+const SOCKET_TIMEOUT_MARGIN_MS = 2_000;
+
+@ConfigSection('http')
+export class HttpConfig {
+  @EnvInt(0, 65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Most connections the API port holds; a new one past it is closed on accept (0: no cap). */
+  @EnvInt(0, 1_000_000)
+  HTTP_MAX_CONNECTIONS = 4096;
+
+  /** Above the usual load balancers' 60 s idle timeout, so they end the connections they pool. */
+  @EnvInt(1000, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: none. */
+  @Satisfies(
+    isTrustedProxies,
+    'must be a comma-separated list of IP addresses or CIDR ranges, like 10.0.0.0/8,192.168.1.10',
+  )
+  TRUSTED_PROXIES = '';
+
+  /** Origins allowed to call the API from a browser: `*` or a comma-separated list; empty: none. */
+  @Satisfies(
+    isCorsOrigins,
+    'must be * or a comma-separated list of origins like https://app.example.com (no path, no trailing slash)',
+  )
+  CORS_ORIGINS = '';
+
+  /** `Access-Control-Allow-Credentials: true` (not with `*`). Bearer tokens do not need it. */
+  @EnvBool()
+  CORS_CREDENTIALS = false;
+
+  /**
+   * Derived: socket silence that closes a connection. While the server works the socket is silent
+   * too, so it is the longest healthy wait: a JWKS fetch, one query to its deadline, a margin.
+   */
+  socketTimeoutMs: number;
+
+  check(config: Config): string[] {
+    this.socketTimeoutMs =
+      config.get(AuthConfig).AUTH_JWKS_TIMEOUT_MS +
+      config.get(DatabaseConfig).deadlineMs +
+      SOCKET_TIMEOUT_MARGIN_MS;
+    return this.CORS_CREDENTIALS === true && this.CORS_ORIGINS.trim() === '*'
+      ? ['CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins']
+      : [];
+  }
+}

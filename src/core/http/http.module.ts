@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { configProvider } from '../config/config';
+import { ConnectionCloseHook } from './connection-close.hook';
+import { ExpectContinueHook } from './expect-continue.hook';
+import { HttpConfig } from './http.config';
+import { ResponseHeadersHook } from './response-headers.hook';
+
+/** The pipeline's own hooks; pipeline.ts puts them in order. */
+@Module({
+  providers: [
+    configProvider(HttpConfig),
+    ResponseHeadersHook,
+    ExpectContinueHook,
+    ConnectionCloseHook,
+  ],
+  exports: [ResponseHeadersHook, ExpectContinueHook, ConnectionCloseHook],
+})
+export class HttpModule {}

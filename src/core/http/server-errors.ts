@@ -1,0 +1,113 @@
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { errorBody } from '../errors/error-response';
+import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.hook';
+
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/** The pipeline's hooks an answer of the router runs by hand, as Fastify runs none for it. */
+export interface ServerErrorHooks {
+  /** Synchronous onRequest hooks that only set headers (request id, security headers). */
+  onRequest: Hook[];
+  /** onResponse hooks: the log line and the metrics. */
+  onResponse: Hook[];
+}
+
+const hooksOf = new WeakMap<FastifyInstance, ServerErrorHooks>();
+
+/** Called by installPipeline: the router's errors then get the same headers, line and count. */
+export function runOnServerErrors(fastify: FastifyInstance, hooks: ServerErrorHooks): void {
+  hooksOf.set(fastify, hooks);
+}
+
+interface Answer {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** The path is never echoed: it is what the client got wrong, and may be 8 KB of anything. */
+function routerAnswer(error: FastifyError): Answer {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'VALIDATION_ERROR', message: 'The URL is not validly encoded' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'VALIDATION_ERROR', message: 'A path segment is too long' };
+    default:
+      return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  }
+}
+
+const noop = () => undefined;
+
+/**
+ * Fastify's `frameworkErrors`: the router's refusals reach no route, so no hook runs for them; they
+ * are answered in the contract's body, running the pipeline's header, log and metric hooks here.
+ */
+export function answerRouterError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const hooks = hooksOf.get(request.server);
+  for (const hook of hooks?.onRequest ?? []) hook(request, reply, noop);
+  if (hooks !== undefined && hooks.onResponse.length > 0) {
+    reply.raw.once('finish', () => {
+      for (const hook of hooks.onResponse) hook(request, reply, noop);
+    });
+  }
+  const answer = routerAnswer(error);
+  void reply
+    .code(answer.status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody({ ...answer, details: {} }, String(request.id)));
+}
+
+/** The fixed headers of an answer written straight to the socket: no request, no reply. */
+const RAW_HEADERS = Object.entries({ ...helmetHeaders(), ...NO_STORE })
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
+
+function clientAnswer(error: NodeJS.ErrnoException): Answer {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        code: 'VALIDATION_ERROR',
+        message: 'The request headers are too large',
+      };
+    default:
+      return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is not valid HTTP' };
+  }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser refused the request, or the client was too slow.
+ * No request exists, so the contract's answer goes straight to the socket, then it is closed; a
+ * timed-out client is not answered (it is not listening), only closed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  const answer = clientAnswer(error);
+  const body = JSON.stringify(errorBody({ ...answer, details: {} }, requestId));
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n` +
+      `${REQUEST_ID_HEADER}: ${requestId}\r\n${RAW_HEADERS}` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.destroySoon();
+}

@@ -1,0 +1,79 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { DOCS_PATH } from './openapi.constants';
+import { serializeOpenApiDocument } from './openapi';
+
+export const OPENAPI_JSON_PATH = `${DOCS_PATH}/openapi.json`;
+
+/**
+ * Swagger UI at /docs and the document at /docs/openapi.json, served straight from Fastify:
+ * the files of `swagger-ui-dist`, kept in memory, and a page with no inline script, so a strict
+ * Content-Security-Policy (script-src 'self') does not break it. (@fastify/static, which
+ * SwaggerModule.setup would use, cannot be loaded by jest on Node 20: one of its dependencies is
+ * an ES module.)
+ */
+export function serveDocs(fastify: FastifyInstance, document: OpenAPIObject): void {
+  const json = serializeOpenApiDocument(document);
+  const route = { config: PUBLIC_ROUTE };
+  const page = (_: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').send(SWAGGER_UI_HTML);
+  fastify.get(DOCS_PATH, route, page);
+  fastify.get(`${DOCS_PATH}/`, route, page);
+  fastify.get(OPENAPI_JSON_PATH, route, (_, reply) =>
+    reply.type('application/json; charset=utf-8').send(json),
+  );
+  fastify.get(`${DOCS_PATH}/swagger-initializer.js`, route, (_, reply) =>
+    reply.type('application/javascript; charset=utf-8').send(SWAGGER_UI_INIT),
+  );
+  // The folder only: requiring the package itself would load its multi-megabyte bundles into
+  // every process, docs visited or not.
+  const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
+  for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
+    let content: Buffer | undefined;
+    fastify.get(`${DOCS_PATH}/${file}`, route, (_, reply) => {
+      content ??= readFileSync(join(dist, file));
+      return reply.type(type).header('Cache-Control', 'public, max-age=86400').send(content);
+    });
+  }
+}
+
+const SWAGGER_UI_ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const SWAGGER_UI_HTML = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>tasks-api</title>
+    <link rel="stylesheet" type="text/css" href="${DOCS_PATH}/swagger-ui.css">
+    <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-16x16.png" sizes="16x16">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${DOCS_PATH}/swagger-ui-bundle.js" charset="UTF-8"></script>
+    <script src="${DOCS_PATH}/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+    <script src="${DOCS_PATH}/swagger-initializer.js" charset="UTF-8"></script>
+  </body>
+</html>
+`;
+
+const SWAGGER_UI_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '${OPENAPI_JSON_PATH}',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    persistAuthorization: false,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;

@@ -1,0 +1,110 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type {
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+} from '@nestjs/swagger';
+import { APP_INFO } from '../ops/app-info';
+import { METRICS_PATH } from '../ops/metrics.server';
+import { errorCodes } from '../errors/api-error';
+import { COMMON_RESPONSE_HEADERS } from './error-responses';
+import { BEARER_AUTH } from './openapi.constants';
+import { optionalBodySchemas } from '../validation/shape';
+
+/** /metrics is a plain Fastify route (src/metrics), which Nest's scanner cannot see. */
+const METRICS_OPERATION: OperationObject = {
+  operationId: 'metrics',
+  summary: 'Prometheus metrics',
+  description:
+    'Prometheus text exposition format: requests and durations by route template, method and status; pool and process gauges. Served on this port in development and tests; in production on a port of its own (METRICS_PORT, 9464 unless set), so it stays inside the cluster.',
+  tags: ['operations'],
+  responses: {
+    200: {
+      description: 'The current metrics.',
+      headers: COMMON_RESPONSE_HEADERS,
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+  },
+};
+
+const TOP_LEVEL_ORDER = ['openapi', 'info', 'servers', 'tags', 'paths', 'components'];
+
+/**
+ * The OpenAPI 3 document of the app, from the controllers' decorators. Deterministic: object keys
+ * are sorted (except property lists, which keep the declared order), and nothing in it depends on
+ * the time, the host or the environment, so `npm run openapi` makes the same file every time.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('tasks-api')
+    .setDescription(
+      'A per-user tasks REST API. Every /api route needs `Authorization: Bearer <JWT>` whose `sub` equals `{user_id}`; /health routes are public. Every error has the body `Error`; every response carries `X-Request-Id`.',
+    )
+    .setVersion(APP_INFO.version)
+    .addTag('tasks', "A user's tasks; bearer token required, `sub` must equal `{user_id}`.")
+    .addTag('health', 'Probes for Kubernetes and operators; no authentication.')
+    .addTag('operations', 'For operators and their tools; no authentication.')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id).',
+      },
+      BEARER_AUTH,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+  });
+  document.paths[METRICS_PATH] = { get: METRICS_OPERATION };
+  const schemas = document.components?.schemas ?? {};
+  // Every code a feature registered, known only once all modules are loaded.
+  if (schemas.ErrorCode && !('$ref' in schemas.ErrorCode)) schemas.ErrorCode.enum = errorCodes();
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      operation.parameters?.sort((a, b) => pathPosition(path, a) - pathPosition(path, b));
+      // A body its class declares optional (@InputShape): swagger marks every @Body() required.
+      const body = operation.requestBody;
+      if (!body || !('content' in body)) continue;
+      const schema = body.content['application/json']?.schema;
+      if (schema && '$ref' in schema && optionalBodySchemas().has(schema.$ref.split('/').pop()!)) {
+        body.required = false;
+      }
+    }
+  }
+  const sorted = canonical(document) as Record<string, unknown>;
+  // The top level in the order people read it; everything below is sorted.
+  const ordered: Record<string, unknown> = {};
+  for (const key of TOP_LEVEL_ORDER) if (key in sorted) ordered[key] = sorted[key];
+  return Object.assign(ordered, sorted) as unknown as OpenAPIObject;
+}
+
+/**
+ * Path parameters first, in the order the path names them, then the rest as declared: where
+ * the decorator that declares a parameter sits (class or method) does not move it.
+ */
+function pathPosition(path: string, parameter: ParameterObject | ReferenceObject): number {
+  if ('$ref' in parameter || parameter.in !== 'path') return Number.MAX_SAFE_INTEGER;
+  return path.indexOf(`{${parameter.name}}`);
+}
+
+/** The document as the file `openapi.json` holds it. */
+export function serializeOpenApiDocument(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function canonical(value: unknown, keepOrder = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonical(item));
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  if (!keepOrder) keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== undefined) out[key] = canonical(child, key === 'properties');
+  }
+  return out;
+}

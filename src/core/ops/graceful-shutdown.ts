@@ -1,0 +1,106 @@
+/**
+ * `closeListener` (Fastify's close) stops accepting and resolves once in-flight requests are
+ * answered; `close` (Nest's `app.close()`) then runs the shutdown hooks, which end the pool.
+ */
+export interface Closable {
+  closeListener?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** pino's shape (a logger whose context is `Shutdown`). */
+export interface ShutdownLogger {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export interface ShutdownOptions {
+  /** Time to keep serving, not ready, so the load balancer stops sending. */
+  drainDelayMs: number;
+  /** Time `close()` may take (in-flight requests, pool) before the exit is forced. */
+  timeoutMs: number;
+}
+
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * The shutdown an orchestrator expects: on the first signal readiness turns 503 at once, the
+ * process serves for the drain delay, closes (listener, in-flight requests, pool) and exits 0; a
+ * second signal, a failure or the timeout exits 1. Each step is logged with its elapsed time.
+ * Free of Nest and of `process`, so tests drive it in-process.
+ */
+export class GracefulShutdown {
+  private startedAt: number | undefined;
+  private forceTimer: NodeJS.Timeout | undefined;
+  private exited = false;
+
+  constructor(
+    private readonly app: Closable,
+    private readonly lifecycle: { markShuttingDown(): void },
+    private readonly logger: ShutdownLogger,
+    private readonly options: ShutdownOptions,
+    /** `process.exit` in production; tests pass a recorder. */
+    private readonly exit: (code: number) => void,
+  ) {}
+
+  /** Handles SIGTERM and SIGINT on `target`; returns a function that removes the handlers. */
+  install(target: NodeJS.EventEmitter = process): () => void {
+    const handler = (signal: string) => void this.handle(signal);
+    for (const signal of SHUTDOWN_SIGNALS) target.on(signal, handler);
+    return () => {
+      for (const signal of SHUTDOWN_SIGNALS) target.off(signal, handler);
+    };
+  }
+
+  get inProgress(): boolean {
+    return this.startedAt !== undefined;
+  }
+
+  async handle(signal: string): Promise<void> {
+    if (this.startedAt !== undefined) {
+      this.logger.error(`${signal} received again after ${this.elapsed()} ms: forcing exit 1`);
+      this.finish(1);
+      return;
+    }
+    this.startedAt = performance.now();
+    this.lifecycle.markShuttingDown();
+    const { drainDelayMs, timeoutMs } = this.options;
+    this.logger.info(
+      `${signal} received: readiness now 503; serving for a ${drainDelayMs} ms drain delay`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+    if (this.exited) return;
+    this.logger.info(
+      `drain delay over after ${this.elapsed()} ms: closing the listener, waiting up to ${timeoutMs} ms for in-flight requests`,
+    );
+    this.forceTimer = setTimeout(() => {
+      this.logger.error(`shutdown timeout of ${timeoutMs} ms reached: forcing exit 1`);
+      this.finish(1);
+    }, timeoutMs);
+    try {
+      if (this.app.closeListener) {
+        await this.app.closeListener();
+        this.logger.info(
+          `listener closed, in-flight requests done after ${this.elapsed()} ms: closing the database pool`,
+        );
+      }
+      await this.app.close();
+    } catch (error) {
+      this.logger.error(`shutdown failed: ${(error as Error)?.message ?? error}; exit 1`);
+      this.finish(1);
+      return;
+    }
+    this.logger.info(`application and database pool closed after ${this.elapsed()} ms: exit 0`);
+    this.finish(0);
+  }
+
+  private finish(code: number): void {
+    if (this.exited) return;
+    this.exited = true;
+    clearTimeout(this.forceTimer);
+    this.exit(code);
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - (this.startedAt as number));
+  }
+}

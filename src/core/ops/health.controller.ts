@@ -1,0 +1,99 @@
+import { applyDecorators, Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator';
+import { RETRY_AFTER_S } from '../errors/api-error';
+import { COMMON_RESPONSE_HEADERS, ERROR_HEADERS } from '../openapi/error-responses';
+import { APP_INFO } from './app-info';
+import { DatabaseHealthIndicator } from './database.health';
+import { DatabaseProbeDto, HealthReportDto, LivenessDto, ReadinessDto } from './health.dto';
+import { LifecycleState } from './lifecycle.state';
+
+/** How long a probe waits for the database; below Kubernetes' default probe timeout budget. */
+export const HEALTH_DB_TIMEOUT_MS = 2000;
+
+/** 200 and 503 share the body: an unhealthy answer still says what is down. */
+function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
+  const headers = COMMON_RESPONSE_HEADERS;
+  const retryAfter = { ...headers, 'Retry-After': ERROR_HEADERS['Retry-After'] };
+  return applyDecorators(
+    ApiResponse({ status: 200, description: ok, type, headers }),
+    ...(down ? [ApiResponse({ status: 503, description: down, type, headers: retryAfter })] : []),
+  );
+}
+
+/**
+ * Probes for Kubernetes and operators: no token, never rate limited, no request logging when they
+ * succeed. Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person
+ * needs.
+ */
+@ApiTags('health')
+@Public()
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+    private readonly lifecycle: LifecycleState,
+  ) {}
+
+  /** Liveness: the event loop answers. Never touches the database, so an outage never restarts pods. */
+  @Get('live')
+  @ApiOperation({ operationId: 'liveness', summary: 'Liveness: the process serves' })
+  @HealthResponses(LivenessDto, 'The process serves.')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ operationId: 'readiness', summary: 'Readiness: the database answers in time' })
+  @HealthResponses(
+    ReadinessDto,
+    'Ready to serve.',
+    'Not ready: the database does not answer in time, or the process is shutting down.',
+  )
+  @HealthCheck({ swaggerDocumentation: false })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    if (this.lifecycle.isShuttingDown) {
+      unavailable(reply);
+      return { status: 'shutting_down' };
+    }
+    const result = await this.health
+      .check([() => this.database.check('database', HEALTH_DB_TIMEOUT_MS)])
+      .catch((error: { response?: unknown }) => error.response as { status: string });
+    if (result.status !== 'ok') unavailable(reply);
+    return result;
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'health', summary: 'Overall report: status, database, version' })
+  @HealthResponses(HealthReportDto, 'Healthy.', 'A check is down, or the process is shutting down.')
+  async overall(@Res({ passthrough: true }) reply: FastifyReply) {
+    const database = await this.database.probe(HEALTH_DB_TIMEOUT_MS);
+    const ok = database.connected && !this.lifecycle.isShuttingDown;
+    if (!ok) unavailable(reply);
+    return {
+      status: ok ? 'ok' : 'error',
+      version: APP_INFO.version,
+      uptime_s: Math.round(process.uptime()),
+      shutting_down: this.lifecycle.isShuttingDown,
+      database: { status: database.connected ? 'up' : 'down', ...database },
+    };
+  }
+
+  @Get('db')
+  @ApiOperation({ operationId: 'databaseHealth', summary: 'Database: connected, latency, name' })
+  @HealthResponses(DatabaseProbeDto, 'Connected.', 'Not connected.')
+  async db(@Res({ passthrough: true }) reply: FastifyReply) {
+    const database = await this.database.probe(HEALTH_DB_TIMEOUT_MS);
+    if (!database.connected) unavailable(reply);
+    return database;
+  }
+}
+
+function unavailable(reply: FastifyReply): void {
+  reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('Retry-After', String(RETRY_AFTER_S));
+}

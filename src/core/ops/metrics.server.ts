@@ -1,0 +1,68 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { OpsConfig } from './ops.config';
+import { MetricsService } from './metrics.service';
+
+export const METRICS_PATH = '/metrics';
+
+/** The liveness path, answered here too: the same answer as the API's `/health/live`. */
+export const LIVE_PATH = '/health/live';
+const LIVE_BODY = JSON.stringify({ status: 'ok' });
+
+/**
+ * `/metrics` on a port of its own (OpsConfig.metricsPort), which can stay inside the cluster
+ * while the API's is exposed; a bare node:http server, so nothing of the API applies. It answers
+ * the manifests' liveness probe too: the API port may be full (HTTP_MAX_CONNECTIONS) under a
+ * flood, and a pod that is only busy must not be restarted.
+ */
+@Injectable()
+export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server: Server | undefined;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly env: OpsConfig,
+    @InjectPinoLogger('Metrics') private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const port = this.env.metricsPort;
+    if (port === undefined) return;
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === LIVE_PATH) {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(LIVE_BODY);
+        return;
+      }
+      if (req.method !== 'GET' || path !== METRICS_PATH) {
+        res.writeHead(404).end();
+        return;
+      }
+      this.metrics.scrape().then(
+        ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.env.metricsHost, () => resolve());
+    });
+    this.server = server;
+    this.logger.info({ port: this.port }, 'metrics listening');
+  }
+
+  /** The metrics port actually bound (METRICS_PORT=0 picks a free one), if any. */
+  get port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

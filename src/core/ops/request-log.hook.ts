@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Level } from 'pino';
+
+/** Paths whose successful requests are not logged: probes every few seconds are noise. */
+const QUIET_WHEN_OK = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * The request headers a line carries, when sent. An allowlist, not a list of secrets to mask:
+ * a credential in a header nobody thought of (`X-Api-Key`, a session header of a proxy) can
+ * never reach the log, and a line stays a few hundred bytes whatever a browser sends.
+ */
+export const LOGGED_HEADERS = [
+  'user-agent',
+  'referer',
+  'origin',
+  'content-type',
+  'content-length',
+  'x-forwarded-for',
+] as const;
+
+/** The longest URL a line carries; a real one is far shorter, a hostile one 8 KB. */
+export const MAX_LOGGED_URL = 512;
+/** The longest header value a line carries (a browser's user agent is about 150). */
+export const MAX_LOGGED_HEADER = 256;
+
+/**
+ * `value` cut to `max` characters, saying how much was cut, so that an unauthenticated client
+ * cannot write kilobytes of log per 401. Node's URL and header strings hold one character per
+ * byte received, so the count is in bytes.
+ */
+export function truncated(value: string, max: number): string {
+  return value.length <= max
+    ? value
+    : `${value.slice(0, max)}…[truncated ${value.length - max} bytes]`;
+}
+
+export function loggableHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    // A header sent twice arrives joined into one string (or, for a few, as an array).
+    out[name] = truncated(Array.isArray(value) ? value.join(', ') : value, MAX_LOGGED_HEADER);
+  }
+  return out;
+}
+
+/** error for 5xx, warn for 4xx, info otherwise; undefined for a successful probe or scrape. */
+export function requestLogLevel(url: string, status: number): Level | undefined {
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'warn';
+  return QUIET_WHEN_OK.test(url) ? undefined : 'info';
+}
+
+/**
+ * onResponse: the access log, one line per answered request once it is sent: id, method, URL,
+ * allowlisted headers, client address, status and Fastify's measured time, each value bounded
+ * (a line stays under ~2.5 KB whatever the client sends). A Fastify hook, not pino-http as Nest
+ * middleware, which would run @fastify/middie and an AsyncLocalStorage on every request; the
+ * exceptions filter takes the request id from the request instead.
+ */
+@Injectable()
+export class RequestLogHook {
+  constructor(@InjectPinoLogger() private readonly logger: PinoLogger) {}
+
+  readonly onResponse = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    const level = requestLogLevel(request.url, reply.statusCode);
+    // The pino instance itself: the level is checked before the line is built.
+    const pino = this.logger.logger;
+    if (level !== undefined && pino.isLevelEnabled(level)) {
+      pino[level](requestLine(request, reply), 'request completed');
+    }
+    done();
+  };
+}
+
+function requestLine(request: FastifyRequest, reply: FastifyReply) {
+  return {
+    req: {
+      id: request.id,
+      method: request.method,
+      url: truncated(request.url, MAX_LOGGED_URL),
+      headers: loggableHeaders(request.headers),
+      remoteAddress: request.ip,
+    },
+    res: { statusCode: reply.statusCode },
+    responseTime: Math.round(reply.elapsedTime * 100) / 100,
+  };
+}

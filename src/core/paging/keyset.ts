@@ -1,0 +1,121 @@
+import type { KeysetCursor } from './cursor';
+
+export type SortOrder = 'asc' | 'desc';
+
+/** Page size: the default, and the largest the contract allows. */
+export const PAGE_LIMIT_DEFAULT = 100;
+export const PAGE_LIMIT_MAX = 500;
+
+/** One page to read: at most `limit` rows after `after`, within `maxBytes` of JSON. */
+export interface PageRequest {
+  limit: number;
+  order: SortOrder;
+  after?: KeysetCursor;
+  maxBytes: number;
+}
+
+export interface Page<Row> {
+  rows: Row[];
+  /** Set when more rows follow. */
+  next: KeysetCursor | null;
+}
+
+/** What keyset paging needs to know of a table. */
+export interface KeysetTable {
+  name: string;
+  /** The select list; it must yield `id` and the sort column as `sortKey` names it. */
+  select: string;
+  /** The timestamp column rows are ordered by (ties broken by id), and its field in a row. */
+  orderBy: { column: string; field: string };
+  /** Text columns with their longest value in code points: bounds of a row's JSON size. */
+  texts: Record<string, number>;
+  /** A row's JSON with every text empty is at least this many bytes. */
+  jsonMinBytes: number;
+}
+
+/** A row's JSON bytes, at least: octet_length reads a text's stored size without detoasting it. */
+const rowBytesSql = (table: KeysetTable) =>
+  [
+    String(table.jsonMinBytes),
+    ...Object.keys(table.texts).map((c) => `coalesce(octet_length(${c}), 0)`),
+  ].join(' + ');
+
+/** The largest rowBytesSql of a row the API wrote: at most 4 UTF-8 bytes per code point. */
+const rowBytesMax = (table: KeysetTable) =>
+  table.jsonMinBytes + 4 * Object.values(table.texts).reduce((a, b) => a + b, 0);
+
+export interface KeysetQuery {
+  /** A name for the statement's shape, to prepare it once. */
+  name: string;
+  text: string;
+  values: unknown[];
+  /** Whether the rows carry `fits` (the byte budget was applied in SQL). */
+  budgeted: boolean;
+}
+
+/**
+ * One page of `table` where every `filters` column equals its value (the owner first), in
+ * (orderBy, id) order, resuming after `page.after`: limit + 1 rows, so the last says that more
+ * follow. When limit + 1 rows could pass the budget at all, a running sum of each row's least
+ * bytes stops the scan at the first row past it (the window streams over the LIMIT, so the index
+ * scan still stops after one page); otherwise the plain query, which costs PostgreSQL less.
+ */
+export function keysetQuery(
+  table: KeysetTable,
+  filters: Record<string, unknown>,
+  page: PageRequest,
+): KeysetQuery {
+  const values: unknown[] = [];
+  const where = Object.entries(filters).map(([column, value]) => {
+    values.push(value);
+    return `${column} = $${values.length}`;
+  });
+  const dir = page.order === 'desc' ? 'DESC' : 'ASC';
+  const sort = table.orderBy.column;
+  if (page.after) {
+    values.push(page.after.at, page.after.id);
+    const op = page.order === 'desc' ? '<' : '>';
+    where.push(`(${sort}, id) ${op} ($${values.length - 1}, $${values.length})`);
+  }
+  const budgeted = (page.limit + 1) * rowBytesMax(table) > page.maxBytes;
+  values.push(page.limit + 1);
+  const by = `${sort} ${dir}, id ${dir}`;
+  const rows = `FROM ${table.name} WHERE ${where.join(' AND ')} ORDER BY ${by} LIMIT $${values.length}`;
+  const name = `${table.name}_page_${Object.keys(filters).join('_')}_${dir}_${!!page.after}_${budgeted}`;
+  if (!budgeted) return { name, text: `SELECT ${table.select} ${rows}`, values, budgeted };
+  values.push(page.maxBytes);
+  const budget = `$${values.length}`;
+  const text = `SELECT ${table.select}, upto < ${budget} AS fits FROM (
+      SELECT page.*, sum(bytes) OVER (ORDER BY ${by} ROWS UNBOUNDED PRECEDING) AS upto
+      FROM (SELECT *, ${rowBytesSql(table)} AS bytes ${rows}) page
+    ) counted WHERE upto - bytes < ${budget} ORDER BY ${by}`;
+  return { name, text, values, budgeted };
+}
+
+/**
+ * The page out of what keysetQuery read: at most `limit` rows, cut before the first row that does
+ * not fit (never before the first row, so every page makes progress), and where to go on.
+ */
+export function keysetPage<Row extends { id: string }>(
+  table: KeysetTable,
+  rows: Array<Row & { fits?: boolean }>,
+  page: PageRequest,
+  budgeted: boolean,
+): Page<Row> {
+  let kept = Math.min(rows.length, page.limit);
+  if (budgeted) {
+    kept = Math.min(rows.length, 1);
+    while (kept < rows.length && kept < page.limit && rows[kept].fits) kept++;
+  }
+  const out = rows.slice(0, kept) as Row[];
+  if (budgeted) for (const row of out) delete (row as { fits?: boolean }).fits;
+  const last = out[out.length - 1];
+  const next =
+    rows.length > kept
+      ? {
+          at: new Date((last as Record<string, unknown>)[table.orderBy.field] as string),
+          id: last.id,
+        }
+      : null;
+  return { rows: out, next };
+}

@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { encodeCursor } from './cursor';
+import type { Page } from './keyset';
+import { pageJson } from './page-json';
+
+/**
+ * Sends one page as a plain JSON array, cut exactly on its JSON to `maxBytes` (the query cut on a
+ * lower bound). When more follow: `Link: <…?cursor=…>; rel="next"` (RFC 8288) and `X-Next-Cursor`,
+ * with the request's other parameters, so the next page keeps its filters.
+ */
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: Page<object & { id: string }>,
+  options: { limit: number; maxBytes: number; orderField: string },
+): string {
+  const { json, count } = pageJson(page.rows, options.maxBytes);
+  const last = count < page.rows.length ? page.rows[count - 1] : undefined;
+  const after = last
+    ? { at: new Date((last as Record<string, unknown>)[options.orderField] as string), id: last.id }
+    : page.next;
+  if (after) {
+    const cursor = encodeCursor(after);
+    const given = (request.query ?? {}) as Record<string, string>;
+    const next = new URLSearchParams({ cursor, limit: String(options.limit) });
+    for (const [name, value] of Object.entries(given)) {
+      if (name !== 'cursor' && name !== 'limit') next.set(name, value);
+    }
+    const path = request.url.split('?')[0];
+    reply.header('Link', `<${path}?${next.toString()}>; rel="next"`);
+    reply.header('X-Next-Cursor', cursor);
+  }
+  reply.type('application/json; charset=utf-8');
+  return json;
+}

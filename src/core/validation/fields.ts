@@ -1,0 +1,120 @@
+import { IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { hasFewerCodePointsThan, hasMoreCodePointsThan } from './code-points';
+import { Check, Field, type FieldOptions } from './shape';
+
+/**
+ * A JSON string; lengths in Unicode code points, as PostgreSQL counts them. Control characters
+ * are refused (PostgreSQL text cannot hold a NUL; any other is a 6-byte `\u00XX` escape in a
+ * page of JSON), and so are lone surrogates: JSON can spell "\ud800", which has no UTF-8 form,
+ * so what was stored would not be what the client sent.
+ */
+export interface TextRule {
+  /** White space around the text is removed before it is checked and stored. */
+  trim?: boolean;
+  minLength?: number;
+  maxLength: number;
+  /** null is accepted (it clears the field). */
+  nullable?: boolean;
+  /** Tab, line feed and carriage return are accepted; other controls never. */
+  multiline?: boolean;
+  /** The rule in words, for the people writing clients (OpenAPI). */
+  description: string;
+  example?: string;
+}
+
+/**
+ * The refused controls (C0 and DEL) as a character class body in `\uXXXX` escapes, so one text
+ * makes the check and the OpenAPI `pattern` (which cannot say "no lone surrogate").
+ */
+export const refusedControls = (multiline: boolean) =>
+  multiline ? '\\u0000-\\u0008\\u000B-\\u000C\\u000E-\\u001F\\u007F' : '\\u0000-\\u001F\\u007F';
+
+const trimmed = (value: unknown) => (typeof value === 'string' ? value.trim() : value);
+
+export function TextField(rule: TextRule, options: FieldOptions = {}): PropertyDecorator {
+  const { trim = false, minLength = 0, maxLength, nullable = false, multiline = false } = rule;
+  const controls = refusedControls(multiline);
+  const control = new RegExp(`[${controls}]`);
+  const short = minLength > 1 ? `at least ${minLength} characters` : 'must not be blank';
+  const other = multiline ? ' other than tab, line feed and carriage return' : '';
+  const filled = (v: string) => !hasFewerCodePointsThan(v, minLength);
+  const fits = (v: string) => !hasMoreCodePointsThan(v, maxLength);
+  const clean = (v: string) => !control.test(v);
+  const checks = [
+    IsString({ message: nullable ? 'must be a string or null' : 'must be a string' }),
+  ];
+  if (minLength > 0) checks.push(Check('minCodePoints', short, filled));
+  checks.push(
+    Check('maxCodePoints', `at most ${maxLength} characters`, fits),
+    Check('noControls', `must not contain control characters${other}`, clean),
+    Check('wellFormed', 'must be valid Unicode (no lone surrogates)', (v: string) =>
+      v.isWellFormed(),
+    ),
+  );
+  return Field({
+    ...options,
+    nullable,
+    read: trim ? trimmed : undefined,
+    checks,
+    doc: {
+      type: String,
+      ...(minLength > 0 && { minLength }),
+      maxLength,
+      ...(nullable && { nullable: true }),
+      pattern: `^[^${controls}]*$`,
+      description: rule.description,
+      example: rule.example,
+    },
+  });
+}
+
+/** A JSON boolean; strings such as "true", and null, are refused. */
+export function BooleanField(
+  rule: { description: string; example?: boolean },
+  options: FieldOptions = {},
+) {
+  return Field({
+    ...options,
+    checks: [IsBoolean({ message: 'must be true or false' })],
+    doc: { type: Boolean, ...rule },
+  });
+}
+
+interface ParamRule<T> {
+  default?: T;
+  description: string;
+}
+
+/** A query parameter of decimal digits only (no sign, exponent or space) within [min, max]. */
+export function IntegerParam({
+  min,
+  max,
+  ...rule
+}: ParamRule<number> & { min: number; max: number }) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return Field({
+    default: rule.default,
+    read: (raw) => (typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw),
+    checks: [IsInt({ message }), Min(min, { message }), Max(max, { message })],
+    doc: { type: 'integer', minimum: min, maximum: max, description: rule.description },
+  });
+}
+
+/** A query parameter that is one of `values`, spelled exactly. */
+export function EnumParam<T extends string>({ values, ...rule }: ParamRule<T> & { values: T[] }) {
+  return Field({
+    default: rule.default,
+    checks: [IsIn(values, { message: `must be ${values.join(' or ')}` })],
+    doc: { type: String, enum: values, description: rule.description },
+  });
+}
+
+/** A query parameter `true` or `false`, given to the handler as a boolean. */
+export function BooleanParam(rule: ParamRule<boolean>) {
+  return Field({
+    default: rule.default,
+    read: (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw),
+    checks: [IsBoolean({ message: 'must be true or false' })],
+    doc: { type: Boolean, description: rule.description },
+  });
+}

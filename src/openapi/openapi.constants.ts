@@ -1,2 +1,0 @@
-/** Name of the bearer security scheme in the OpenAPI document. */
-export const BEARER_AUTH = 'bearer';

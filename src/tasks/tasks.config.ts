@@ -1,0 +1,9 @@
+import { ConfigSection } from '../core/config/config';
+import { EnvInt } from '../core/config/env.decorators';
+
+@ConfigSection('tasks')
+export class TasksConfig {
+  /** Most tasks one user may own; a create beyond it is 409 QUOTA_EXCEEDED (0: no quota). */
+  @EnvInt(0, 100_000_000)
+  TASKS_PER_USER_MAX = 10_000;
+}
