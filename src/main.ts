@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
-import { Config, ConfigValidationError } from './core/config/config';
+import { Config, ConfigValidationError, loadEnvFile } from './core/config/config';
 import { loadAppConfig } from './app.module';
-import { loadEnvFile } from './core/config/env-file';
 import { AuthConfig } from './core/auth/auth.config';
 import { parsePostgresUrl, redactUrl } from './core/database/connection-url';
 import { DatabaseConfig } from './core/database/database.config';
