@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { DatabaseConfig } from './database.config';
 import { parsePostgresUrl } from './connection-url';
 import { MIGRATIONS_TABLE } from './data-source-options';
-import { describeServerTimeouts, SERVER_SETTINGS_QUERY, ServerTimeouts } from './server-timeouts';
+import { type ServerTimeouts, wantedServerTimeouts } from './migration-runner';
+import { withTimeout } from './pg-errors';
 import { explainDatabaseStartupError } from './startup-errors';
-import { withTimeout } from './with-timeout';
 
 export class DatabaseStartupError extends Error {
   constructor(message: string) {
@@ -15,7 +15,37 @@ export class DatabaseStartupError extends Error {
   }
 }
 
+const SERVER_SETTINGS_QUERY = `SELECT current_database() AS database,
+  (SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout') AS "statementTimeoutMs",
+  (SELECT setting::int FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout') AS "idleInTransactionTimeoutMs"`;
+
 const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
+
+/** The startup log line about the timeouts in effect on a server connection. */
+export function describeServerTimeouts(found: ServerTimeouts, env: DatabaseConfig) {
+  const wanted = wantedServerTimeouts(env);
+  const deadline = env.deadlineMs;
+  const fields = { ...found, clientDeadlineMs: deadline };
+  if (found.statementTimeoutMs === 0) {
+    return {
+      level: 'warn' as const,
+      fields,
+      message: `no server-side statement_timeout: only the client deadline (${deadline} ms per call) bounds a query; the migration step (npm run migration:run:prod) sets it as a default of the app role`,
+    };
+  }
+  if (found.statementTimeoutMs !== wanted.statementTimeoutMs) {
+    return {
+      level: 'warn' as const,
+      fields,
+      message: `server-side statement_timeout is ${found.statementTimeoutMs} ms but DATABASE_STATEMENT_TIMEOUT_MS is ${wanted.statementTimeoutMs}: run the migration step with the same value (the client deadline, ${deadline} ms per call, holds either way)`,
+    };
+  }
+  return {
+    level: 'info' as const,
+    fields,
+    message: `server-side timeouts in effect: statement_timeout ${found.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${found.idleInTransactionTimeoutMs} ms; client deadline ${deadline} ms per call`,
+  };
+}
 
 /**
  * Opens the DataSource at startup and proves the database answers in time; logs the latency, the

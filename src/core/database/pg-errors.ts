@@ -53,8 +53,8 @@ const INVALID_INPUT: Record<string, string> = {
 };
 
 /**
- * Sorts a driver error by SQLSTATE class: 08, 53, 57P0x and 57014 (statement timeout) mean the
- * database is unavailable for now; 22 (data) and 23 (integrity) mean the input; the rest is generic.
+ * By SQLSTATE class: 08, 53, 57P0x and 57014 (statement timeout) mean the database is unavailable
+ * for now; 22 (data) and 23 (integrity) mean the input; the rest is generic.
  */
 export function mapPgError(error: unknown): DataLayerError {
   if (error instanceof DataLayerError) return error;
@@ -72,4 +72,16 @@ export function mapPgError(error: unknown): DataLayerError {
     return new InvalidInputError(text, column, { cause: error });
   }
   return new DataLayerError('Unexpected database error', { cause: error });
+}
+
+/** `work`, or an ETIMEDOUT rejection (mapped as unavailable) after `ms`; the work is not cancelled. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
