@@ -3,8 +3,7 @@
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from '../src/core/auth/development-secret';
 import { loadEnvFile } from '../src/core/config/config';
-import { hasMoreCodePointsThan } from '../src/core/validation/code-points';
-import { USER_ID_MAX_LENGTH } from '../src/core/validation/user-id';
+import { hasMoreCodePointsThan, USER_ID_MAX_LENGTH } from '../src/core/validation/identifiers';
 
 export interface TokenRequest {
   userId: string;

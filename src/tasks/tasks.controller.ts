@@ -33,7 +33,7 @@ import {
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
-import { USER_ID_MAX_LENGTH } from '../core/validation/user-id';
+import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { UuidParam } from '../core/validation/uuid.pipe';
 import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './task.dto';
 import { Task } from './task.entity';

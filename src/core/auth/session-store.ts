@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { SqlExecutor, type Statement } from '../database/sql-executor';
-import { isValidUserId } from '../validation/user-id';
+import { isValidUserId } from '../validation/identifiers';
 import { AuthConfig, SQL_IDENTIFIER, SQL_TABLE_NAME } from './auth.config';
 import { SessionStoreUnavailableError, TokenRejectedError } from './auth.errors';
 import type { AuthenticatedUser } from './current-user.decorator';

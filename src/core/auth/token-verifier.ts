@@ -6,7 +6,7 @@ import {
   type JWTVerifyOptions,
   type JWTVerifyResult,
 } from 'jose';
-import { isValidUserId } from '../validation/user-id';
+import { isValidUserId } from '../validation/identifiers';
 import type { AuthConfig } from './auth.config';
 import {
   type RejectionReason,

@@ -1,4 +1,4 @@
-import { isUuid } from '../validation/uuid';
+import { isUuid } from '../validation/identifiers';
 
 /** Where a page ended: the sort key of its last row (a timestamp, then the id). */
 export interface KeysetCursor {
