@@ -1,7 +1,6 @@
+/** The JSON array as sent, and how many items it holds (a prefix of the ones given). */
 export interface PageJson {
-  /** The JSON array, as sent. */
   json: string;
-  /** How many items it holds: a prefix of the ones given. */
   count: number;
 }
 
