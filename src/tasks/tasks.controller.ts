@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type AuthenticatedUser, CurrentUser } from '../core/auth/current-user.decorator';
+import { type AuthenticatedUser, CurrentUser } from '../core/auth/decorators';
 import { ERRORS } from '../core/errors/api-error';
 import {
   ApiErrors,

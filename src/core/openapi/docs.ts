@@ -2,7 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { PUBLIC_ROUTE } from '../auth/decorators';
 import { DOCS_PATH } from './openapi.constants';
 import { serializeOpenApiDocument } from './openapi';
 

@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../auth/decorators';
 import { RETRY_AFTER_S } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS, ERROR_HEADERS } from '../openapi/error-responses';
 import { APP_INFO } from './app-info';
