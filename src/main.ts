@@ -11,8 +11,7 @@ import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { HttpConfig } from './core/http/http.config';
 import { contextLogger } from './core/ops/logging.module';
-import { GracefulShutdown } from './core/ops/graceful-shutdown';
-import { LifecycleState } from './core/ops/lifecycle.state';
+import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 

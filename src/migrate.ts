@@ -8,7 +8,7 @@ import { parsePostgresUrl } from './core/database/connection-url';
 import { MIGRATIONS_GLOB } from './core/database/data-source-options';
 import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
-import { createRootLogger } from './core/ops/root-logger';
+import { createRootLogger } from './core/ops/logging.module';
 
 /**
  * The compiled migrations this build knows. None means a broken build (`nest start --watch`
