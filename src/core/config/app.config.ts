@@ -20,10 +20,7 @@ export class AppConfig {
   }
 }
 
-/**
- * @nestjs/config holding the sections validated before Nest starts (so a bad variable exits with
- * one line); it reads neither `.env` nor process.env itself.
- */
+/** @nestjs/config holding the sections loadConfig validated; it reads no `.env` nor process.env. */
 @Global()
 @Module({})
 export class AppConfigModule {

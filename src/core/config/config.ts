@@ -42,7 +42,6 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** The validated sections of one process, by class. */
 export class Config {
   constructor(private readonly values: ReadonlyMap<Type, object>) {}
 

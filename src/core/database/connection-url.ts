@@ -30,7 +30,6 @@ function sslFor(mode: string | null): false | TlsOptions {
   return false;
 }
 
-/** The URL with its password replaced, for logs and messages. */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);

@@ -12,12 +12,9 @@ export interface MigrationLogger {
   warn(fields: object, message: string): void;
 }
 
-export interface ServerTimeouts {
-  statementTimeoutMs: number;
-  idleInTransactionTimeoutMs: number;
-}
+export type ServerTimeouts = ReturnType<typeof wantedServerTimeouts>;
 
-export function wantedServerTimeouts(env: DatabaseConfig): ServerTimeouts {
+export function wantedServerTimeouts(env: DatabaseConfig) {
   return {
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     idleInTransactionTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,

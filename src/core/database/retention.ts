@@ -11,10 +11,7 @@ export interface Purge {
 
 export const PURGE_BATCH = 1000;
 
-/**
- * Runs every registered purge on a timer, batch after batch, so no statement holds locks for
- * long; a failure is logged and retried at the next run.
- */
+/** Purges on timers, batch after batch so no statement holds locks long; failures retry next run. */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly purges: Purge[] = [];

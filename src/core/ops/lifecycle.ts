@@ -19,10 +19,7 @@ export class LifecycleState {
   }
 }
 
-/**
- * `closeListener` (Fastify's close) stops accepting and resolves once in-flight requests are
- * answered; `close` (Nest's `app.close()`) then runs the shutdown hooks, which end the pool.
- */
+/** Fastify's close (waits for in-flight requests), then Nest's (its hooks end the pool). */
 export interface Closable {
   closeListener?(): Promise<void>;
   close(): Promise<void>;

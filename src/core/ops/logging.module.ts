@@ -10,7 +10,6 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
 import { RequestLogHook } from './request-log.hook';
 
-/** The injection token of the process's one pino logger. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /** Lines logged within one event-loop turn are held up to this size, then written at once. */
@@ -55,10 +54,7 @@ function flushAllAtExit(): void {
   unflushed.clear();
 }
 
-/**
- * The process's one pino logger (Nest's lines, the services', the requests'): JSON lines on
- * stdout, pretty only in development (`pino-pretty` is a dev dependency).
- */
+/** JSON lines on stdout; pretty in development only (`pino-pretty` is a dev dependency). */
 export function createRootLogger(env: AppConfig, destination?: DestinationStream): Logger {
   if (env.NODE_ENV === 'development') {
     return pino({

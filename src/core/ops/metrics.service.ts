@@ -7,9 +7,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /** Upper bounds (seconds) of the duration histogram's buckets. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-type Labels = { route: string; method: string; status: string };
 interface Series {
-  labels: Labels;
+  labels: { route: string; method: string; status: string };
   count: number;
   sum: number;
   /** Requests per bucket, not cumulative. */
@@ -18,10 +17,8 @@ interface Series {
 type Sample = { labels: Record<string, string | number>; value: number; metricName?: string };
 
 /**
- * `http_requests_total` and `http_request_duration_seconds` as plain numbers per label set, made
- * prom-client samples only when scraped: its Counter and Histogram hash the labels on every
- * observation, this is a lookup and two additions. The exposition is prom-client's (the spec
- * compares the two).
+ * `http_requests_total` and `http_request_duration_seconds` as plain numbers, made prom-client
+ * samples only when scraped: its Counter and Histogram hash the labels on every observation.
  */
 export class RequestMetrics {
   private readonly series = new Map<string, Series>();
@@ -44,7 +41,6 @@ export class RequestMetrics {
     }
   }
 
-  /** The two metrics, for `Registry.registerMetric`. */
   metrics(): Metric[] {
     const metric = (name: string, help: string, type: string, values: () => Sample[]) => {
       const get = () => Promise.resolve({ name, help, type, aggregator: 'sum', values: values() });
@@ -83,10 +79,7 @@ function histogramSamples({ labels, count, sum, inBucket }: Series): Sample[] {
   ];
 }
 
-/**
- * The service's metrics in a registry of its own (several apps can live in one process, as in
- * the tests): HTTP requests, the database pool, and prom-client's default process metrics.
- */
+/** A registry of its own, not prom-client's global one: several apps may share a process (tests). */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();

@@ -2,7 +2,6 @@ import { isUuid } from '../validation/identifiers';
 
 export type SortOrder = 'asc' | 'desc';
 
-/** Page size: the default, and the largest the contract allows. */
 export const PAGE_LIMIT_DEFAULT = 100;
 export const PAGE_LIMIT_MAX = 500;
 
@@ -38,11 +37,9 @@ export interface PageRequest {
 
 export interface Page<Row> {
   rows: Row[];
-  /** Set when more rows follow. */
   next: KeysetCursor | null;
 }
 
-/** What keyset paging needs to know of a table. */
 export interface KeysetTable {
   name: string;
   /** The select list; it must yield `id` and the `orderBy` field. */

@@ -15,7 +15,6 @@ export interface TextRule {
   nullable?: boolean;
   /** Tab, line feed and carriage return are accepted; other controls never. */
   multiline?: boolean;
-  /** The rule in words, for the people writing clients (OpenAPI). */
   description: string;
   example?: string;
 }

@@ -7,7 +7,6 @@ export interface ShapeOptions {
   /** The schema name in the OpenAPI document (bodies; a query's fields become parameters). */
   name?: string;
   description?: string;
-  /** A partial update: at least one field must be sent. */
   atLeastOne?: boolean;
   /** The request may come without a body at all: the handler then gets undefined. */
   optional?: boolean;
@@ -58,10 +57,8 @@ export function Field(spec: FieldSpec): PropertyDecorator {
     // Absent is "is required", never the type's message; null is judged by the type.
     if (required) Check('present', 'is required', (value) => value !== undefined)(target, key);
     for (const check of checks) check(target, key);
-    ApiProperty({ ...spec.doc, default: spec.default, required } as ApiPropertyOptions)(
-      target,
-      key,
-    );
+    const doc = { ...spec.doc, default: spec.default, required } as ApiPropertyOptions;
+    ApiProperty(doc)(target, key);
     const declared = (Reflect.getMetadata(FIELDS, target.constructor) as DeclaredField[]) ?? [];
     const field = { name: String(key), read, required, default: spec.default };
     Reflect.defineMetadata(FIELDS, [...declared, field], target.constructor);
