@@ -1,16 +1,9 @@
 import type { TlsOptions } from 'node:tls';
 
-export interface PgConnectionParts {
-  host: string;
-  port: number;
-  username: string;
-  password: string | undefined;
-  database: string;
-  ssl: false | TlsOptions;
-}
+export type PgConnectionParts = ReturnType<typeof parsePostgresUrl>;
 
 /** The parts TypeORM wants: its `url` drops the query string, so `sslmode` is read here. */
-export function parsePostgresUrl(value: string): PgConnectionParts {
+export function parsePostgresUrl(value: string) {
   const url = new URL(value);
   const sslmode = url.searchParams.get('sslmode') ?? url.searchParams.get('ssl');
   return {

@@ -63,27 +63,19 @@ const rowBytesSql = (table: KeysetTable) =>
 const rowBytesMax = (table: KeysetTable) =>
   table.jsonMinBytes + 4 * Object.values(table.texts).reduce((a, b) => a + b, 0);
 
-export interface KeysetQuery {
-  /** Names the statement's shape, to prepare it once. */
-  name: string;
-  text: string;
-  values: unknown[];
-  /** Whether the rows carry `fits` (the byte budget was applied in SQL). */
-  budgeted: boolean;
-}
-
 /**
  * One page of `table` where every `filters` column equals its value (the owner first), in
  * (orderBy, id) order after `page.after`: limit + 1 rows, the last saying that more follow. When
  * limit + 1 rows could pass the budget, a running sum of each row's least bytes stops the scan at
  * the first row past it (the window streams over the LIMIT, so the index scan still stops after
- * one page); otherwise the plain query, which costs PostgreSQL less.
+ * one page; the rows then carry `fits`); otherwise the plain query, which costs PostgreSQL less.
+ * The statement is named by its shape, to be prepared once.
  */
 export function keysetQuery(
   table: KeysetTable,
   filters: Record<string, unknown>,
   page: PageRequest,
-): KeysetQuery {
+) {
   const values: unknown[] = [];
   const where = Object.entries(filters).map(([column, value]) => {
     values.push(value);
