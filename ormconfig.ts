@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AppConfig } from './src/core/config/app.config';
-import { ConfigValidationError, loadConfig } from './src/core/config/config';
-import { loadEnvFile } from './src/core/config/env-file';
+import { ConfigValidationError, loadConfig, loadEnvFile } from './src/core/config/config';
 import { buildDataSourceOptions } from './src/core/database/data-source-options';
 import { DatabaseConfig } from './src/core/database/database.config';
 import { TASK_ENTITIES } from './src/tasks/task.entity';

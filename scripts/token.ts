@@ -2,9 +2,8 @@
 // with AUTH_JWT_SECRET from the environment or `.env` (as the app reads it).
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from '../src/core/auth/development-secret';
-import { loadEnvFile } from '../src/core/config/env-file';
-import { hasMoreCodePointsThan } from '../src/core/validation/code-points';
-import { USER_ID_MAX_LENGTH } from '../src/core/validation/user-id';
+import { loadEnvFile } from '../src/core/config/config';
+import { hasMoreCodePointsThan, USER_ID_MAX_LENGTH } from '../src/core/validation/identifiers';
 
 export interface TokenRequest {
   userId: string;

@@ -1,8 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './core/auth/auth.module';
+import { AppConfigModule } from './core/config/app.config';
 import { type Config, type EnvironmentInput, loadConfig } from './core/config/config';
-import { AppConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { HttpModule } from './core/http/http.module';

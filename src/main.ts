@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
-import { Config, ConfigValidationError } from './core/config/config';
+import { Config, ConfigValidationError, loadEnvFile } from './core/config/config';
 import { loadAppConfig } from './app.module';
-import { loadEnvFile } from './core/config/env-file';
 import { AuthConfig } from './core/auth/auth.config';
 import { parsePostgresUrl, redactUrl } from './core/database/connection-url';
 import { DatabaseConfig } from './core/database/database.config';
@@ -12,8 +11,7 @@ import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { HttpConfig } from './core/http/http.config';
 import { contextLogger } from './core/ops/logging.module';
-import { GracefulShutdown } from './core/ops/graceful-shutdown';
-import { LifecycleState } from './core/ops/lifecycle.state';
+import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 

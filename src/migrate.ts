@@ -1,15 +1,14 @@
 import 'reflect-metadata';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadEnvFile } from './core/config/env-file';
 import { AppConfig } from './core/config/app.config';
-import { ConfigValidationError, loadConfig } from './core/config/config';
+import { ConfigValidationError, loadConfig, loadEnvFile } from './core/config/config';
 import { DatabaseConfig } from './core/database/database.config';
 import { parsePostgresUrl } from './core/database/connection-url';
 import { MIGRATIONS_GLOB } from './core/database/data-source-options';
 import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
-import { createRootLogger } from './core/ops/root-logger';
+import { createRootLogger } from './core/ops/logging.module';
 
 /**
  * The compiled migrations this build knows. None means a broken build (`nest start --watch`

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { OpenApiSchema } from '../core/openapi/schema.decorator';
-import { USER_ID_MAX_LENGTH } from '../core/validation/user-id';
+import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 
 export const TITLE_MAX = 255;
 export const DESCRIPTION_MAX = 10_000;

@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type AuthenticatedUser, CurrentUser } from '../core/auth/current-user.decorator';
+import { type AuthenticatedUser, CurrentUser } from '../core/auth/decorators';
 import { ERRORS } from '../core/errors/api-error';
 import {
   ApiErrors,
@@ -33,7 +33,7 @@ import {
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
-import { USER_ID_MAX_LENGTH } from '../core/validation/user-id';
+import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { UuidParam } from '../core/validation/uuid.pipe';
 import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './task.dto';
 import { Task } from './task.entity';

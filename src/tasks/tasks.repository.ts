@@ -6,7 +6,7 @@ import {
   type OwnedTable,
 } from '../core/database/owned-repository';
 import { SqlExecutor, type Statement } from '../core/database/sql-executor';
-import { USER_ID_MAX_LENGTH } from '../core/validation/user-id';
+import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { DESCRIPTION_MAX, Task, TITLE_MAX } from './task.entity';
 import type { CreateTaskDto } from './task.dto';
 import { TasksConfig } from './tasks.config';

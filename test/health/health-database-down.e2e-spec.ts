@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { DatabaseConnectionError } from '../../src/core/database/pg-errors';
-import { LifecycleState } from '../../src/core/ops/lifecycle.state';
+import { LifecycleState } from '../../src/core/ops/lifecycle';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,6 +1,6 @@
 import { Controller, Get, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Public } from '../../src/core/auth/public.decorator';
+import { Public } from '../../src/core/auth/decorators';
 import { startTestApp, TestApp } from '../support/test-app';
 
 @Controller('middleware-probe')

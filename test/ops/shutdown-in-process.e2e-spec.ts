@@ -1,5 +1,4 @@
-import { LifecycleState } from '../../src/core/ops/lifecycle.state';
-import { GracefulShutdown } from '../../src/core/ops/graceful-shutdown';
+import { GracefulShutdown, LifecycleState } from '../../src/core/ops/lifecycle';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('shutdown sequence on the real app, in process', () => {

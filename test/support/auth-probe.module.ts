@@ -1,6 +1,5 @@
 import { Controller, Get, Module, Param } from '@nestjs/common';
-import { type AuthenticatedUser, CurrentUser } from '../../src/core/auth/current-user.decorator';
-import { Public } from '../../src/core/auth/public.decorator';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../src/core/auth/decorators';
 
 /**
  * Test-only routes mounted inside the real app: one with `:user_id` (authenticated, path

@@ -1,7 +1,11 @@
 import { InvalidInputError } from '../../src/core/database/pg-errors';
-import { decodeCursor, encodeCursor } from '../../src/core/paging/cursor';
 import type { Task } from '../../src/tasks/task.entity';
-import type { PageRequest, SortOrder } from '../../src/core/paging/keyset';
+import {
+  decodeCursor,
+  encodeCursor,
+  type PageRequest,
+  type SortOrder,
+} from '../../src/core/paging/keyset';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';

@@ -8,7 +8,7 @@ import {
   TokenRejectedError,
 } from './auth.errors';
 import { AuthenticationHook } from './authentication.hook';
-import { PUBLIC_ROUTE } from './public.decorator';
+import { PUBLIC_ROUTE } from './decorators';
 import type { TokenVerifier } from './token-verifier';
 
 function requestFor(authorization: string, params: Record<string, string> = {}) {

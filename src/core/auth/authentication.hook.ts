@@ -14,8 +14,7 @@ import {
   verificationFailure,
 } from './auth.errors';
 import { bearerToken } from './bearer';
-import type { AuthenticatedUser } from './current-user.decorator';
-import { isPublicRoute } from './public.decorator';
+import { type AuthenticatedUser, isPublicRoute } from './decorators';
 import { TokenVerifier } from './token-verifier';
 
 declare module 'fastify' {

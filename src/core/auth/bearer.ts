@@ -1,9 +1,51 @@
 /** RFC 6750 section 2.1: `Bearer` (any case), one or more spaces, a b64token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** The token of an `Authorization: Bearer …` header, or undefined when there is none or it is malformed. */
+/** The token of an `Authorization: Bearer …` header; undefined when there is none or it is malformed. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = BEARER.exec(header);
   return match === null ? undefined : match[1];
+}
+
+/** Three non-empty segments of base64url characters (no `=`, `+`, `/`). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Whether `token` is a compact JWS spelled the one canonical way (RFC 7515): unpadded base64url
+ * segments of lengths base64 can end at, unused low bits zero. jose decodes leniently, so else
+ * one signed token has thousands of accepted spellings, each a new verified-cache entry.
+ */
+export function isCanonicalCompactJws(token: string): boolean {
+  if (!COMPACT_JWS.test(token)) return false;
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  return (
+    endsCanonically(token, first) &&
+    endsCanonically(token, second) &&
+    endsCanonically(token, token.length)
+  );
+}
+
+/** The segment ending before `end` (it starts after the previous dot or at 0). */
+function endsCanonically(token: string, end: number): boolean {
+  const start = token.lastIndexOf('.', end - 1) + 1;
+  switch ((end - start) % 4) {
+    case 0:
+      return true;
+    case 2: // 1 byte in the last group: 2 of the last character's 6 bits used
+      return (sextet(token.charCodeAt(end - 1)) & 0x0f) === 0;
+    case 3: // 2 bytes: 4 bits used
+      return (sextet(token.charCodeAt(end - 1)) & 0x03) === 0;
+    default: // 1: no byte ends there
+      return false;
+  }
+}
+
+/** The 6-bit value of a base64url character (the regex admitted only those). */
+function sextet(code: number): number {
+  if (code >= 0x61) return code - 0x61 + 26; // a-z
+  if (code >= 0x41) return code === 0x5f ? 63 : code - 0x41; // _ , A-Z
+  if (code >= 0x30) return code - 0x30 + 52; // 0-9
+  return 62; // -
 }

@@ -16,13 +16,11 @@ export const JWKS_MAX_BYTES = 512 * 1024;
 export const JWKS_BACKOFF_MAX_MS = 60_000;
 
 /**
- * An identity provider's keys. jose's remote set fetches, checks and caches them (untrusted after
- * AUTH_JWKS_MAX_AGE_MS); this decides when it may fetch, which jose cannot:
- * - a `kid` missing from a copy older than the request refetches, and the request waits for the
- *   next allowed fetch instead of a 401, so a rotated key works at its first use;
- * - fetches are single-flight, AUTH_JWKS_COOLDOWN_MS apart; after a failure the interval doubles
- *   up to JWKS_BACKOFF_MAX_MS and requests that need a fetch meanwhile get a 503 at once;
- * - past half the max age the copy is refreshed in the background.
+ * An identity provider's keys, fetched and cached by jose; this decides when to fetch, which jose
+ * cannot: a `kid` missing from a copy older than the request waits for the next allowed fetch (a
+ * rotated key works at its first use, no 401); fetches are single-flight, AUTH_JWKS_COOLDOWN_MS
+ * apart, doubling after a failure up to JWKS_BACKOFF_MAX_MS (meanwhile a 503 at once); past half
+ * AUTH_JWKS_MAX_AGE_MS the copy is refreshed in the background.
  */
 export class Jwks {
   private readonly remote: RemoteJWKSet;
@@ -100,10 +98,7 @@ export class Jwks {
   }
 }
 
-/**
- * jose's fetch: 200 only (jose asks not to follow redirects), at most JWKS_MAX_BYTES, JSON with a
- * `keys` array. Every failure is a KeySetUnavailableError naming the cause, never the URL.
- */
+/** jose's fetch: 200 only (no redirect), bounded, a `keys` array; a failure never names the URL. */
 export async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
   try {
     const response = await fetch(url, init);

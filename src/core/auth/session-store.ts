@@ -1,17 +1,33 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
 import { SqlExecutor, type Statement } from '../database/sql-executor';
-import { isValidUserId } from '../validation/user-id';
+import { isValidUserId } from '../validation/identifiers';
 import { AuthConfig, SQL_IDENTIFIER, SQL_TABLE_NAME } from './auth.config';
 import { SessionStoreUnavailableError, TokenRejectedError } from './auth.errors';
-import type { AuthenticatedUser } from './current-user.decorator';
-import { cacheUntil, ttlCache } from './ttl-cache';
+import type { AuthenticatedUser } from './decorators';
 
 /** Session tokens longer than this are not looked up (Better Auth's are 32 characters). */
 export const SESSION_TOKEN_MAX_LENGTH = 256;
 export const SESSION_CACHE_MAX_ENTRIES = 10_000;
 /** Distinct tokens being looked up at once; beyond it the store is treated as overloaded (503). */
 export const SESSION_LOOKUPS_MAX_PENDING = 256;
+
+/** Least recently used out first when full; each entry expires on its own (on Date.now()). */
+export function ttlCache<V extends object>(max: number): LRUCache<string, V> {
+  return new LRUCache<string, V>({ max, perf: Date, ttlResolution: 0 });
+}
+
+/** Keeps `value` strictly before epoch ms `until` (lru-cache's TTL includes its last millisecond). */
+export function cacheUntil<V extends object>(
+  cache: LRUCache<string, V>,
+  key: string,
+  value: V,
+  until: number,
+  now = Date.now(),
+): void {
+  if (until - now > 1) cache.set(key, value, { ttl: until - now - 1, start: now });
+}
 
 /** Quoted, so Better Auth's camelCase names keep their case; the patterns admit no quote. */
 const quoted = (name: string) => `"${name.split('.').join('"."')}"`;
@@ -39,10 +55,10 @@ interface SessionRow {
 type Outcome = { user: AuthenticatedUser } | { refused: TokenRejectedError };
 
 /**
- * Better Auth's opaque session tokens: one unnamed SELECT (it may sit behind a transaction pooler)
- * on a small pool of its own. Answers, found or not, are reused for AUTH_SESSIONS_CACHE_MS (never
- * past the session's expiry), one query per token at a time, keyed by SHA-256 so the token is
- * kept nowhere. The store not answering is a 503, never a 401.
+ * Better Auth's opaque session tokens, looked up with an unnamed SELECT (it may sit behind a
+ * transaction pooler) on a pool of its own. Answers, found or not, are kept for
+ * AUTH_SESSIONS_CACHE_MS (never past the session's expiry), one query per token at a time, keyed
+ * by SHA-256 so the token is kept nowhere. The store not answering is a 503, never a 401.
  */
 export class SessionStore {
   private readonly pool: Pool;
@@ -122,10 +138,7 @@ function sessionExpiry(row: SessionRow): number {
   return row.expires_at === null ? NaN : new Date(row.expires_at).getTime();
 }
 
-/**
- * The driver's error (the mapped error's `cause`) as an operator needs it, never a value: data
- * errors (class 22) quote the token, so only their SQLSTATE is kept.
- */
+/** The driver's error without a value: data errors (class 22) quote the token, so only their code. */
 function describePgError(error: unknown): Error {
   const driver = (error as { cause?: unknown }).cause ?? error;
   const { code, message } = driver as { code?: string; message?: string };

@@ -6,18 +6,17 @@ import {
   type JWTVerifyOptions,
   type JWTVerifyResult,
 } from 'jose';
-import { isValidUserId } from '../validation/user-id';
+import { isValidUserId } from '../validation/identifiers';
 import type { AuthConfig } from './auth.config';
 import {
   type RejectionReason,
   TokenRejectedError,
   VerificationUnavailableError,
 } from './auth.errors';
-import { isCanonicalCompactJws } from './compact-jws';
-import type { AuthenticatedUser } from './current-user.decorator';
+import { isCanonicalCompactJws } from './bearer';
+import type { AuthenticatedUser } from './decorators';
 import { Jwks } from './jwks';
-import type { SessionStore } from './session-store';
-import { cacheUntil, ttlCache } from './ttl-cache';
+import { cacheUntil, type SessionStore, ttlCache } from './session-store';
 
 const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** What a JWKS may verify. Never `none`, never an HMAC (that would be algorithm confusion). */

@@ -1,5 +1,7 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { IsIn } from 'class-validator';
-import { ConfigSection } from './config';
+import { Config, ConfigSection, configProvider } from './config';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,5 +17,25 @@ export class AppConfig {
 
   get production(): boolean {
     return this.NODE_ENV === 'production';
+  }
+}
+
+/** @nestjs/config holding the sections loadConfig validated; it reads no `.env` nor process.env. */
+@Global()
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppConfigModule,
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          load: config.namespaces(),
+        }),
+      ],
+      providers: [configProvider(AppConfig)],
+      exports: [ConfigModule, AppConfig],
+    };
   }
 }

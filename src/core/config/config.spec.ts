@@ -7,10 +7,14 @@ import { loadAppConfig } from '../../app.module';
 import { DatabaseConfig } from '../database/database.config';
 import { HttpConfig } from '../http/http.config';
 import { RateLimitConfig } from '../rate-limit/rate-limit.config';
-import { AppConfig } from './app.config';
-import { configProvider, ConfigValidationError, loadConfig, variablesOf } from './config';
-import { AppConfigModule } from './config.module';
-import { loadEnvFile } from './env-file';
+import { AppConfig, AppConfigModule } from './app.config';
+import {
+  configProvider,
+  ConfigValidationError,
+  loadConfig,
+  loadEnvFile,
+  variablesOf,
+} from './config';
 import { isHttpUrl, isPostgresUrl } from './validators';
 
 const URL_OK = 'postgres://app:pw@db.example.com:5432/tasks';

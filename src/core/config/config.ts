@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Provider, Type } from '@nestjs/common';
 import { ConfigService, registerAs } from '@nestjs/config';
 import { plainToInstance } from 'class-transformer';
@@ -6,16 +7,13 @@ import { getMetadataStorage, validateSync, ValidationError } from 'class-validat
 export type EnvironmentInput = Record<string, string | undefined>;
 
 /** A section may check rules that span variables (or sections) and derive values from them. */
-export interface CheckedSection {
+interface CheckedSection {
   check?(config: Config): string[];
 }
 
 const sections = new Map<Type, string>();
 
-/**
- * Marks a class as one module's settings: its properties are environment variables, validated
- * with class-validator. Nest holds it as the @nestjs/config namespace `name`.
- */
+/** One module's settings: environment variables validated by class-validator, namespace `name`. */
 export function ConfigSection(name: string): ClassDecorator {
   return (target) => void sections.set(target as unknown as Type, name);
 }
@@ -25,12 +23,16 @@ export function configSections(): Type[] {
   return [...sections.keys()];
 }
 
-/** The environment variables a section reads. */
 export function variablesOf(type: Type): string[] {
   const names = getMetadataStorage()
     .getTargetValidationMetadatas(type, '', true, false)
     .map((m) => m.propertyName);
   return [...new Set(names)];
+}
+
+/** Loads `.env` when there is one; variables already set win over it. */
+export function loadEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }
 
 export class ConfigValidationError extends Error {
@@ -40,7 +42,6 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** The validated sections of one process, by class. */
 export class Config {
   constructor(private readonly values: ReadonlyMap<Type, object>) {}
 
@@ -50,7 +51,6 @@ export class Config {
     return value as T;
   }
 
-  /** The @nestjs/config namespaces, one per section. */
   namespaces() {
     return [...this.values].map(([type, value]) => registerAs(sections.get(type)!, () => value));
   }
@@ -65,10 +65,7 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
-/**
- * Validates `types` (every registered section unless given) from the raw environment, reporting
- * every problem at once. The app, the typeorm CLI and the migrator all load through here.
- */
+/** Validates `types` (every registered section unless given), reporting every problem at once. */
 export function loadConfig(raw: EnvironmentInput, types: Type[] = configSections()): Config {
   const problems: string[] = [];
   const values = new Map<Type, object>();

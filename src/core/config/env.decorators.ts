@@ -16,11 +16,10 @@ const toBool = ({ value }: Value) => {
   return value;
 };
 
-/** An integer variable within [min, max]. */
 export const EnvInt = (min: number, max: number) =>
   applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
 
-/** An integer variable that may be unset (or blank). */
+/** Unset or blank is undefined. */
 export const EnvOptionalInt = (min: number, max: number) =>
   applyDecorators(
     Transform((v) => toInt({ value: blankToUndefined(v) })),

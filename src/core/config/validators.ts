@@ -1,18 +1,9 @@
-import { registerDecorator } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 
 /** A class-validator check by a plain predicate, with the message that follows the variable's name. */
-export function Satisfies(
-  predicate: (value: unknown) => boolean,
-  message: string,
-): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: predicate.name,
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: `$property ${message}` },
-      validator: { validate: predicate },
-    });
+export function Satisfies(predicate: (value: unknown) => boolean, message: string) {
+  const validator = { validate: predicate };
+  return ValidateBy({ name: predicate.name, validator }, { message: `$property ${message}` });
 }
 
 function parsedUrl(value: unknown): URL | undefined {

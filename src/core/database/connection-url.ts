@@ -1,19 +1,9 @@
 import type { TlsOptions } from 'node:tls';
 
-export interface PgConnectionParts {
-  host: string;
-  port: number;
-  username: string;
-  password: string | undefined;
-  database: string;
-  ssl: false | TlsOptions;
-}
+export type PgConnectionParts = ReturnType<typeof parsePostgresUrl>;
 
-/**
- * The parts of a postgres URL TypeORM wants, `sslmode` with libpq's meaning (TypeORM's `url`
- * drops the query string): `require` encrypts, `verify-*` also checks the certificate.
- */
-export function parsePostgresUrl(value: string): PgConnectionParts {
+/** The parts TypeORM wants: its `url` drops the query string, so `sslmode` is read here. */
+export function parsePostgresUrl(value: string) {
   const url = new URL(value);
   const sslmode = url.searchParams.get('sslmode') ?? url.searchParams.get('ssl');
   return {
@@ -26,21 +16,13 @@ export function parsePostgresUrl(value: string): PgConnectionParts {
   };
 }
 
+/** libpq's meaning: `require` encrypts, `verify-*` also checks the certificate. */
 function sslFor(mode: string | null): false | TlsOptions {
-  switch (mode) {
-    case 'require':
-    case 'true':
-    case '1':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full':
-      return { rejectUnauthorized: true };
-    default:
-      return false;
-  }
+  if (mode === 'verify-ca' || mode === 'verify-full') return { rejectUnauthorized: true };
+  if (mode === 'require' || mode === 'true' || mode === '1') return { rejectUnauthorized: false };
+  return false;
 }
 
-/** The URL with its password replaced, for logs and messages. */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);

@@ -2,7 +2,7 @@ import { AppConfig } from '../config/app.config';
 import { loadConfig } from '../config/config';
 import { DatabaseConfig } from './database.config';
 import { buildDataSourceOptions, MIGRATIONS_GLOB, MIGRATIONS_TABLE } from './data-source-options';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from './pg-errors';
 
 const env = (extra: Record<string, string> = {}) =>
   loadConfig(

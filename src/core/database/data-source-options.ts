@@ -4,23 +4,17 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { parsePostgresUrl } from './connection-url';
 import type { DatabaseConfig } from './database.config';
 
-export type DataSourcePurpose = 'app' | 'migrations';
-
 /** Under ts-node (dev, CLI) the migrations are the sources; in `dist/` they are compiled. */
-const runningFromSources = __filename.endsWith('.ts');
-export const MIGRATIONS_GLOB = runningFromSources
+export const MIGRATIONS_GLOB = __filename.endsWith('.ts')
   ? join(__dirname, '..', '..', '..', 'migrations', '*.ts')
   : join(__dirname, '..', '..', 'migrations', '*.js');
 
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
-/**
- * The one place DataSource options are made, for the app and the typeorm CLI (`ormconfig.ts`).
- * Migrations use DATABASE_MIGRATIONS_URL when set (Neon's direct URL).
- */
+/** The app's and the typeorm CLI's options; migrations use DATABASE_MIGRATIONS_URL when set. */
 export function buildDataSourceOptions(
   config: DatabaseConfig,
-  purpose: DataSourcePurpose = 'app',
+  purpose: 'app' | 'migrations' = 'app',
   entities: DataSourceOptions['entities'] = [],
 ): PostgresDataSourceOptions {
   const migrations = purpose === 'migrations';
@@ -48,7 +42,6 @@ export function buildDataSourceOptions(
     connectTimeoutMS: config.DATABASE_CONNECT_TIMEOUT_MS,
     applicationName: migrations ? 'tasks-api-migrations' : 'tasks-api',
     // Nothing session-scoped in the startup packet: transaction poolers refuse it (FATAL 08P01).
-    // Server-side bounds are role defaults (server-timeouts.ts); the executor's deadline always holds.
     extra: { keepAlive: true, keepAliveInitialDelayMillis: 10_000, idleTimeoutMillis: 30_000 },
   };
 }

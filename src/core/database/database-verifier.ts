@@ -4,23 +4,47 @@ import { DataSource } from 'typeorm';
 import { DatabaseConfig } from './database.config';
 import { parsePostgresUrl } from './connection-url';
 import { MIGRATIONS_TABLE } from './data-source-options';
-import { describeServerTimeouts, SERVER_SETTINGS_QUERY, ServerTimeouts } from './server-timeouts';
+import { type ServerTimeouts, wantedServerTimeouts } from './migration-runner';
+import { withTimeout } from './pg-errors';
 import { explainDatabaseStartupError } from './startup-errors';
-import { withTimeout } from './with-timeout';
 
 export class DatabaseStartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DatabaseStartupError';
-  }
+  override name = 'DatabaseStartupError';
 }
+
+const SERVER_SETTINGS_QUERY = `SELECT current_database() AS database,
+  (SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout') AS "statementTimeoutMs",
+  (SELECT setting::int FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout') AS "idleInTransactionTimeoutMs"`;
 
 const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
 
+/** The startup log line about the timeouts in effect on a server connection. */
+export function describeServerTimeouts(found: ServerTimeouts, env: DatabaseConfig) {
+  const wanted = wantedServerTimeouts(env);
+  const deadline = env.deadlineMs;
+  const fields = { ...found, clientDeadlineMs: deadline };
+  const report = (level: 'info' | 'warn', message: string) => ({ level, fields, message });
+  if (found.statementTimeoutMs === 0) {
+    return report(
+      'warn',
+      `no server-side statement_timeout: only the client deadline (${deadline} ms per call) bounds a query; the migration step (npm run migration:run:prod) sets it as a default of the app role`,
+    );
+  }
+  if (found.statementTimeoutMs !== wanted.statementTimeoutMs) {
+    return report(
+      'warn',
+      `server-side statement_timeout is ${found.statementTimeoutMs} ms but DATABASE_STATEMENT_TIMEOUT_MS is ${wanted.statementTimeoutMs}: run the migration step with the same value (the client deadline, ${deadline} ms per call, holds either way)`,
+    );
+  }
+  return report(
+    'info',
+    `server-side timeouts in effect: statement_timeout ${found.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${found.idleInTransactionTimeoutMs} ms; client deadline ${deadline} ms per call`,
+  );
+}
+
 /**
- * Opens the DataSource at startup and proves the database answers in time; logs the latency, the
- * server-side timeouts really in effect (a pooler may drop what was asked) and the migrations'
- * state. A failure stops the boot with one line saying why, never the password.
+ * Proves at startup that the database answers in time and logs the timeouts really in effect (a
+ * pooler may drop what was asked); a failure stops the boot with one line, never the password.
  */
 @Injectable()
 export class DatabaseVerifier implements OnApplicationBootstrap {

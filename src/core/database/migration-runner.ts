@@ -1,20 +1,31 @@
-import { DataSource, MigrationExecutor } from 'typeorm';
+import { DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from './database.config';
 import { buildDataSourceOptions } from './data-source-options';
-import { setRoleTimeouts, TimeoutsLogger } from './server-timeouts';
+import { parsePostgresUrl } from './connection-url';
 
 /** The advisory lock key of every migration run ("tasks-api migrations"). */
 export const MIGRATION_LOCK_KEY = '7361736b73006d67';
 const LOCK_KEY_SQL = `('x' || $1)::bit(64)::bigint`;
 
-export type MigrationLogger = TimeoutsLogger;
+export interface MigrationLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export type ServerTimeouts = ReturnType<typeof wantedServerTimeouts>;
+
+export function wantedServerTimeouts(env: DatabaseConfig) {
+  return {
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,
+  };
+}
 
 /**
  * Applies the pending migrations in one transaction that first takes a transaction-scoped
  * advisory lock: concurrent runs queue on it, the first applies, the others find nothing pending.
- * The lock, the check and the work share one transaction, so a transaction pooler keeps them on
- * one server connection (a session lock could be released on another); a crash frees it. All
- * pending migrations apply together; one that cannot run in a transaction is refused.
+ * A transaction pooler keeps lock, check and work on one server connection (a session lock could
+ * be released on another); a crash frees it. A migration that cannot run in a transaction is refused.
  */
 export async function runMigrationsLocked(
   env: DatabaseConfig,
@@ -56,5 +67,44 @@ export async function runMigrationsLocked(
   } finally {
     await runner.release();
     await dataSource.destroy();
+  }
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Server-side bounds as defaults of the app's role: the startup packet cannot carry them through
+ * a transaction pooler and a session SET does not survive one. When the role may not set them,
+ * the migrations still commit and the warning says what to run.
+ */
+async function setRoleTimeouts(
+  runner: QueryRunner,
+  env: DatabaseConfig,
+  logger: MigrationLogger,
+): Promise<void> {
+  const role = parsePostgresUrl(env.DATABASE_URL).username;
+  const [{ database }] = (await runner.query('SELECT current_database() AS database')) as Array<{
+    database: string;
+  }>;
+  const wanted = wantedServerTimeouts(env);
+  const target = `ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)}`;
+  const statements = [
+    `${target} SET statement_timeout = ${wanted.statementTimeoutMs}`,
+    `${target} SET idle_in_transaction_session_timeout = ${wanted.idleInTransactionTimeoutMs}`,
+  ];
+  await runner.query('SAVEPOINT role_timeouts');
+  try {
+    for (const statement of statements) await runner.query(statement);
+    await runner.query('RELEASE SAVEPOINT role_timeouts');
+    logger.info(
+      { role, database, ...wanted },
+      'server-side timeouts set as defaults of the app role (new connections pick them up)',
+    );
+  } catch (error) {
+    await runner.query('ROLLBACK TO SAVEPOINT role_timeouts');
+    logger.warn(
+      { role, database, code: (error as { code?: string }).code, run: statements.join('; ') },
+      'could not set the server-side timeouts of the app role: only the client deadline applies until someone who may runs the statements in "run"',
+    );
   }
 }

@@ -7,8 +7,7 @@ import {
   PAGE_LIMIT_MAX,
   type PageRequest,
 } from '../paging/keyset';
-import { userIdProblem } from '../validation/user-id';
-import { isUuid } from '../validation/uuid';
+import { isUuid, userIdProblem } from '../validation/identifiers';
 import { DataLayerError, InvalidInputError } from './pg-errors';
 import type { SqlExecutor, SqlResult, SqlRunner, Statement } from './sql-executor';
 

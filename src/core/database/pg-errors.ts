@@ -24,16 +24,9 @@ export class InvalidInputError extends DataLayerError {
 export class DatabaseConnectionError extends DataLayerError {}
 
 /** Socket errors and pg/pg-pool messages that mean "no usable connection". */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+const CONNECTION_CODES = new Set(
+  'ECONNREFUSED ECONNRESET ETIMEDOUT EPIPE ENOTFOUND EAI_AGAIN EHOSTUNREACH ENETUNREACH'.split(' '),
+);
 const CONNECTION_MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
@@ -53,8 +46,8 @@ const INVALID_INPUT: Record<string, string> = {
 };
 
 /**
- * Sorts a driver error by SQLSTATE class: 08, 53, 57P0x and 57014 (statement timeout) mean the
- * database is unavailable for now; 22 (data) and 23 (integrity) mean the input; the rest is generic.
+ * By SQLSTATE class: 08, 53, 57P0x and 57014 (statement timeout) mean the database is unavailable
+ * for now; 22 (data) and 23 (integrity) mean the input; the rest is generic.
  */
 export function mapPgError(error: unknown): DataLayerError {
   if (error instanceof DataLayerError) return error;
@@ -72,4 +65,16 @@ export function mapPgError(error: unknown): DataLayerError {
     return new InvalidInputError(text, column, { cause: error });
   }
   return new DataLayerError('Unexpected database error', { cause: error });
+}
+
+/** `work`, or an ETIMEDOUT rejection (mapped as unavailable) after `ms`; the work is not cancelled. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

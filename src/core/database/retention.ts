@@ -2,23 +2,16 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { SqlExecutor, type Statement } from './sql-executor';
 
-/** One kind of expired row to delete: a statement that deletes at most one batch, by itself. */
+/** A statement deleting at most PURGE_BATCH expired rows; every replica runs it every `everyMs`. */
 export interface Purge {
   statement: Statement;
-  /** The statement's values, read at each run (a retention may be configured). */
   values: () => unknown[];
-  /** How often to run it (each replica runs it; a second run finds nothing to delete). */
   everyMs: number;
 }
 
-/** Batches run back to back until one deletes fewer rows than this. */
 export const PURGE_BATCH = 1000;
 
-/**
- * Deletes what has outlived its retention (expired idempotency keys, old tombstones) without an
- * operator: every registered purge runs on a timer, in batches, so no single statement holds
- * locks for long, and a failure is logged and retried at the next run.
- */
+/** Purges on timers, batch after batch so no statement holds locks long; failures retry next run. */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly purges: Purge[] = [];
@@ -48,7 +41,6 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     this.timers.clear();
   }
 
-  /** Runs one purge to the end (batch after batch); the rows deleted. */
   async run(purge: Purge): Promise<number> {
     let total = 0;
     for (;;) {

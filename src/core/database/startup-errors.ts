@@ -1,19 +1,11 @@
 import type { PgConnectionParts } from './connection-url';
 
-interface DriverError {
-  code?: string;
-  message?: string;
-  /** Set on an error message from the server or a pooler (ErrorResponse), never on a socket error. */
-  severity?: string;
-}
+/** `severity` is set on a message from the server or a pooler, never on a socket error. */
+type DriverError = { code?: string; message?: string; severity?: string };
 
-/** Longest server message quoted; the rest is cut. */
 const MAX_SERVER_MESSAGE = 200;
 
-/**
- * A server's message as one bounded line, without the password (a message could echo a
- * connection string) or anything a terminal would act on.
- */
+/** One bounded line without the password (a message could echo a URL) or terminal controls. */
 function quoteServerMessage(message: string, target: PgConnectionParts): string {
   let text = message.replace(/\p{Cc}+/gu, ' ');
   text = text.replace(/\b(postgres(?:ql)?:\/\/[^:@\s/]*):[^@\s]*@/gi, '$1:***@');
@@ -21,10 +13,7 @@ function quoteServerMessage(message: string, target: PgConnectionParts): string 
   return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
 }
 
-/**
- * A failure to reach the database at startup as one line an operator can act on: host, port,
- * user, database, never the password; a message the server sent is quoted as the reason.
- */
+/** A failure to reach the database as one line an operator can act on, never the password. */
 export function explainDatabaseStartupError(error: unknown, target: PgConnectionParts): string {
   const { code = '', message = '', severity } = (error ?? {}) as DriverError;
   const where = `${target.host}:${target.port}`;

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { LifecycleState } from '../ops/lifecycle.state';
+import { LifecycleState } from '../ops/lifecycle';
 import { loadAppConfig } from '../../app.module';
 import { HttpConfig } from './http.config';
 import { bodyLeftUnread, ConnectionCloseHook } from './connection-close.hook';

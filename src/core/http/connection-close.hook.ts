@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { HttpConfig } from './http.config';
-import { LifecycleState } from '../ops/lifecycle.state';
+import { LifecycleState } from '../ops/lifecycle';
 import { LARGE_RESPONSE_CHARS, writeStallTimeoutMs } from './connection-limits';
 
 /** The request announced a body nobody read to its end (refused before parsing, or cut off). */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthenticationHook } from '../auth/authentication.hook';
-import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { PUBLIC_ROUTE } from '../auth/decorators';
 import { loadAppConfig } from '../../app.module';
 import { RequestLogHook } from '../ops/request-log.hook';
 import { MetricsHook } from '../ops/metrics.hook';

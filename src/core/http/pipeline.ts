@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthenticationHook } from '../auth/authentication.hook';
-import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { PUBLIC_ROUTE } from '../auth/decorators';
 import type { Config } from '../config/config';
 import { serveDocs } from '../openapi/docs';
 import { buildOpenApiDocument } from '../openapi/openapi';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config';
-import { USER_ID_MAX_LENGTH } from '../validation/user-id';
+import { USER_ID_MAX_LENGTH } from '../validation/identifiers';
 import { trustProxyOption } from './client-address';
 import { connectionTimeouts } from './connection-limits';
 import { HttpConfig } from './http.config';

@@ -2,18 +2,15 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PUBLIC_ROUTE } from '../auth/public.decorator';
+import { PUBLIC_ROUTE } from '../auth/decorators';
 import { DOCS_PATH } from './openapi.constants';
 import { serializeOpenApiDocument } from './openapi';
 
 export const OPENAPI_JSON_PATH = `${DOCS_PATH}/openapi.json`;
 
 /**
- * Swagger UI at /docs and the document at /docs/openapi.json, served straight from Fastify:
- * the files of `swagger-ui-dist`, kept in memory, and a page with no inline script, so a strict
- * Content-Security-Policy (script-src 'self') does not break it. (@fastify/static, which
- * SwaggerModule.setup would use, cannot be loaded by jest on Node 20: one of its dependencies is
- * an ES module.)
+ * Swagger UI from `swagger-ui-dist` with no inline script, so a strict CSP (script-src 'self')
+ * holds. Not SwaggerModule.setup: its @fastify/static has an ES-module dependency jest cannot load.
  */
 export function serveDocs(fastify: FastifyInstance, document: OpenAPIObject): void {
   const json = serializeOpenApiDocument(document);

@@ -6,7 +6,7 @@ import type {
   ParameterObject,
   ReferenceObject,
 } from '@nestjs/swagger';
-import { APP_INFO } from '../ops/app-info';
+import { APP_INFO } from '../ops/lifecycle';
 import { METRICS_PATH } from '../ops/metrics.server';
 import { errorCodes } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS } from './error-responses';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { withTimeout } from '../database/with-timeout';
+import { withTimeout } from '../database/pg-errors';
 import { SqlExecutor } from '../database/sql-executor';
 
 const PING = { name: 'health_ping', text: 'SELECT current_database() AS database' };

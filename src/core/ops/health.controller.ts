@@ -3,13 +3,12 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../auth/decorators';
 import { RETRY_AFTER_S } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS, ERROR_HEADERS } from '../openapi/error-responses';
-import { APP_INFO } from './app-info';
 import { DatabaseHealthIndicator } from './database.health';
 import { DatabaseProbeDto, HealthReportDto, LivenessDto, ReadinessDto } from './health.dto';
-import { LifecycleState } from './lifecycle.state';
+import { APP_INFO, LifecycleState } from './lifecycle';
 
 /** How long a probe waits for the database; below Kubernetes' default probe timeout budget. */
 export const HEALTH_DB_TIMEOUT_MS = 2000;

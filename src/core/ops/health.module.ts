@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health';
 import { HealthController } from './health.controller';
-import { LifecycleState } from './lifecycle.state';
+import { LifecycleState } from './lifecycle';
 
 @Global()
 @Module({

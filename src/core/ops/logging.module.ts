@@ -5,11 +5,68 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Logger } from 'pino';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
 import { RequestLogHook } from './request-log.hook';
-import { createRootLogger, ROOT_LOGGER } from './root-logger';
+
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/** Lines logged within one event-loop turn are held up to this size, then written at once. */
+export const TURN_BUFFER_BYTES = 8 * 1024;
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+const unflushed = new Set<SonicBoom>();
+
+/**
+ * pino's own destination (sonic-boom, synchronous writes) holding the lines of one turn of the
+ * event loop and writing them together at its end: one write per batch of requests under load,
+ * a line at once when idle. Lines a turn still holds when the process exits are written then.
+ */
+export function stdoutDestination(fd = 1): DestinationStream & { flush(done?: () => void): void } {
+  const stream = pino.destination({ dest: fd, sync: true, minLength: TURN_BUFFER_BYTES });
+  if (unflushed.size === 0) process.once('exit', flushAllAtExit);
+  unflushed.add(stream);
+  let endOfTurn: NodeJS.Immediate | undefined;
+  const flush = (done?: () => void) => {
+    clearImmediate(endOfTurn);
+    endOfTurn = undefined;
+    stream.flush();
+    done?.();
+  };
+  return {
+    write(line: string) {
+      stream.write(line);
+      endOfTurn ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
+
+function flushAllAtExit(): void {
+  for (const stream of unflushed) {
+    try {
+      stream.flushSync();
+    } catch {
+      // stdout is gone (EPIPE, EBADF): the exit itself must go on.
+    }
+  }
+  unflushed.clear();
+}
+
+/** JSON lines on stdout; pretty in development only (`pino-pretty` is a dev dependency). */
+export function createRootLogger(env: AppConfig, destination?: DestinationStream): Logger {
+  if (env.NODE_ENV === 'development') {
+    return pino({
+      level: env.LOG_LEVEL,
+      transport: {
+        target: 'pino-pretty',
+        options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+      },
+    });
+  }
+  return pino({ level: env.LOG_LEVEL }, destination ?? stdoutDestination());
+}
 
 /** Makes the root logger injectable, and writes out what it holds when the app closes. */
 @Module({
@@ -31,11 +88,9 @@ class RootLoggerModule implements OnApplicationShutdown {
 }
 
 /**
- * One way to log: pino's API (`info(fields, message)`) on a `PinoLogger` that carries its
- * context, injected with `@InjectPinoLogger('Context')`; code outside a provider (main.ts) takes
- * one with `contextLogger`. nestjs-pino's `Logger` carries Nest's own lines. All of them write
- * through the root logger. Request lines are RequestLogHook's: `forRoutes: []` mounts none of
- * nestjs-pino's middleware.
+ * One way to log: a `PinoLogger` with its context, `@InjectPinoLogger('Context')` (outside a
+ * provider, `contextLogger`); nestjs-pino's `Logger` carries Nest's own lines. Request lines are
+ * RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware.
  */
 @Module({})
 export class LoggingModule {

@@ -1,10 +1,31 @@
-import type { KeysetCursor } from './cursor';
+import { isUuid } from '../validation/identifiers';
 
 export type SortOrder = 'asc' | 'desc';
 
-/** Page size: the default, and the largest the contract allows. */
 export const PAGE_LIMIT_DEFAULT = 100;
 export const PAGE_LIMIT_MAX = 500;
+
+/** Where a page ended: the sort key of its last row (a timestamp, then the id). */
+export interface KeysetCursor {
+  at: Date;
+  id: string;
+}
+
+/** What a cursor looks like on the wire (base64url, bounded); the OpenAPI document says so too. */
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,96}$/;
+
+/** Opaque to clients: base64url of "<ms>.<id>". */
+export function encodeCursor(cursor: KeysetCursor): string {
+  return Buffer.from(`${cursor.at.getTime()}.${cursor.id}`).toString('base64url');
+}
+
+/** The cursor, or undefined when `value` is not one this service made. */
+export function decodeCursor(value: string): KeysetCursor | undefined {
+  const decoded = CURSOR_PATTERN.test(value) ? Buffer.from(value, 'base64url').toString() : '';
+  const match = /^(\d{1,15})\.(.+)$/.exec(decoded);
+  if (!match || !isUuid(match[2])) return undefined;
+  return { at: new Date(Number(match[1])), id: match[2].toLowerCase() };
+}
 
 /** One page to read: at most `limit` rows after `after`, within `maxBytes` of JSON. */
 export interface PageRequest {
@@ -16,14 +37,12 @@ export interface PageRequest {
 
 export interface Page<Row> {
   rows: Row[];
-  /** Set when more rows follow. */
   next: KeysetCursor | null;
 }
 
-/** What keyset paging needs to know of a table. */
 export interface KeysetTable {
   name: string;
-  /** The select list; it must yield `id` and the sort column as `sortKey` names it. */
+  /** The select list; it must yield `id` and the `orderBy` field. */
   select: string;
   /** The timestamp column rows are ordered by (ties broken by id), and its field in a row. */
   orderBy: { column: string; field: string };
@@ -44,27 +63,19 @@ const rowBytesSql = (table: KeysetTable) =>
 const rowBytesMax = (table: KeysetTable) =>
   table.jsonMinBytes + 4 * Object.values(table.texts).reduce((a, b) => a + b, 0);
 
-export interface KeysetQuery {
-  /** A name for the statement's shape, to prepare it once. */
-  name: string;
-  text: string;
-  values: unknown[];
-  /** Whether the rows carry `fits` (the byte budget was applied in SQL). */
-  budgeted: boolean;
-}
-
 /**
  * One page of `table` where every `filters` column equals its value (the owner first), in
- * (orderBy, id) order, resuming after `page.after`: limit + 1 rows, so the last says that more
- * follow. When limit + 1 rows could pass the budget at all, a running sum of each row's least
- * bytes stops the scan at the first row past it (the window streams over the LIMIT, so the index
- * scan still stops after one page); otherwise the plain query, which costs PostgreSQL less.
+ * (orderBy, id) order after `page.after`: limit + 1 rows, the last saying that more follow. When
+ * limit + 1 rows could pass the budget, a running sum of each row's least bytes stops the scan at
+ * the first row past it (the window streams over the LIMIT, so the index scan still stops after
+ * one page; the rows then carry `fits`); otherwise the plain query, which costs PostgreSQL less.
+ * The statement is named by its shape, to be prepared once.
  */
 export function keysetQuery(
   table: KeysetTable,
   filters: Record<string, unknown>,
   page: PageRequest,
-): KeysetQuery {
+) {
   const values: unknown[] = [];
   const where = Object.entries(filters).map(([column, value]) => {
     values.push(value);
@@ -109,13 +120,7 @@ export function keysetPage<Row extends { id: string }>(
   }
   const out = rows.slice(0, kept) as Row[];
   if (budgeted) for (const row of out) delete (row as { fits?: boolean }).fits;
-  const last = out[out.length - 1];
-  const next =
-    rows.length > kept
-      ? {
-          at: new Date((last as Record<string, unknown>)[table.orderBy.field] as string),
-          id: last.id,
-        }
-      : null;
-  return { rows: out, next };
+  if (rows.length <= kept) return { rows: out, next: null };
+  const last = out[kept - 1] as Row & Record<string, unknown>;
+  return { rows: out, next: { at: new Date(last[table.orderBy.field] as string), id: last.id } };
 }

@@ -1,10 +1,3 @@
-export interface PageJson {
-  /** The JSON array, as sent. */
-  json: string;
-  /** How many items it holds: a prefix of the ones given. */
-  count: number;
-}
-
 /** Upper bound of an item's JSON: 6 bytes per UTF-16 unit of text (`\u0001`), 32 per other field. */
 function mostBytes(item: object): number {
   let bytes = 2;
@@ -19,8 +12,9 @@ function mostBytes(item: object): number {
  * The JSON array of `items`, stopping before the one that would take it past `maxBytes` of UTF-8,
  * never before the first (a page always makes progress). A page that cannot pass the budget even
  * at the worst escaping is one JSON.stringify; otherwise the cut is made item by item on the text.
+ * `count` says how many items `json` holds.
  */
-export function pageJson(items: readonly object[], maxBytes: number): PageJson {
+export function pageJson(items: readonly object[], maxBytes: number) {
   let most = 2;
   for (const item of items) most += mostBytes(item) + 1;
   if (most <= maxBytes) return { json: JSON.stringify(items), count: items.length };

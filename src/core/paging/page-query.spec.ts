@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../errors/api-error';
 import { BooleanParam } from '../validation/fields';
 import { InputValidationPipe } from '../validation/input-validation.pipe';
-import { encodeCursor } from './cursor';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './keyset';
+import { encodeCursor, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './keyset';
 import { PageQuery } from './page-query';
 
 /** A resource's list query: the page, and its filter. */

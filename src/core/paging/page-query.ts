@@ -1,8 +1,15 @@
 import { IsObject } from 'class-validator';
 import { EnumParam, IntegerParam } from '../validation/fields';
 import { Field } from '../validation/shape';
-import { CURSOR_PATTERN, decodeCursor, type KeysetCursor } from './cursor';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type PageRequest, type SortOrder } from './keyset';
+import {
+  CURSOR_PATTERN,
+  decodeCursor,
+  type KeysetCursor,
+  PAGE_LIMIT_DEFAULT,
+  PAGE_LIMIT_MAX,
+  type PageRequest,
+  type SortOrder,
+} from './keyset';
 
 /** An opaque keyset cursor, given to the handler decoded. */
 function CursorParam(description: string): PropertyDecorator {

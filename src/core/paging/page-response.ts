@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { encodeCursor } from './cursor';
-import type { Page } from './keyset';
+import { encodeCursor, type Page } from './keyset';
 import { pageJson } from './page-json';
 
 /**

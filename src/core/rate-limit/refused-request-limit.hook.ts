@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { isPublicRoute } from '../auth/public.decorator';
+import { isPublicRoute } from '../auth/decorators';
 import { addressKey } from '../http/client-address';
 import { RateLimitConfig } from './rate-limit.config';
 import { rateLimited } from './user-throttler.guard';

@@ -1,31 +1,25 @@
 import { IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
-import { hasFewerCodePointsThan, hasMoreCodePointsThan } from './code-points';
+import { hasFewerCodePointsThan, hasMoreCodePointsThan } from './identifiers';
 import { Check, Field, type FieldOptions } from './shape';
 
 /**
- * A JSON string; lengths in Unicode code points, as PostgreSQL counts them. Control characters
- * are refused (PostgreSQL text cannot hold a NUL; any other is a 6-byte `\u00XX` escape in a
- * page of JSON), and so are lone surrogates: JSON can spell "\ud800", which has no UTF-8 form,
- * so what was stored would not be what the client sent.
+ * A JSON string, its lengths in code points as PostgreSQL counts them. Controls are refused (text
+ * cannot hold a NUL; any other is a 6-byte escape in a page of JSON), and so are lone surrogates,
+ * which have no UTF-8 form: what was stored would not be what the client sent.
  */
 export interface TextRule {
   /** White space around the text is removed before it is checked and stored. */
   trim?: boolean;
   minLength?: number;
   maxLength: number;
-  /** null is accepted (it clears the field). */
   nullable?: boolean;
   /** Tab, line feed and carriage return are accepted; other controls never. */
   multiline?: boolean;
-  /** The rule in words, for the people writing clients (OpenAPI). */
   description: string;
   example?: string;
 }
 
-/**
- * The refused controls (C0 and DEL) as a character class body in `\uXXXX` escapes, so one text
- * makes the check and the OpenAPI `pattern` (which cannot say "no lone surrogate").
- */
+/** The refused controls (C0, DEL) in `\uXXXX` escapes: one text for the check and the `pattern`. */
 export const refusedControls = (multiline: boolean) =>
   multiline ? '\\u0000-\\u0008\\u000B-\\u000C\\u000E-\\u001F\\u007F' : '\\u0000-\\u001F\\u007F';
 

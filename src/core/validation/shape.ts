@@ -7,7 +7,6 @@ export interface ShapeOptions {
   /** The schema name in the OpenAPI document (bodies; a query's fields become parameters). */
   name?: string;
   description?: string;
-  /** At least one field must be sent (a partial update). */
   atLeastOne?: boolean;
   /** The request may come without a body at all: the handler then gets undefined. */
   optional?: boolean;
@@ -19,7 +18,6 @@ export interface FieldOptions {
   default?: unknown;
 }
 
-/** One field, checked and documented from the same rule (the field decorators make these). */
 export interface FieldSpec extends FieldOptions {
   doc: ApiPropertyOptions;
   /** class-validator constraints in the order they run; the first that fails is the message. */
@@ -30,7 +28,7 @@ export interface FieldSpec extends FieldOptions {
   read?: (raw: unknown) => unknown;
 }
 
-export type DeclaredField = Pick<FieldSpec, 'default' | 'read' | 'required'> & { name: string };
+type DeclaredField = Pick<FieldSpec, 'default' | 'read' | 'required'> & { name: string };
 
 export interface Shape {
   type: Type;
@@ -45,15 +43,11 @@ const OPTIONS = Symbol('input shape');
 const shapes = new WeakMap<Type, Shape>();
 const optionalBodies = new Set<string>();
 
-/** A custom class-validator constraint with its message. */
 export function Check(name: string, message: string, valid: (value: never) => boolean) {
   return ValidateBy({ name, validator: { validate: (value: never) => valid(value) } }, { message });
 }
 
-/**
- * One field of an input class: its checks run unless it is absent (and optional) or null (and
- * nullable); `@ApiProperty` documents it. A subclass inherits its parent's fields.
- */
+/** One field of an input class, checked and documented from the same spec; subclasses inherit it. */
 export function Field(spec: FieldSpec): PropertyDecorator {
   const { required = false, nullable = false, checks, read } = spec;
   return (target, key) => {
@@ -63,21 +57,15 @@ export function Field(spec: FieldSpec): PropertyDecorator {
     // Absent is "is required", never the type's message; null is judged by the type.
     if (required) Check('present', 'is required', (value) => value !== undefined)(target, key);
     for (const check of checks) check(target, key);
-    ApiProperty({ ...spec.doc, default: spec.default, required } as ApiPropertyOptions)(
-      target,
-      key,
-    );
+    const doc = { ...spec.doc, default: spec.default, required } as ApiPropertyOptions;
+    ApiProperty(doc)(target, key);
     const declared = (Reflect.getMetadata(FIELDS, target.constructor) as DeclaredField[]) ?? [];
     const field = { name: String(key), read, required, default: spec.default };
     Reflect.defineMetadata(FIELDS, [...declared, field], target.constructor);
   };
 }
 
-/**
- * A request body or query class, validated by the global pipe against its fields. It is closed
- * (any other field is refused), hence `additionalProperties: false`, and `minProperties: 1`
- * when at least one field must be sent.
- */
+/** A request body or query class, validated by the global pipe; closed to any other field. */
 export function InputShape(options: ShapeOptions): ClassDecorator {
   return (target) => {
     Reflect.defineMetadata(OPTIONS, options, target);

@@ -1,7 +1,7 @@
 import { Param, type PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import { ERRORS } from '../errors/api-error';
-import { isUuid } from './uuid';
+import { isUuid } from './identifiers';
 
 /** Any RFC 4122 shaped id, lower-cased; anything else is 400 INVALID_UUID before a query runs. */
 export class UuidPipe implements PipeTransform<string, string> {

@@ -1,7 +1,8 @@
 import { AppConfig } from '../config/app.config';
 import { loadConfig } from '../config/config';
 import { DatabaseConfig } from './database.config';
-import { describeServerTimeouts, wantedServerTimeouts } from './server-timeouts';
+import { describeServerTimeouts } from './database-verifier';
+import { wantedServerTimeouts } from './migration-runner';
 
 const env = loadConfig(
   { DATABASE_URL: 'postgres://app@h/db', DATABASE_STATEMENT_TIMEOUT_MS: '3000' },

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
-import { isPublicRoute, Public, PUBLIC_ROUTE } from './public.decorator';
+import { isPublicRoute, Public, PUBLIC_ROUTE } from './decorators';
 
 @Public()
 @Controller('open')

@@ -1,13 +1,30 @@
-/**
- * `closeListener` (Fastify's close) stops accepting and resolves once in-flight requests are
- * answered; `close` (Nest's `app.close()`) then runs the shutdown hooks, which end the pool.
- */
+import { Injectable } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** name and version from package.json, which sits two levels up from both src/ and dist/ files. */
+export const APP_INFO: { name: string; version: string } = (() => {
+  const file = join(__dirname, '..', '..', '..', 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+  return { name: String(pkg.name), version: String(pkg.version) };
+})();
+
+/** Whether the process has begun to shut down; readiness reads it, shutdown sets it. */
+@Injectable()
+export class LifecycleState {
+  isShuttingDown = false;
+
+  markShuttingDown(): void {
+    this.isShuttingDown = true;
+  }
+}
+
+/** Fastify's close (waits for in-flight requests), then Nest's (its hooks end the pool). */
 export interface Closable {
   closeListener?(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** pino's shape (a logger whose context is `Shutdown`). */
 export interface ShutdownLogger {
   info(message: string): void;
   error(message: string): void;
@@ -25,8 +42,7 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /**
  * The shutdown an orchestrator expects: on the first signal readiness turns 503 at once, the
  * process serves for the drain delay, closes (listener, in-flight requests, pool) and exits 0; a
- * second signal, a failure or the timeout exits 1. Each step is logged with its elapsed time.
- * Free of Nest and of `process`, so tests drive it in-process.
+ * second signal, a failure or the timeout exits 1. Free of `process`, so tests drive it in-process.
  */
 export class GracefulShutdown {
   private startedAt: number | undefined;
@@ -38,7 +54,6 @@ export class GracefulShutdown {
     private readonly lifecycle: { markShuttingDown(): void },
     private readonly logger: ShutdownLogger,
     private readonly options: ShutdownOptions,
-    /** `process.exit` in production; tests pass a recorder. */
     private readonly exit: (code: number) => void,
   ) {}
 

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { LifecycleState } from './lifecycle.state';
-import { Closable, GracefulShutdown, ShutdownLogger } from './graceful-shutdown';
+import { Closable, GracefulShutdown, LifecycleState, ShutdownLogger } from './lifecycle';
 
 function setup(
   close: Closable['close'],

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from './keyset';
 
 const ID = '0b6f8f3e-7d2a-4c1e-9f7a-2d3c4b5a6e7f';
 
