@@ -32,18 +32,30 @@ describe('the built app (node dist/main.js) with bad configuration', () => {
     );
   });
 
-  it('refuses a JWKS without AUTH_AUDIENCE or AUTH_ISSUER in production, naming both', async () => {
+  it('refuses a JWKS with an issuer but no AUTH_AUDIENCE in production, naming it', async () => {
     const result = await runMain({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
       AUTH_JWT_SECRET: '',
       AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://idp.example/',
     });
     expectCleanFailure(
       result,
-      /AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production/,
+      /AUTH_AUDIENCE is required with AUTH_JWKS_URL when NODE_ENV=production/,
       SECRET,
     );
+  });
+
+  it('refuses an http:// JWKS on another host in production, naming AUTH_JWKS_URL', async () => {
+    const result = await runMain({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
+      AUTH_JWT_SECRET: '',
+      AUTH_JWKS_URL: 'http://idp.example/.well-known/jwks.json',
+      AUTH_AUDIENCE: 'tasks-api',
+    });
+    expectCleanFailure(result, /AUTH_JWKS_URL is invalid: must be an https:\/\/ URL/, SECRET);
   });
 
   it('refuses a short secret in production, without echoing it', async () => {

@@ -73,16 +73,29 @@ describe('AuthConfig', () => {
     expect(problems({ AUTH_JWKS_URL: 'not a url' })).toHaveLength(1);
   });
 
-  it('in production, refuses a JWKS without AUTH_AUDIENCE or AUTH_ISSUER, naming both', () => {
+  it('in production, refuses a JWKS without AUTH_AUDIENCE (an issuer alone is not enough)', () => {
     const prod = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks' };
-    expect(problems(prod)).toEqual([
+    const noAudience = [
       expect.stringMatching(
-        /^AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production/,
+        /^AUTH_AUDIENCE is required with AUTH_JWKS_URL when NODE_ENV=production/,
       ),
-    ]);
+    ];
+    expect(problems(prod)).toEqual(noAudience);
+    expect(problems({ ...prod, AUTH_ISSUER: 'https://idp.example/' })).toEqual(noAudience);
+    expect(problems({ ...prod, AUTH_AUDIENCE: ' , ' })).toEqual(noAudience);
     expect(problems({ ...prod, AUTH_AUDIENCE: 'tasks-api' })).toEqual([]);
-    expect(problems({ ...prod, AUTH_ISSUER: 'https://idp.example/' })).toEqual([]);
     expect(problems({ ...prod, NODE_ENV: 'development' })).toEqual([]);
+  });
+
+  it('in production, refuses an http:// JWKS unless its host is the loopback', () => {
+    const prod = { NODE_ENV: 'production', AUTH_AUDIENCE: 'tasks-api' };
+    expect(problems({ ...prod, AUTH_JWKS_URL: 'http://idp.example/jwks' })).toEqual([
+      expect.stringMatching(/^AUTH_JWKS_URL is invalid: must be an https:\/\/ URL/),
+    ]);
+    for (const host of ['127.0.0.1:8080', 'localhost', '[::1]:9000']) {
+      expect(problems({ ...prod, AUTH_JWKS_URL: `http://${host}/jwks` })).toEqual([]);
+    }
+    expect(problems({ AUTH_JWKS_URL: 'http://idp.example/jwks' })).toEqual([]);
   });
 
   it('looks sessions up in the app database by default, or in AUTH_SESSIONS_DATABASE_URL', () => {

@@ -14,6 +14,8 @@ export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const SQL_TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** Production secrets shorter than this are refused: HS256 wants a key as long as its hash. */
 export const MIN_PRODUCTION_SECRET_BYTES = 32;
+/** Hosts an http:// JWKS is allowed on in production: nobody else is on the path. */
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 const COLUMN = { message: 'must be a column name (letters, digits, _)' };
 
 @ConfigSection('auth')
@@ -97,9 +99,15 @@ export class AuthConfig {
       );
     }
     if (!config.get(AppConfig).production) return problems;
-    if (this.AUTH_JWKS_URL !== undefined && !this.AUTH_ISSUER && !this.AUTH_AUDIENCE) {
+    const jwks = this.AUTH_JWKS_URL && new URL(this.AUTH_JWKS_URL);
+    if (jwks && !this.audiences) {
       problems.push(
-        'AUTH_JWKS_URL needs AUTH_AUDIENCE or AUTH_ISSUER when NODE_ENV=production (neither is set): without them a token the identity provider issued for any other application is accepted',
+        'AUTH_AUDIENCE is required with AUTH_JWKS_URL when NODE_ENV=production: without it a token the identity provider issued for any other application is accepted',
+      );
+    }
+    if (jwks && jwks.protocol !== 'https:' && !LOOPBACK.test(jwks.hostname)) {
+      problems.push(
+        'AUTH_JWKS_URL is invalid: must be an https:// URL when NODE_ENV=production (http:// only on a loopback host), else anyone on the path can swap the keys',
       );
     }
     if (secret !== undefined && Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES) {
