@@ -58,6 +58,19 @@ describe('the built app (node dist/main.js) with bad configuration', () => {
     expectCleanFailure(result, /AUTH_JWKS_URL is invalid: must be an https:\/\/ URL/, SECRET);
   });
 
+  it('refuses at validation the TRUSTED_PROXIES Fastify could not start with, naming it', async () => {
+    const result = await runMain({
+      DATABASE_URL: 'postgres://app@127.0.0.1/tasks',
+      TRUSTED_PROXIES: '10.0.0.0/8,0.0.0.0/0',
+    });
+    expectCleanFailure(
+      result,
+      /TRUSTED_PROXIES is invalid: must be a comma-separated list/,
+      SECRET,
+    );
+    expect(result.stderr).not.toMatch(/invalid range on address/);
+  });
+
   it('refuses a short secret in production, without echoing it', async () => {
     const result = await runMain({
       NODE_ENV: 'production',

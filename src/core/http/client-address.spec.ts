@@ -1,3 +1,4 @@
+import fastify from 'fastify';
 import { addressKey, isProxyEntry, isTrustedProxies, trustProxyOption } from './client-address';
 
 describe('client address', () => {
@@ -9,13 +10,32 @@ describe('client address', () => {
       'fd00::/8',
       '127.0.0.1',
     ]);
-    for (const good of ['10.1.2.3', '10.0.0.0/8', '0.0.0.0/0', '::1', 'fd00::/128'])
+    for (const good of ['10.1.2.3', '10.0.0.0/8', '0.0.0.0/1', '::1', 'fd00::/128'])
       expect({ good, ok: isProxyEntry(good) }).toEqual({ good, ok: true });
     for (const bad of ['loopback', '10.0.0.0/33', 'fd00::/129', '10.0.0.1/8/1', '10.0.0.0/x', ''])
       expect({ bad, ok: isProxyEntry(bad) }).toEqual({ bad, ok: false });
     expect(isTrustedProxies('10.0.0.1,nope')).toBe(false);
+    expect(isTrustedProxies('10.0.0.0/8,0.0.0.0/0')).toBe(false);
     expect(isTrustedProxies(42)).toBe(false);
     expect(isTrustedProxies('')).toBe(true);
+  });
+
+  it('accepts exactly what Fastify starts with (its trustProxy parser is the judge)', () => {
+    const values = ['0.0.0.0/0', '::/0', '10.0.0.0/0x8', '10.0.0.0/1e1', '10.0.0.0/ 8', '/8'];
+    values.push('10.0.0.0/08', '10.0.0.0/8', '::ffff:10.0.0.0/104', 'fd00::/8', '127.0.0.1');
+    for (const value of values) {
+      const starts = (() => {
+        try {
+          fastify({ trustProxy: trustProxyOption(value) });
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      if (isTrustedProxies(value)) expect({ value, starts }).toEqual({ value, starts: true });
+    }
+    for (const refused of ['0.0.0.0/0', '::/0', '10.0.0.0/0x8', '10.0.0.0/1e1', '10.0.0.0/ 8'])
+      expect({ refused, ok: isTrustedProxies(refused) }).toEqual({ refused, ok: false });
   });
 
   it('keys IPv4 as is, IPv4-mapped IPv6 as IPv4, and IPv6 by its /64', () => {

@@ -1,3 +1,4 @@
+import { compile } from '@fastify/proxy-addr';
 import { isIP } from 'node:net';
 
 /**
@@ -11,13 +12,20 @@ export function parseTrustedProxies(value: string): string[] {
     .filter((entry) => entry !== '');
 }
 
-/** An IPv4 or IPv6 address, or a CIDR range of one (`10.0.0.0/8`, `fd00::/8`). */
+/**
+ * An IPv4 or IPv6 address, or a CIDR range of one (`10.0.0.0/8`, `fd00::/8`), in plain decimal
+ * spelling, and one that Fastify's own parser (proxy-addr) takes: what passes here starts.
+ */
 export function isProxyEntry(entry: string): boolean {
   const [address, prefix, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  if (isIP(address) === 0 || rest.length > 0) return false;
+  if (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) return false;
+  try {
+    compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function isTrustedProxies(value: unknown): boolean {

@@ -29,7 +29,7 @@ export class HttpConfig {
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: none. */
   @Satisfies(
     isTrustedProxies,
-    'must be a comma-separated list of IP addresses or CIDR ranges, like 10.0.0.0/8,192.168.1.10',
+    'must be a comma-separated list of IP addresses or CIDR ranges (prefix at least 1), like 10.0.0.0/8,192.168.1.10',
   )
   TRUSTED_PROXIES = '';
 
