@@ -80,13 +80,22 @@ function describe(config: Config): string {
   return `NODE_ENV=${config.get(AppConfig).NODE_ENV}, database ${redactUrl(db.DATABASE_URL)}${migrations}, pool ${db.DATABASE_POOL_SIZE}, prepared statements ${db.DATABASE_PREPARED_STATEMENTS}, tokens ${tokens}, rate limit ${rate}`;
 }
 
-/** Database failures get their own sentence; a port that cannot be bound names the address. */
+/** Database failures get their own sentence; a port that cannot be bound names it and its setting. */
 function describeStartupError(error: unknown, config: Config): string {
   if (error instanceof DatabaseStartupError) return error.message;
-  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  const { code, syscall, port } = (error ?? {}) as {
+    code?: unknown;
+    syscall?: unknown;
+    port?: unknown;
+  };
   const http = config.get(HttpConfig);
   if (syscall === 'listen' && typeof code === 'string') {
-    return `cannot listen on ${http.HOST}:${http.PORT} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
+    const ops = config.get(OpsConfig);
+    const metrics = ops.metricsPort !== undefined && port === ops.metricsPort;
+    const setting = !metrics
+      ? 'the API port, PORT'
+      : `the metrics port, METRICS_PORT${ops.METRICS_PORT === undefined ? ' (9464 by default in production)' : ''}`;
+    return `cannot listen on ${http.HOST}:${metrics ? ops.metricsPort : http.PORT}, ${setting} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
   }
   if (typeof code === 'string' && code !== '') {
     return explainDatabaseStartupError(

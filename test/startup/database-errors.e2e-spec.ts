@@ -127,7 +127,27 @@ describe('the built app (node dist/main.js) at startup', () => {
       const result = await runMain({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        `Startup failed: cannot listen on 127.0.0.1:${port} (address already in use)\n`,
+        `Startup failed: cannot listen on 127.0.0.1:${port}, the API port, PORT (address already in use)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('names the metrics port and METRICS_PORT when that one is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = await runMain({
+        DATABASE_URL: db.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METRICS_PORT: String(port),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `Startup failed: cannot listen on 127.0.0.1:${port}, the metrics port, METRICS_PORT (address already in use)\n`,
       );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
