@@ -2,7 +2,7 @@ import { ApiError } from './api-error';
 import type { ArgumentsHost } from '@nestjs/common';
 import type { PinoLogger } from 'nestjs-pino';
 import { DatabaseConnectionError } from '../database/pg-errors';
-import { AllExceptionsFilter } from './all-exceptions.filter';
+import { AllExceptionsFilter, ERROR_LOG_INTERVAL_MS, LogLimiter } from './all-exceptions.filter';
 
 function harness(sent = false) {
   const reply = {
@@ -60,7 +60,7 @@ describe('AllExceptionsFilter', () => {
     filter.catch(error, host);
     expect(logger.warn).toHaveBeenCalledWith(
       {
-        err: error,
+        err: { type: 'DatabaseConnectionError', message: 'down' },
         requestId: 'req-1',
         code: 'SERVICE_UNAVAILABLE',
         userId: 'alice',
@@ -82,5 +82,32 @@ describe('AllExceptionsFilter', () => {
     const { reply, host, filter } = harness(true);
     filter.catch(new ApiError(404, 'NOT_FOUND', 'Task not found'), host);
     expect(reply.send).not.toHaveBeenCalled();
+  });
+
+  it('logs a flood of the same 503 once, without a stack; another cause gets its own line', () => {
+    const { host, logger, filter } = harness();
+    for (let i = 0; i < 100; i++) filter.catch(new DatabaseConnectionError('down'), host);
+    filter.catch(new DatabaseConnectionError('timeout'), host);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('    at ');
+  });
+});
+
+describe('LogLimiter', () => {
+  it('admits a cause once per interval and says how many it left out', () => {
+    const limiter = new LogLimiter();
+    expect(limiter.admit('a', 0)).toBe(0);
+    expect(limiter.admit('a', 1)).toBeUndefined();
+    expect(limiter.admit('a', ERROR_LOG_INTERVAL_MS - 1)).toBeUndefined();
+    expect(limiter.admit('b', 2)).toBe(0);
+    expect(limiter.admit('a', ERROR_LOG_INTERVAL_MS)).toBe(2);
+  });
+
+  it('forgets every cause past 256 rather than grow', () => {
+    const limiter = new LogLimiter();
+    for (let i = 0; i < 256; i++) limiter.admit(`cause ${i}`, 0);
+    expect(limiter.admit('cause 0', 1)).toBeUndefined();
+    expect(limiter.admit('one more', 1)).toBe(0);
+    expect(limiter.admit('cause 0', 2)).toBe(0);
   });
 });

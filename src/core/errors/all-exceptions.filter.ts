@@ -4,14 +4,39 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataLayerError } from '../database/pg-errors';
 import { errorBody, toErrorResponse } from './error-response';
 
+/** A failure's cause is logged at most once per this interval, whatever the number of requests. */
+export const ERROR_LOG_INTERVAL_MS = 10_000;
+/** Causes remembered at once; past it the memory starts over (a cause may then log again). */
+const MAX_CAUSES = 256;
+
+/** At most one line per cause per interval; `admit` says how many were left out before it. */
+export class LogLimiter {
+  private readonly last = new Map<string, { at: number; skipped: number }>();
+
+  constructor(private readonly intervalMs = ERROR_LOG_INTERVAL_MS) {}
+
+  admit(cause: string, now = Date.now()): number | undefined {
+    const seen = this.last.get(cause);
+    if (seen && now - seen.at < this.intervalMs) {
+      seen.skipped += 1;
+      return undefined;
+    }
+    if (!seen && this.last.size >= MAX_CAUSES) this.last.clear();
+    this.last.set(cause, { at: now, skipped: 0 });
+    return seen?.skipped ?? 0;
+  }
+}
+
 /**
  * Renders every failure, from Nest, Fastify (body parsing, 404) or our code, as the contract's
- * `{code, message, detail, details, request_id}`. A 5xx is logged once, here, with the full error, the
- * request id, the user and the data-layer operation; the client sees only the code and a fixed
- * message.
+ * `{code, message, detail, details, request_id}`; the client sees only the code and a fixed
+ * message. A 5xx is logged with the request id, the user and the data-layer operation, once per
+ * cause per interval: a 503 is expected (an outage) and logged without a stack, a 500 with it.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly limiter = new LogLimiter();
+
   constructor(@InjectPinoLogger('Errors') private readonly logger: PinoLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -19,20 +44,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const response = toErrorResponse(exception);
-    if (response.status >= 500) {
-      const log = {
-        err: exception,
-        requestId: request.id,
-        code: response.code,
-        userId: request.user?.id,
-        operation: exception instanceof DataLayerError ? exception.operation : undefined,
-      };
-      if (response.status === 503) this.logger.warn(log, 'request failed: service unavailable');
-      else this.logger.error(log, 'request failed: unexpected error');
-    }
+    if (response.status >= 500) this.log(exception, request, response.status, response.code);
     const body = errorBody(response, String(request.id));
     if (reply.sent) return;
     if (response.headers) reply.headers(response.headers);
     void reply.status(response.status).type('application/json; charset=utf-8').send(body);
+  }
+
+  private log(exception: unknown, request: FastifyRequest, status: number, code: string): void {
+    const error = exception instanceof Error ? exception : new Error(String(exception));
+    const skipped = this.limiter.admit(`${code} ${error.name} ${error.message.slice(0, 200)}`);
+    if (skipped === undefined) return;
+    const log = {
+      err: status === 503 ? { type: error.name, message: error.message } : error,
+      requestId: request.id,
+      code,
+      userId: request.user?.id,
+      operation: exception instanceof DataLayerError ? exception.operation : undefined,
+      ...(skipped > 0 ? { repeated: skipped } : {}),
+    };
+    if (status === 503) this.logger.warn(log, 'request failed: service unavailable');
+    else this.logger.error(log, 'request failed: unexpected error');
   }
 }
