@@ -29,8 +29,8 @@ class RawConnection {
   closedAt: number | undefined;
   private readonly openedAt = Date.now();
 
-  constructor(port: number, { keep = true } = {}) {
-    this.socket = connect(port, '127.0.0.1');
+  constructor(port: number, { keep = true, from = '127.0.0.1' } = {}) {
+    this.socket = connect({ port, host: '127.0.0.1', localAddress: from });
     this.socket.on('data', (chunk: Buffer) => {
       this.bytes += chunk.length;
       if (keep && this.received.length < 65_536)
@@ -313,5 +313,31 @@ describe('a connection cap (finding 3)', () => {
     const closed = await Promise.all(idle.map((c) => c.closedWithin(SOCKET_TIMEOUT_MS + 3000)));
     expect(closed.every(Boolean)).toBe(true);
     expect((await app.http.get('/health/live')).status).toBe(200);
+  }, 30_000);
+
+  it('gives one address at most half the cap: another address is still served', async () => {
+    const live = 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n';
+    const mine: RawConnection[] = [];
+    // 127.0.0.5: not the address this file's fetch client keeps connections from.
+    for (let i = 0; i < 10; i++) mine.push(new RawConnection(app.port, { from: '127.0.0.5' }));
+    await Promise.all(mine.map((c) => c.ready()));
+    for (const c of mine) c.socket.write(live);
+    for (const c of mine) expect(await c.until(/"status":"ok"/)).toMatch(/^HTTP\/1\.1 200/);
+    // The 11th from the same address is closed on accept; the first ten are kept alive.
+    const eleventh = new RawConnection(app.port, { from: '127.0.0.5' });
+    expect(await eleventh.closedWithin(2000)).toBe(true);
+    expect(mine.every((c) => c.closedAt === undefined)).toBe(true);
+    const other = new RawConnection(app.port, { from: '127.0.0.7' });
+    await other.ready();
+    other.socket.write(live);
+    expect(await other.until(/^HTTP\/1\.1 200/)).toMatch(/^HTTP\/1\.1 200/);
+    for (const c of [...mine, other]) c.socket.destroy();
+    // Once they are gone, the address is served again.
+    await sleep(200);
+    const again = new RawConnection(app.port, { from: '127.0.0.5' });
+    await again.ready();
+    again.socket.write(live);
+    expect(await again.until(/^HTTP\/1\.1 200/)).toMatch(/^HTTP\/1\.1 200/);
+    again.socket.destroy();
   }, 30_000);
 });

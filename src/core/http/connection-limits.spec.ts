@@ -53,6 +53,30 @@ describe('connection limits', () => {
     expect(uncapped.maxConnections).toBeUndefined();
   });
 
+  it('gives each address (an IPv6 client: its /64) a share; trusted proxies have none', () => {
+    expect(env().connectionsPerAddress).toBe(2048);
+    expect(env({ HTTP_MAX_CONNECTIONS: '0' }).connectionsPerAddress).toBe(0);
+    const config = env({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '2', TRUSTED_PROXIES: '10.0.0.1' });
+    const server = new EventEmitter();
+    holdConnections(server as unknown as Server, config);
+    const open = (remoteAddress: string) => {
+      const socket = Object.assign(new EventEmitter(), { remoteAddress, destroy: jest.fn() });
+      server.emit('connection', socket);
+      return socket;
+    };
+    const first = open('2001:db8::1');
+    open('2001:db8::2');
+    expect(open('2001:db8::3').destroy).toHaveBeenCalled();
+    expect(open('2001:db9::1').destroy).not.toHaveBeenCalled();
+    for (let i = 0; i < 3; i++) expect(open('10.0.0.1').destroy).not.toHaveBeenCalled();
+    first.emit('close');
+    expect(open('2001:db8::4').destroy).not.toHaveBeenCalled();
+    expect(open('2001:db8::5').destroy).toHaveBeenCalled();
+    const none = new EventEmitter();
+    holdConnections(none as unknown as Server, env({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }));
+    expect(none.listenerCount('connection')).toBe(0);
+  });
+
   it('resets a connection whose client stopped reading, closes an idle one', () => {
     const socket = (writableLength: number) => ({
       writableLength,

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { compile } from '@fastify/proxy-addr';
+import { addressKey, trustProxyOption } from './client-address';
 import type { HttpConfig } from './http.config';
 
 /**
@@ -41,12 +43,32 @@ export function connectionTimeouts(env: HttpConfig) {
 
 /**
  * At most HTTP_MAX_CONNECTIONS (0: no cap): past it Node closes a new connection on accept, before
- * the process runs out of file descriptors. A silent connection that still holds unsent bytes is
- * reset (RST), freeing the kernel's send buffer at once; any other is closed normally.
+ * the process runs out of file descriptors; and at most its share per client address, so that one
+ * client cannot hold them all (a trusted proxy speaks for many and has no share). A silent
+ * connection that still holds unsent bytes is reset (RST), freeing the kernel's send buffer at
+ * once; any other is closed normally.
  */
 export function holdConnections(server: Server, env: HttpConfig): void {
   if (env.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = env.HTTP_MAX_CONNECTIONS;
   server.on('timeout', endSilentConnection);
+  const share = env.connectionsPerAddress;
+  if (share === 0) return;
+  const proxies = trustProxyOption(env.TRUSTED_PROXIES);
+  const trusted = proxies ? compile(proxies) : () => false;
+  const held = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    if (trusted(address, 0)) return;
+    const key = addressKey(address);
+    const count = (held.get(key) ?? 0) + 1;
+    if (count > share) return void socket.destroy();
+    held.set(key, count);
+    socket.once('close', () => {
+      const left = held.get(key)! - 1;
+      if (left === 0) held.delete(key);
+      else held.set(key, left);
+    });
+  });
 }
 
 export function endSilentConnection(socket: Socket): void {

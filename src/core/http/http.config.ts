@@ -1,7 +1,7 @@
 import { IsString } from 'class-validator';
 import { AuthConfig } from '../auth/auth.config';
 import { Config, ConfigSection } from '../config/config';
-import { EnvBool, EnvInt } from '../config/env.decorators';
+import { EnvBool, EnvInt, EnvOptionalInt } from '../config/env.decorators';
 import { Satisfies } from '../config/validators';
 import { DatabaseConfig } from '../database/database.config';
 import { isTrustedProxies } from './client-address';
@@ -21,6 +21,10 @@ export class HttpConfig {
   /** Most connections the API port holds; a new one past it is closed on accept (0: no cap). */
   @EnvInt(0, 1_000_000)
   HTTP_MAX_CONNECTIONS = 4096;
+
+  /** Most of them one client address holds (IPv6: its /64; not a trusted proxy). Unset: half the cap. */
+  @EnvOptionalInt(0, 1_000_000)
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS?: number;
 
   /** Above the usual load balancers' 60 s idle timeout, so they end the connections they pool. */
   @EnvInt(1000, 600_000)
@@ -49,8 +53,12 @@ export class HttpConfig {
    * too, so it is the longest healthy wait: a JWKS fetch, one query to its deadline, a margin.
    */
   socketTimeoutMs: number;
+  /** Derived: the per-address share in effect (0: none). */
+  connectionsPerAddress: number;
 
   check(config: Config): string[] {
+    this.connectionsPerAddress =
+      this.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? Math.ceil(this.HTTP_MAX_CONNECTIONS / 2);
     this.socketTimeoutMs =
       config.get(AuthConfig).AUTH_JWKS_TIMEOUT_MS +
       config.get(DatabaseConfig).deadlineMs +
