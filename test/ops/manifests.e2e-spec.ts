@@ -5,7 +5,7 @@ import { loadAppConfig } from '../../src/app.module';
 import { AppConfig } from '../../src/core/config/app.config';
 import type { Config } from '../../src/core/config/config';
 import { OpsConfig } from '../../src/core/ops/ops.config';
-import { HEALTH_DB_TIMEOUT_MS } from '../../src/core/ops/health.controller';
+import { HEALTH_DB_TIMEOUT_MS } from '../../src/core/ops/database.health';
 import { LIVE_PATH, MetricsServer } from '../../src/core/ops/metrics.server';
 import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
 import { HttpClient } from '../support/http';

@@ -1,4 +1,12 @@
-import { applyDecorators, Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  HttpStatus,
+  NotFoundException,
+  Res,
+  Type,
+} from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -7,11 +15,10 @@ import { Public } from '../auth/decorators';
 import { RETRY_AFTER_S } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS, ERROR_HEADERS } from '../openapi/error-responses';
 import { DatabaseHealthIndicator } from './database.health';
+import { MetricsServer } from './metrics.server';
+import { OpsConfig } from './ops.config';
 import { DatabaseProbeDto, HealthReportDto, LivenessDto, ReadinessDto } from './health.dto';
 import { APP_INFO, LifecycleState } from './lifecycle';
-
-/** How long a probe waits for the database; below Kubernetes' default probe timeout budget. */
-export const HEALTH_DB_TIMEOUT_MS = 2000;
 
 /** 200 and 503 share the body: an unhealthy answer still says what is down. */
 function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
@@ -26,18 +33,28 @@ function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
 /**
  * Probes for Kubernetes and operators: no token, never rate limited, no request logging when they
  * succeed. Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person
- * needs.
+ * needs. The detailed ones (`/health`, `/health/db`) move to the metrics port when the operator
+ * says so (OpsConfig), and the API port then answers them 404.
  */
 @ApiTags('health')
 @Public()
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
+  private readonly moved: boolean;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
     private readonly lifecycle: LifecycleState,
-  ) {}
+    ops: OpsConfig,
+    metrics: MetricsServer,
+  ) {
+    this.moved = ops.HEALTH_DETAILS_ON_METRICS_PORT;
+    if (!this.moved) return;
+    metrics.serve('/health', () => this.report());
+    metrics.serve('/health/db', () => this.databaseReport());
+  }
 
   /** Liveness: the event loop answers. Never touches the database, so an outage never restarts pods. */
   @Get('live')
@@ -61,7 +78,7 @@ export class HealthController {
       return { status: 'shutting_down' };
     }
     const result = await this.health
-      .check([() => this.database.check('database', HEALTH_DB_TIMEOUT_MS)])
+      .check([() => this.database.check('database')])
       .catch((error: { response?: unknown }) => error.response as { status: string });
     if (result.status !== 'ok') unavailable(reply);
     return result;
@@ -71,25 +88,38 @@ export class HealthController {
   @ApiOperation({ operationId: 'health', summary: 'Overall report: status, database, version' })
   @HealthResponses(HealthReportDto, 'Healthy.', 'A check is down, or the process is shutting down.')
   async overall(@Res({ passthrough: true }) reply: FastifyReply) {
-    const database = await this.database.probe(HEALTH_DB_TIMEOUT_MS);
-    const ok = database.connected && !this.lifecycle.isShuttingDown;
-    if (!ok) unavailable(reply);
-    return {
-      status: ok ? 'ok' : 'error',
-      version: APP_INFO.version,
-      uptime_s: Math.round(process.uptime()),
-      shutting_down: this.lifecycle.isShuttingDown,
-      database: { status: database.connected ? 'up' : 'down', ...database },
-    };
+    return this.answer(reply, await this.report());
   }
 
   @Get('db')
   @ApiOperation({ operationId: 'databaseHealth', summary: 'Database: connected, latency, name' })
   @HealthResponses(DatabaseProbeDto, 'Connected.', 'Not connected.')
   async db(@Res({ passthrough: true }) reply: FastifyReply) {
-    const database = await this.database.probe(HEALTH_DB_TIMEOUT_MS);
-    if (!database.connected) unavailable(reply);
-    return database;
+    return this.answer(reply, await this.databaseReport());
+  }
+
+  private answer(reply: FastifyReply, { ok, body }: { ok: boolean; body: object }) {
+    if (this.moved) throw new NotFoundException();
+    if (!ok) unavailable(reply);
+    return body;
+  }
+
+  private async report() {
+    const database = await this.database.probe();
+    const ok = database.connected && !this.lifecycle.isShuttingDown;
+    const body = {
+      status: ok ? 'ok' : 'error',
+      version: APP_INFO.version,
+      uptime_s: Math.round(process.uptime()),
+      shutting_down: this.lifecycle.isShuttingDown,
+      database: { status: database.connected ? 'up' : 'down', ...database },
+    };
+    return { ok, body };
+  }
+
+  private async databaseReport() {
+    const body = await this.database.probe();
+    return { ok: body.connected, body };
   }
 }
 

@@ -10,6 +10,7 @@ export const METRICS_PATH = '/metrics';
 /** The liveness path, answered here too: the same answer as the API's `/health/live`. */
 export const LIVE_PATH = '/health/live';
 const LIVE_BODY = JSON.stringify({ status: 'ok' });
+const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf-8' };
 
 /**
  * `/metrics` on a port of its own (OpsConfig.metricsPort), which can stay inside the cluster
@@ -20,6 +21,7 @@ const LIVE_BODY = JSON.stringify({ status: 'ok' });
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: Server | undefined;
+  private readonly routes = new Map<string, () => Promise<{ ok: boolean; body: object }>>();
 
   constructor(
     private readonly metrics: MetricsService,
@@ -33,7 +35,14 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'GET' && path === LIVE_PATH) {
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(LIVE_BODY);
+        res.writeHead(200, JSON_TYPE).end(LIVE_BODY);
+        return;
+      }
+      const route = this.routes.get(path);
+      if (req.method === 'GET' && route) {
+        void route().then(({ ok, body }) =>
+          res.writeHead(ok ? 200 : 503, JSON_TYPE).end(JSON.stringify(body)),
+        );
         return;
       }
       if (req.method !== 'GET' || path !== METRICS_PATH) {
@@ -51,6 +60,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.server = server;
     this.logger.info({ port: this.port }, 'metrics listening');
+  }
+
+  /** Answers a GET of `path` here too, 200 or 503 by `ok`: the health details an operator moved. */
+  serve(path: string, route: () => Promise<{ ok: boolean; body: object }>): void {
+    this.routes.set(path, route);
   }
 
   /** The metrics port actually bound (METRICS_PORT=0 picks a free one), if any. */

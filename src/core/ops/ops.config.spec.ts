@@ -46,6 +46,13 @@ describe('operations variables', () => {
     );
   });
 
+  it('moves the health details only to a metrics port of its own', () => {
+    expect(ops().HEALTH_DETAILS_ON_METRICS_PORT).toBe(false);
+    const moved = { HEALTH_DETAILS_ON_METRICS_PORT: 'true' };
+    expect(ops({ ...moved, METRICS_PORT: '9464' }).HEALTH_DETAILS_ON_METRICS_PORT).toBe(true);
+    expect(() => ops(moved)).toThrow(/HEALTH_DETAILS_ON_METRICS_PORT needs a metrics port/);
+  });
+
   it('reads set values, a blank optional value meaning unset', () => {
     const set = ops({
       NODE_ENV: 'production',

@@ -1,6 +1,6 @@
 import { AppConfig } from '../config/app.config';
 import { Config, ConfigSection } from '../config/config';
-import { EnvInt, EnvOptionalInt } from '../config/env.decorators';
+import { EnvBool, EnvInt, EnvOptionalInt } from '../config/env.decorators';
 import { HttpConfig } from '../http/http.config';
 
 /** Where Prometheus scrapes in production unless METRICS_PORT says otherwise. */
@@ -20,6 +20,10 @@ export class OpsConfig {
   @EnvOptionalInt(0, 65535)
   METRICS_PORT?: number;
 
+  /** `/health` and `/health/db` (database details) on the metrics port only: 404 on the API's. */
+  @EnvBool()
+  HEALTH_DETAILS_ON_METRICS_PORT = false;
+
   /** Derived: the drain delay in effect. */
   drainDelayMs: number;
   /** Derived: the metrics listener's port; undefined serves `/metrics` on the API port. */
@@ -34,6 +38,10 @@ export class OpsConfig {
     const http = config.get(HttpConfig);
     this.metricsPort = port === http.PORT ? undefined : port;
     this.metricsHost = http.HOST;
-    return [];
+    return this.HEALTH_DETAILS_ON_METRICS_PORT && this.metricsPort === undefined
+      ? [
+          'HEALTH_DETAILS_ON_METRICS_PORT needs a metrics port of its own: set METRICS_PORT (other than PORT)',
+        ]
+      : [];
   }
 }
