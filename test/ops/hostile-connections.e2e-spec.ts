@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
+import { LINGER_MAX_BYTES, LINGER_MS } from '../../src/core/http/connection-close.hook';
 import { BuiltApp, startBuiltApp } from '../support/built-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { bearer } from '../support/tokens';
@@ -145,16 +146,17 @@ describe('hostile connections (built app, production mode)', () => {
     expect((await app.http.get('/health/live')).status).toBe(200);
   }, 60_000);
 
-  it('closes an unauthenticated slow body after its 401, and never reads the rest (finding 3)', async () => {
+  it('closes an unauthenticated slow body after its 401, reading at most a bounded rest (finding 3)', async () => {
     const slow = new RawConnection(app.port);
     slow.socket.write(
       'POST /api/alice/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{',
     );
     expect(await slow.until(/\r\n\r\n\{.*\}$/s)).toMatch(/^HTTP\/1\.1 401 /);
     expect(slow.text).toMatch(/\r\nconnection: close\r\n/i);
-    expect(await slow.closedWithin(2000)).toBe(true);
+    // It lingers: the rest of the body is read and discarded for at most LINGER_MS.
+    expect(await slow.closedWithin(LINGER_MS + 1000)).toBe(true);
 
-    // A client that pushes 200 MB after the refusal: the server closes instead of draining.
+    // A client that pushes 200 MB after the refusal: the server reads at most LINGER_MAX_BYTES.
     const flood = new RawConnection(app.port);
     await flood.ready();
     flood.socket.write(
@@ -176,12 +178,44 @@ describe('hostile connections (built app, production mode)', () => {
     // (Its 401 may be lost: the reset that ends a client still sending can discard it. A client
     // that wants the answer sends `Expect: 100-continue`, below.)
     expect(await flood.closedWithin(2000)).toBe(true);
-    // What the kernel's buffers took before the reset, not the body.
-    expect(sent).toBeLessThan(64 * 2 ** 20);
+    // The lingering read and what the kernel's buffers took before the reset, not the body.
+    expect(sent).toBeLessThan(LINGER_MAX_BYTES + 64 * 2 ** 20);
     process.stdout.write(
       `finding 3: after a 401, ${(sent / 2 ** 20).toFixed(0)} MB of a 200 MB body sent before the server closed\n`,
     );
   }, 30_000);
+
+  it('answers 100 concurrent 2 MB bodies 413, each client reading it: none reset (finding 5)', async () => {
+    const auth = await bearer('alice');
+    const body = Buffer.alloc(2 * 2 ** 20, 0x20);
+    // Like an HTTP client on a real network: it sends the whole body in chunks over a while,
+    // even after the answer has come (allowHalfOpen), then reads the answer. Closing at once
+    // resets these connections mid-body (EPIPE); lingering reads the rest.
+    const post = async () => {
+      const socket = connect({ port: app.port, host: '127.0.0.1', allowHalfOpen: true });
+      let text = '';
+      let error: string | undefined;
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write(
+        `POST /api/alice/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      for (let at = 0; at < body.length && error === undefined; at += 2 ** 16) {
+        if (!socket.write(body.subarray(at, at + 2 ** 16))) {
+          await Promise.race([new Promise((r) => socket.once('drain', r)), closed]);
+        }
+        await sleep(5);
+      }
+      socket.end();
+      await Promise.race([closed, sleep(LINGER_MS + 10_000)]);
+      socket.destroy();
+      return { status: text.slice(0, 12), error };
+    };
+    const results = await Promise.all(Array.from({ length: 100 }, post));
+    const failed = results.filter((r) => r.status !== 'HTTP/1.1 413' || r.error !== undefined);
+    expect(failed).toEqual([]);
+  }, 60_000);
 
   it('closes an authenticated body that stalls, and headers that trickle in (finding 3)', async () => {
     const auth = await bearer('alice');

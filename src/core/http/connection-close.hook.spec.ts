@@ -3,7 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import { LifecycleState } from '../ops/lifecycle';
 import { loadAppConfig } from '../../app.module';
 import { HttpConfig } from './http.config';
-import { bodyLeftUnread, ConnectionCloseHook } from './connection-close.hook';
+import { EventEmitter } from 'node:events';
+import {
+  bodyLeftUnread,
+  ConnectionCloseHook,
+  LINGER_MAX_BYTES,
+  LINGER_MS,
+  lingerOnClose,
+} from './connection-close.hook';
 import { LARGE_RESPONSE_CHARS, WRITE_STALL_TIMEOUT_MS } from './connection-limits';
 
 const raw = (headers: Record<string, string>, readableEnded = false) =>
@@ -42,7 +49,7 @@ describe('ConnectionCloseHook', () => {
     expect(draining.done).toHaveBeenCalledWith(null, 'body');
   });
 
-  it('closes after a refusal whose body was not read, so the rest of it never is', () => {
+  it('closes, lingering, after a refusal whose body was not read', () => {
     const hook = new ConnectionCloseHook(new LifecycleState(), env);
     const unread = raw({ 'content-length': '1000000' });
     expect(run(hook, 401, unread).reply.header).toHaveBeenCalledWith('Connection', 'close');
@@ -72,5 +79,46 @@ describe('bodyLeftUnread', () => {
     expect(bodyLeftUnread(raw({ 'content-length': '5' }, true))).toBe(false);
     expect(bodyLeftUnread(raw({ 'content-length': '0' }))).toBe(false);
     expect(bodyLeftUnread(raw({}))).toBe(false);
+  });
+});
+
+describe('lingerOnClose', () => {
+  const lingering = () => {
+    const socket = Object.assign(new EventEmitter(), {
+      bytesRead: 100,
+      end: jest.fn(),
+      destroy: jest.fn(),
+      destroySoon: undefined as unknown as () => void,
+    });
+    const request = Object.assign(new EventEmitter(), { socket });
+    lingerOnClose(request as unknown as IncomingMessage);
+    socket.destroySoon();
+    return { socket, request };
+  };
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('half-closes after the answer, then reads for at most LINGER_MS', () => {
+    const { socket } = lingering();
+    expect(socket.end).toHaveBeenCalled();
+    jest.advanceTimersByTime(LINGER_MS - 1);
+    expect(socket.destroy).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(socket.destroy).toHaveBeenCalled();
+  });
+
+  it('closes past LINGER_MAX_BYTES, or once the body has ended', () => {
+    const big = lingering();
+    big.socket.bytesRead += LINGER_MAX_BYTES;
+    big.request.emit('data');
+    expect(big.socket.destroy).not.toHaveBeenCalled();
+    big.socket.bytesRead += 1;
+    big.request.emit('data');
+    expect(big.socket.destroy).toHaveBeenCalled();
+    const ended = lingering();
+    ended.request.emit('end');
+    expect(ended.socket.destroy).toHaveBeenCalled();
+    ended.socket.emit('close');
+    expect(jest.getTimerCount()).toBe(1);
   });
 });

@@ -14,6 +14,27 @@ export function bodyLeftUnread(raw: IncomingMessage): boolean {
   return announced && !raw.readableEnded;
 }
 
+/** After a refusal, how long and how much of the unread body is read and discarded before closing. */
+export const LINGER_MS = 2_000;
+export const LINGER_MAX_BYTES = 4 * 2 ** 20;
+
+/**
+ * Lingering close (RFC 9112 section 9.6): once the answer is written, half-close and read what the
+ * client still sends, within bounds, then close. Closing at once with unread bytes makes the kernel
+ * reset the connection, which discards the answer the client has not read yet.
+ */
+export function lingerOnClose(raw: IncomingMessage): void {
+  const socket = raw.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    const bound = socket.bytesRead + LINGER_MAX_BYTES;
+    raw.on('data', () => socket.bytesRead > bound && socket.destroy());
+    raw.once('end', () => socket.destroy());
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
 /** The length of a payload as onSend sees it (a string or a buffer; a stream counts as 0). */
 function payloadLength(payload: unknown): number {
   if (typeof payload === 'string') return payload.length;
@@ -24,7 +45,7 @@ function payloadLength(payload: unknown): number {
  * onSend: a large answer gets the short write-stall timeout, so a client that stops reading is
  * reset and frees the page it held. `Connection: close` while shutting down (keep-alive clients
  * move to another pod during the drain) and on a refusal with an unread body (else Node would
- * read and discard the rest, or wait for a body that trickles in forever).
+ * read and discard the rest, or wait for a body that trickles in forever), closed lingering.
  */
 @Injectable()
 export class ConnectionCloseHook {
@@ -43,9 +64,9 @@ export class ConnectionCloseHook {
     payload: unknown,
     done: (error: Error | null, payload: unknown) => void,
   ): void => {
-    if (this.lifecycle.isShuttingDown || (reply.statusCode >= 400 && bodyLeftUnread(request.raw))) {
-      reply.header('Connection', 'close');
-    }
+    const refused = reply.statusCode >= 400 && bodyLeftUnread(request.raw);
+    if (refused) lingerOnClose(request.raw);
+    if (this.lifecycle.isShuttingDown || refused) reply.header('Connection', 'close');
     if (payloadLength(payload) > LARGE_RESPONSE_CHARS) {
       request.raw.socket?.setTimeout(this.stallTimeoutMs);
     }
