@@ -3,6 +3,7 @@ import { AppConfig } from './src/core/config/app.config';
 import { ConfigValidationError, loadConfig, loadEnvFile } from './src/core/config/config';
 import { buildDataSourceOptions } from './src/core/database/data-source-options';
 import { DatabaseConfig } from './src/core/database/database.config';
+import { runMigrationsLocked } from './src/core/database/migration-runner';
 import { TASK_ENTITIES } from './src/tasks/task.entity';
 import { missingDatabaseUrlHint } from './scripts/dev-database-url';
 
@@ -22,6 +23,16 @@ function databaseConfig(): DatabaseConfig {
   }
 }
 
-export default new DataSource(
-  buildDataSourceOptions(databaseConfig(), 'migrations', TASK_ENTITIES),
-);
+const config = databaseConfig();
+const dataSource = new DataSource(buildDataSourceOptions(config, 'migrations', TASK_ENTITIES));
+
+// `migration:run` applies under the migrate script's advisory lock (TypeORM's own run creates its
+// table before any lock), so runs started together, directly or through a pooler, apply once.
+const print = (fields: object, message: string) =>
+  console.log(Object.keys(fields).length ? `${message} ${JSON.stringify(fields)}` : message);
+dataSource.runMigrations = async () => {
+  await runMigrationsLocked(config, { info: print, warn: print });
+  return [];
+};
+
+export default dataSource;

@@ -1,5 +1,6 @@
 import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { runNode, startBuiltApp } from '../support/built-app';
+import { ROOT, run } from '../support/child-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const MIGRATIONS = ['CreateTasks1764150000000', 'TaskCounts1764990000000'];
@@ -41,6 +42,26 @@ describe('migrations in a cluster', () => {
     // The tasks table is really there.
     expect(await db.query('SELECT count(*)::int AS n FROM tasks')).toEqual([{ n: 0 }]);
   });
+
+  it('`npm run migration:run` (the typeorm CLI) twice at once on two fresh databases: exit 0, applied once', async () => {
+    const fresh = await Promise.all([1, 2].map(() => createTestDatabase({ migrate: false })));
+    dbs.push(...fresh);
+    const cli = (db: TestDatabase) =>
+      run(
+        'npm',
+        ['run', '--silent', 'migration:run'],
+        { DATABASE_URL: db.url },
+        { cwd: ROOT, timeoutMs: 90_000 },
+      );
+    const results = await Promise.all(fresh.flatMap((db) => [cli(db), cli(db)]));
+    for (const result of results) {
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('migration lock acquired');
+    }
+    for (const db of fresh) expect(await migrationRows(db)).toEqual(MIGRATIONS);
+    const output = results.map((r) => r.stdout).join('');
+    expect(output.match(/no pending migrations/g)).toHaveLength(2);
+  }, 120_000);
 
   it('in-process runs under the lock: concurrent calls apply once, a later call is a no-op', async () => {
     const db = await createTestDatabase({ migrate: false });

@@ -1,6 +1,7 @@
 import { DatabaseConfig } from '../../src/core/database/database.config';
 import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { runNode, startBuiltApp } from '../support/built-app';
+import { ROOT, run } from '../support/child-process';
 import { status, timeUntil } from '../support/ops-client';
 import { describeWithPgBouncer, usePgBouncer } from '../support/pgbouncer';
 import { TestDatabase, testEnvironment } from '../support/test-database';
@@ -56,6 +57,20 @@ describeWithPgBouncer('through PgBouncer (transaction mode): migrations on the p
       expect(messages(direct.logs())).toContain('no pending migrations');
     },
   );
+
+  it('`npm run migration:run` (the typeorm CLI) twice at once on the pooled URL: exit 0, applied once, no lock left', async () => {
+    const db = await freshDatabase();
+    const env = { DATABASE_URL: bouncer.pooler.pooledUrlOf(db.url) };
+    const cli = () =>
+      run('npm', ['run', '--silent', 'migration:run'], env, { cwd: ROOT, timeoutMs: 90_000 });
+    const results = await Promise.all([cli(), cli()]);
+    for (const result of results) {
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    }
+    expect(results.map((r) => r.stdout).join('')).not.toMatch(/already exists|duplicate/i);
+    expect(await migrationRows(db)).toEqual(MIGRATIONS);
+    expect(await advisoryLocks(db)).toBe(0);
+  }, 120_000);
 
   it('in-process: four concurrent runs through the pooler apply once, and the lock is gone', async () => {
     const db = await freshDatabase();
