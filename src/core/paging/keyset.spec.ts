@@ -23,6 +23,11 @@ describe('keyset cursor', () => {
     ['not a number', Buffer.from(`abc.${ID}`).toString('base64url')],
     ['a negative time', Buffer.from(`-1.${ID}`).toString('base64url')],
     ['not a uuid', Buffer.from('123.not-a-uuid').toString('base64url')],
+    ['prefixed by another character', `$${encodeCursor({ at: new Date(1), id: ID })}`],
+    ['followed by another character', `${encodeCursor({ at: new Date(1), id: ID })}$`],
+    ['text before the time', Buffer.from(`x123.${ID}`).toString('base64url')],
+    ['a time of 16 digits', Buffer.from(`1234567890123456.${ID}`).toString('base64url')],
+    ['text after the id', Buffer.from(`123.${ID}x`).toString('base64url')],
   ])('refuses a cursor that is %s', (_, value) => {
     expect(decodeCursor(value)).toBeUndefined();
   });
