@@ -1,9 +1,9 @@
 import { applyDecorators, Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
+import { SkipRateLimit } from '../rate-limit/rate-limit.guard';
 import { RETRY_AFTER_S } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS, ERROR_HEADERS } from '../openapi/error-responses';
 import { DatabaseHealthIndicator } from './database.health';
@@ -30,7 +30,7 @@ function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
  */
 @ApiTags('health')
 @Public()
-@SkipThrottle()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

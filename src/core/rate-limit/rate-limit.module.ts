@@ -1,16 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { VerificationBudget } from '../auth/authentication.hook';
 import { configProvider } from '../config/config';
 import { RateLimitConfig } from './rate-limit.config';
-import { RefusedRequestLimitHook } from './refused-request-limit.hook';
-import { UserThrottlerGuard } from './user-throttler.guard';
-import { WindowCounter, WindowCounterStorage } from './window-counter';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimits, VerificationLimit } from './rate-limits';
 
 /**
  * RATE_LIMIT_LIMIT requests per window per user (a guard: authentication has run), and
- * RATE_LIMIT_REFUSED_LIMIT refused ones per client address (hooks placed by pipeline.ts).
- * Disabled, nothing is registered, so it costs nothing.
+ * RATE_LIMIT_REFUSED_LIMIT expensive verifications per client address (the authentication hook
+ * spends them). Global, so the hook finds its budget. Disabled, nothing is registered.
  */
 @Module({})
 export class RateLimitModule {
@@ -19,21 +18,15 @@ export class RateLimitModule {
     if (!config.RATE_LIMIT_ENABLED)
       return { module: RateLimitModule, providers, exports: providers };
     return {
+      global: true,
       module: RateLimitModule,
-      imports: [
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: config.RATE_LIMIT_TTL_MS, limit: config.RATE_LIMIT_LIMIT }],
-          storage: new WindowCounterStorage(new WindowCounter(config.RATE_LIMIT_TTL_MS)),
-          // Only Retry-After on a 429 (set by the guard).
-          setHeaders: false,
-        }),
-      ],
       providers: [
         ...providers,
-        { provide: APP_GUARD, useClass: UserThrottlerGuard },
-        RefusedRequestLimitHook,
+        RateLimits,
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: VerificationBudget, useClass: VerificationLimit },
       ],
-      exports: [RefusedRequestLimitHook, RateLimitConfig],
+      exports: [RateLimitConfig, RateLimits, VerificationBudget],
     };
   }
 }
