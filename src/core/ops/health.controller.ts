@@ -60,8 +60,11 @@ export class HealthController {
       unavailable(reply);
       return { status: 'shutting_down' };
     }
+    const reports = [...this.lifecycle.reports].map(([key, report]) => () => ({
+      [key]: { status: 'up' as const, ...report() },
+    }));
     const result = await this.health
-      .check([() => this.database.check('database', HEALTH_DB_TIMEOUT_MS)])
+      .check([() => this.database.check('database', HEALTH_DB_TIMEOUT_MS), ...reports])
       .catch((error: { response?: unknown }) => error.response as { status: string });
     if (result.status !== 'ok') unavailable(reply);
     return result;

@@ -1,15 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { getLoggerToken } from 'nestjs-pino';
 import { VerificationBudget } from '../auth/authentication.hook';
 import { configProvider } from '../config/config';
+import { LifecycleState } from '../ops/lifecycle';
+import { MetricsService } from '../ops/metrics.service';
 import { RateLimitConfig } from './rate-limit.config';
 import { RateLimitGuard } from './rate-limit.guard';
-import { RateLimits, VerificationLimit } from './rate-limits';
+import { RateLimits, sharedCounters, VerificationLimit } from './rate-limits';
+import { RedisCounters } from './redis-store';
 
 /**
  * RATE_LIMIT_LIMIT requests per window per user (a guard: authentication has run), and
- * RATE_LIMIT_REFUSED_LIMIT expensive verifications per client address (the authentication hook
- * spends them). Global, so the hook finds its budget. Disabled, nothing is registered.
+ * RATE_LIMIT_REFUSED_LIMIT costly verifications per client address (the authentication hook
+ * spends them), in Redis when RATE_LIMIT_REDIS_URL is set. Global, so the hook finds its budget. Disabled, nothing is registered.
  */
 @Module({})
 export class RateLimitModule {
@@ -22,6 +26,11 @@ export class RateLimitModule {
       module: RateLimitModule,
       providers: [
         ...providers,
+        {
+          provide: RedisCounters,
+          inject: [RateLimitConfig, MetricsService, LifecycleState, getLoggerToken('RateLimit')],
+          useFactory: sharedCounters,
+        },
         RateLimits,
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: VerificationBudget, useClass: VerificationLimit },

@@ -1,33 +1,90 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Counter, Gauge } from 'prom-client';
 import { VerificationBudget } from '../auth/authentication.hook';
 import { addressKey } from '../http/client-address';
+import type { LifecycleState } from '../ops/lifecycle';
+import type { MetricsService } from '../ops/metrics.service';
 import { RateLimitConfig } from './rate-limit.config';
+import { RedisCounters } from './redis-store';
 import { processStore, rateLimited, WindowLimit } from './window-limit';
 
-/** The service's limits, each counted in its own store. */
+/** One warning per this interval while Redis fails, not one per request. */
+const REDIS_LOG_INTERVAL_MS = 10_000;
+
+/** RATE_LIMIT_REDIS_URL's counters, reported in the log, the metrics and readiness; else null. */
+export function sharedCounters(
+  config: RateLimitConfig,
+  metrics: MetricsService,
+  lifecycle: LifecycleState,
+  logger: PinoLogger,
+): RedisCounters | null {
+  if (config.RATE_LIMIT_REDIS_URL === undefined) return null;
+  let lastLog = -Infinity;
+  const redis = new RedisCounters(config.RATE_LIMIT_REDIS_URL, config.RATE_LIMIT_REDIS_TIMEOUT_MS, {
+    failed(error) {
+      if (Date.now() - lastLog < REDIS_LOG_INTERVAL_MS) return;
+      lastLog = Date.now();
+      logger.warn(`rate limits: Redis unavailable (${error.message}), counting in this process`);
+    },
+    recovered() {
+      lastLog = -Infinity;
+      logger.info('rate limits: Redis is back, counting there again');
+    },
+  });
+  const registers = [metrics.registry];
+  new Counter({
+    name: 'rate_limit_store_fallback_total',
+    help: 'Rate-limit hits counted in the process because Redis could not be used',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(redis.fallbacks);
+    },
+  });
+  new Gauge({
+    name: 'rate_limit_store_redis_up',
+    help: 'Whether the rate limits are counted in Redis (1) or in the process (0)',
+    registers,
+    collect() {
+      this.set(redis.usable ? 1 : 0);
+    },
+  });
+  lifecycle.reports.set('rate_limit_store', () => ({ redis: redis.usable ? 'up' : 'fallback' }));
+  return redis;
+}
+
+/** The service's limits, counted in Redis when configured, else in the process. */
 @Injectable()
-export class RateLimits {
+export class RateLimits implements OnApplicationShutdown {
   /** Requests per user (or per address without a user). */
   readonly user: WindowLimit;
-  /** Expensive token verifications per client address. */
+  /** Costly token verifications per client address. */
   readonly verification: WindowLimit;
 
-  constructor(config: RateLimitConfig) {
+  constructor(
+    config: RateLimitConfig,
+    @Optional() @Inject(RedisCounters) private readonly redis?: RedisCounters | null,
+  ) {
     const ttl = config.RATE_LIMIT_TTL_MS;
-    this.user = new WindowLimit('default', config.RATE_LIMIT_LIMIT, ttl, processStore(ttl));
+    const store = (name: string) => redis?.store(name, ttl) ?? processStore(ttl);
+    this.user = new WindowLimit('default', config.RATE_LIMIT_LIMIT, ttl, store('user'));
     this.verification = new WindowLimit(
       'verification',
       config.RATE_LIMIT_REFUSED_LIMIT,
       ttl,
-      processStore(ttl),
+      store('verification'),
     );
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.close();
   }
 }
 
 /**
- * RATE_LIMIT_REFUSED_LIMIT expensive verifications per client address per window, counted before
+ * RATE_LIMIT_REFUSED_LIMIT costly verifications per client address per window, counted before
  * each starts (so pipelined requests cannot overshoot) and given back when the token proved valid:
  * only refused ones stay counted. Cheap refusals and valid tokens never meet it.
  */
