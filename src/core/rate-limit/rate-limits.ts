@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Counter, Gauge } from 'prom-client';
+import { Counter } from 'prom-client';
 import { VerificationBudget } from '../auth/authentication.hook';
 import { addressKey } from '../http/client-address';
 import type { LifecycleState } from '../ops/lifecycle';
@@ -10,7 +10,6 @@ import { RateLimitConfig } from './rate-limit.config';
 import { RedisCounters } from './redis-store';
 import { processStore, rateLimited, WindowLimit } from './window-limit';
 
-/** One warning per this interval while Redis fails, not one per request. */
 const REDIS_LOG_INTERVAL_MS = 10_000;
 
 /** RATE_LIMIT_REDIS_URL's counters, reported in the log, the metrics and readiness; else null. */
@@ -41,14 +40,6 @@ export function sharedCounters(
     collect() {
       this.reset();
       this.inc(redis.fallbacks);
-    },
-  });
-  new Gauge({
-    name: 'rate_limit_store_redis_up',
-    help: 'Whether the rate limits are counted in Redis (1) or in the process (0)',
-    registers,
-    collect() {
-      this.set(redis.usable ? 1 : 0);
     },
   });
   lifecycle.reports.set('rate_limit_store', () => ({ redis: redis.usable ? 'up' : 'fallback' }));

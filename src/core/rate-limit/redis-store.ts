@@ -1,26 +1,30 @@
 import { Redis } from 'ioredis';
-import { withTimeout } from '../database/pg-errors';
 import type { WindowCount } from './window-counter';
 import { type CounterStore, processStore } from './window-limit';
 
-/** One hit: the key's first starts its window, and the key expires with it. */
+/** One hit; the key's first starts its window and its expiry. Undo: never below zero. */
 const HIT = `local hits = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {hits, ttl}`;
-/** Only within the window and above zero: a DECR alone would recreate an expired key forever. */
-const UNDO = `if redis.call('PTTL', KEYS[1]) > 0 and tonumber(redis.call('GET', KEYS[1])) > 0 then
-  redis.call('DECR', KEYS[1])
-end
-return 0`;
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {hits, redis.call('PTTL', KEYS[1])}`;
+const UNDO = `if (tonumber(redis.call('GET', KEYS[1])) or 0) > 0 then redis.call('DECR', KEYS[1]) end`;
 
 type LimitRedis = Redis & {
   rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
   rateLimitUndo(key: string): Promise<number>;
 };
+
+/**
+ * `work`, or a rejection once `ms` passed. The rejection waits for the poll phase after the timer:
+ * an answer already read from the socket wins over a deadline that a busy event loop overslept.
+ */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    const fail = () => reject(new Error(`no answer within ${ms} ms`));
+    timer = setTimeout(() => setImmediate(fail), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 /** After a failure Redis is left alone this long, so an outage costs no request a deadline. */
 export const REDIS_RETRY_AFTER_MS = 1000;
@@ -46,8 +50,6 @@ export class RedisCounters {
     this.client = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     }) as LimitRedis;
     this.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT });
     this.client.defineCommand('rateLimitUndo', { numberOfKeys: 1, lua: UNDO });
@@ -67,7 +69,7 @@ export class RedisCounters {
         if (this.usable) {
           try {
             const hit = this.client.rateLimitHit(prefix + key, windowMs);
-            const [hits, ttl] = await withTimeout(hit, this.deadlineMs);
+            const [hits, ttl] = await within(hit, this.deadlineMs);
             if (this.degraded) this.recover();
             return { hits, resetInS: Math.max(1, Math.ceil(ttl / 1000)) };
           } catch (error) {
