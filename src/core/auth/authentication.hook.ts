@@ -28,10 +28,8 @@ declare module 'fastify' {
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
- * Bounds, per client, the verifications that cost more than a signature check (a session lookup,
- * a JWKS fetch for a key not held): `spend` before each one starts, rejecting with the answer
- * when the client has none left; the function it resolves with gives it back when the token
- * proved valid, so a valid token is never refused by it.
+ * Bounds per client the verifications costlier than a signature check (session lookup, JWKS
+ * refetch): spent before each starts (rejects with the answer), given back by a valid token.
  */
 export abstract class VerificationBudget {
   abstract spend(request: FastifyRequest): Promise<() => void>;

@@ -7,13 +7,14 @@ import { LifecycleState } from '../ops/lifecycle';
 import { MetricsService } from '../ops/metrics.service';
 import { RateLimitConfig } from './rate-limit.config';
 import { RateLimitGuard } from './rate-limit.guard';
-import { RateLimits, sharedCounters, VerificationLimit } from './rate-limits';
+import { RateLimits, sharedCounters } from './rate-limits';
 import { RedisCounters } from './redis-store';
 
 /**
  * RATE_LIMIT_LIMIT requests per window per user (a guard: authentication has run), and
  * RATE_LIMIT_REFUSED_LIMIT costly verifications per client address (the authentication hook
- * spends them), in Redis when RATE_LIMIT_REDIS_URL is set. Global, so the hook finds its budget. Disabled, nothing is registered.
+ * spends them), in Redis when RATE_LIMIT_REDIS_URL is set. Global, so the hook finds its budget.
+ * Disabled, nothing is registered.
  */
 @Module({})
 export class RateLimitModule {
@@ -33,7 +34,7 @@ export class RateLimitModule {
         },
         RateLimits,
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: VerificationBudget, useClass: VerificationLimit },
+        { provide: VerificationBudget, useExisting: RateLimits },
       ],
       exports: [RateLimitConfig, RateLimits, VerificationBudget],
     };

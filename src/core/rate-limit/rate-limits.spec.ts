@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PinoLogger } from 'nestjs-pino';
 import { loadAppConfig } from '../../app.module';
 import { RateLimitConfig } from './rate-limit.config';
-import { RateLimits, VerificationLimit } from './rate-limits';
+import { RateLimits } from './rate-limits';
 
 const config = loadAppConfig({
   DATABASE_URL: 'postgres://u@h/db',
@@ -13,10 +13,10 @@ const config = loadAppConfig({
 const request = (ip: string, headers: Record<string, string> = {}, peer = ip) =>
   ({ ip, headers, socket: { remoteAddress: peer } }) as unknown as FastifyRequest;
 
-describe('VerificationLimit', () => {
+describe('RateLimits as the verification budget', () => {
   const setup = () => {
     const logger = { warn: jest.fn() };
-    const limit = new VerificationLimit(new RateLimits(config), logger as unknown as PinoLogger);
+    const limit = new RateLimits(config, logger as unknown as PinoLogger);
     return { limit, logger };
   };
 

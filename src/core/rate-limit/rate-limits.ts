@@ -46,56 +46,38 @@ export function sharedCounters(
   return redis;
 }
 
-/** The service's limits, counted in Redis when configured, else in the process. */
-@Injectable()
-export class RateLimits implements OnApplicationShutdown {
-  /** Requests per user (or per address without a user). */
-  readonly user: WindowLimit;
-  /** Costly token verifications per client address. */
-  readonly verification: WindowLimit;
-
-  constructor(
-    config: RateLimitConfig,
-    @Optional() @Inject(RedisCounters) private readonly redis?: RedisCounters | null,
-  ) {
-    const ttl = config.RATE_LIMIT_TTL_MS;
-    const store = (name: string) => redis?.store(name, ttl) ?? processStore(ttl);
-    this.user = new WindowLimit('default', config.RATE_LIMIT_LIMIT, ttl, store('user'));
-    this.verification = new WindowLimit(
-      'verification',
-      config.RATE_LIMIT_REFUSED_LIMIT,
-      ttl,
-      store('verification'),
-    );
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.close();
-  }
-}
-
 /**
- * RATE_LIMIT_REFUSED_LIMIT costly verifications per client address per window, counted before
- * each starts (so pipelined requests cannot overshoot) and given back when the token proved valid:
- * only refused ones stay counted. Cheap refusals and valid tokens never meet it.
+ * The service's limits, counted in Redis when configured, else in the process. Also the budget of
+ * costly verifications: RATE_LIMIT_REFUSED_LIMIT per client address per window, counted before
+ * each starts (so pipelined requests cannot overshoot) and given back when the token proved valid,
+ * so only refused ones stay counted; cheap refusals and valid tokens never meet it.
  */
 @Injectable()
-export class VerificationLimit extends VerificationBudget {
+export class RateLimits extends VerificationBudget implements OnApplicationShutdown {
+  /** Requests per user (or per address without a user). */
+  readonly user: WindowLimit;
+  readonly verification: WindowLimit;
   private warned = false;
 
   constructor(
-    private readonly limits: RateLimits,
+    config: RateLimitConfig,
     @InjectPinoLogger('RateLimit') private readonly logger: PinoLogger,
+    @Optional() @Inject(RedisCounters) private readonly redis?: RedisCounters | null,
   ) {
     super();
+    const ttl = config.RATE_LIMIT_TTL_MS;
+    const limit = (name: string, quota: number, store: string) =>
+      new WindowLimit(name, quota, ttl, redis?.store(store, ttl) ?? processStore(ttl));
+    this.user = limit('default', config.RATE_LIMIT_LIMIT, 'user');
+    this.verification = limit('verification', config.RATE_LIMIT_REFUSED_LIMIT, 'verification');
   }
 
   async spend(request: FastifyRequest): Promise<() => void> {
     this.warnIfForwardedIgnored(request);
     const key = addressKey(request.ip);
-    const state = await this.limits.verification.take(key);
+    const state = await this.verification.take(key);
     if (!state.allowed) throw rateLimited(state);
-    return () => this.limits.verification.store.undo(key);
+    return () => this.verification.store.undo(key);
   }
 
   /** Behind a proxy not in TRUSTED_PROXIES, every client shares the proxy's budget. */
@@ -106,5 +88,9 @@ export class VerificationLimit extends VerificationBudget {
     this.logger.warn(
       `X-Forwarded-For from ${request.ip}, which TRUSTED_PROXIES does not list: clients behind it share its address in the limits`,
     );
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.close();
   }
 }

@@ -21,7 +21,7 @@ describe('WindowLimit', () => {
 
   it('answers 429 with Retry-After, the seconds in the body, and the RateLimit headers', () => {
     const headers = { 'RateLimit-Policy': '"x";q=1;w=60', RateLimit: '"x";r=0;t=42' };
-    const error = rateLimited({ allowed: false, resetInS: 42, headers });
+    const error = rateLimited({ resetInS: 42, headers });
     expect(error.getStatus()).toBe(429);
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.details).toEqual({ retry_after_s: 42 });

@@ -1,4 +1,4 @@
-import { ApiError, ERRORS } from '../errors/api-error';
+import { ERRORS } from '../errors/api-error';
 import { WindowCounter, type WindowCount } from './window-counter';
 
 /** Where a limit counts: this process, or Redis shared by every replica (redis-store.ts). */
@@ -15,13 +15,6 @@ export function processStore(windowMs: number): CounterStore {
     hit: (key) => Promise.resolve(counter.hit(key)),
     undo: (key) => counter.undo(key),
   };
-}
-
-/** One key's place in a limit, with the IETF RateLimit headers that say it. */
-export interface LimitState {
-  allowed: boolean;
-  resetInS: number;
-  headers: Record<string, string>;
 }
 
 /**
@@ -41,7 +34,8 @@ export class WindowLimit {
     this.policy = `"${name}";q=${quota};w=${Math.ceil(windowMs / 1000)}`;
   }
 
-  async take(key: string): Promise<LimitState> {
+  /** Counts a hit: whether it is within the quota, the seconds left, the headers saying so. */
+  async take(key: string) {
     const { hits, resetInS } = await this.store.hit(key);
     const remaining = Math.max(0, this.quota - hits);
     return {
@@ -56,7 +50,13 @@ export class WindowLimit {
 }
 
 /** 429 RATE_LIMITED, with `Retry-After` (when the window ends) and the RateLimit headers. */
-export function rateLimited({ resetInS, headers }: LimitState): ApiError {
+export function rateLimited({
+  resetInS,
+  headers,
+}: {
+  resetInS: number;
+  headers: Record<string, string>;
+}) {
   return ERRORS.rateLimited.error(
     'Too many requests, retry later',
     { retry_after_s: resetInS },
