@@ -29,7 +29,8 @@ describe('rate limiting (3 requests per minute per user)', () => {
     for (let i = 0; i < 3; i++) {
       const ok = await get(app, '/api/busy/auth-probe', token);
       expect(ok.status).toBe(200);
-      expect(ok.headers.get('x-ratelimit-limit')).toBeNull();
+      expect(ok.headers.get('ratelimit-policy')).toBe('"default";q=3;w=60');
+      expect(ok.headers.get('ratelimit')).toMatch(new RegExp(`^"default";r=${2 - i};t=(60|59)$`));
     }
     const limited = await get(app, '/api/busy/auth-probe', token);
     expect(limited.status).toBe(429);
@@ -40,6 +41,7 @@ describe('rate limiting (3 requests per minute per user)', () => {
       code: 'RATE_LIMITED',
       details: { retry_after_s: retryAfter },
     });
+    expect(limited.headers.get('ratelimit')).toBe(`"default";r=0;t=${retryAfter}`);
     // One budget per user across routes.
     expect((await get(app, '/api/auth-probe', token)).status).toBe(429);
   });

@@ -6,6 +6,7 @@ import { AppConfig } from '../../src/core/config/app.config';
 import { DatabaseConfig } from '../../src/core/database/database.config';
 import { HttpConfig } from '../../src/core/http/http.config';
 import { OpsConfig } from '../../src/core/ops/ops.config';
+import { RateLimitConfig } from '../../src/core/rate-limit/rate-limit.config';
 import { KNOWN_VARIABLES, requiredVariables } from '../support/app-config';
 import { readPackageJson } from '../support/package-files';
 
@@ -23,6 +24,7 @@ interface Compose {
   services: {
     postgres: { environment: Environment };
     pgbouncer: { build: { context: string; dockerfile: string }; depends_on: DependsOn };
+    redis: { command: string[] };
     migrate: AppService & { command: string[] };
     api: AppService & {
       ports: string[];
@@ -42,7 +44,7 @@ const ROOT = join(__dirname, '..', '..');
 const COMPOSE_DIR = join(ROOT, 'deploy', 'compose');
 const pkg = readPackageJson();
 const compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as Compose;
-const { postgres, pgbouncer, migrate, api } = compose.services;
+const { postgres, pgbouncer, redis, migrate, api } = compose.services;
 
 /** Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}`, from `vars`. */
 function interpolate(value: string, vars: Record<string, string>): string {
@@ -165,6 +167,17 @@ describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, t
     expect(api.depends_on.migrate.condition).toBe('service_completed_successfully');
     expect(api.depends_on.pgbouncer.condition).toBe('service_healthy');
     expect(pgbouncer.depends_on.postgres.condition).toBe('service_healthy');
+  });
+
+  it('counts the rate limits in its Redis, with its password, saving nothing, in bounded memory', () => {
+    const url = new URL(config.get(RateLimitConfig).RATE_LIMIT_REDIS_URL!);
+    const option = (name: string) => redis.command[redis.command.indexOf(`--${name}`) + 1];
+    expect([url.hostname, url.port || '6379']).toEqual(['redis', '6379']);
+    expect(url.password).toBe(option('requirepass'));
+    expect([option('save'), option('appendonly')]).toEqual(['', 'no']);
+    expect(option('maxmemory')).toMatch(/^\d+mb$/);
+    expect(option('maxmemory-policy')).toBe('volatile-ttl');
+    expect(api.depends_on.redis.condition).toBe('service_started');
   });
 
   it('publishes PORT on this machine only, checks readiness there, and lets shutdown finish', () => {

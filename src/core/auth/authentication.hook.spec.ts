@@ -59,6 +59,36 @@ describe('AuthenticationHook', () => {
     expect(other.request.user).toBeNull();
   });
 
+  it('spends the budget only through the verifier, and gives it back when the token is valid', async () => {
+    const refund = jest.fn();
+    const budget = { spend: jest.fn(() => Promise.resolve(refund)) };
+    const verifying = (outcome: 'valid' | 'refused') => {
+      const verify = async (_token: string, spend?: () => Promise<void>) => {
+        await spend?.();
+        if (outcome === 'refused') throw new TokenRejectedError('unknown_session');
+        return { id: 'alice' };
+      };
+      return new AuthenticationHook(
+        { cached: () => undefined, verify } as unknown as TokenVerifier,
+        logger() as unknown as PinoLogger,
+        budget,
+      );
+    };
+    const valid = requestFor('Bearer abc');
+    await expect(run(verifying('valid'), valid.request, valid.reply)).resolves.toBeUndefined();
+    expect(budget.spend).toHaveBeenCalledWith(valid.request);
+    expect(refund).toHaveBeenCalledTimes(1);
+    const refused = requestFor('Bearer abc');
+    await expect(run(verifying('refused'), refused.request, refused.reply)).resolves.toMatchObject({
+      code: 'INVALID_TOKEN',
+    });
+    expect(refund).toHaveBeenCalledTimes(1);
+    // a cached token costs nothing
+    const cached = requestFor('Bearer abc');
+    await run(hookWith({ cached: () => ({ id: 'alice' }) }), cached.request, cached.reply);
+    expect(budget.spend).toHaveBeenCalledTimes(2);
+  });
+
   it('lets an unexpected verifier failure through untranslated (it becomes a 500)', async () => {
     const boom = new Error('bug');
     const auth = hookWith({ cached: () => undefined, verify: () => Promise.reject(boom) });

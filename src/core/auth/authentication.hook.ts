@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type {
   FastifyReply,
   FastifyRequest,
@@ -28,6 +28,14 @@ declare module 'fastify' {
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
+ * Bounds per client the verifications costlier than a signature check (session lookup, JWKS
+ * refetch): spent before each starts (rejects with the answer), given back by a valid token.
+ */
+export abstract class VerificationBudget {
+  abstract spend(request: FastifyRequest): Promise<() => void>;
+}
+
+/**
  * A valid bearer token on every route not marked `@Public()` (attached per route by `onRoute`, so
  * an unmarked route is protected); sets `request.user`; 403 when the route's `:user_id` is someone
  * else. A hook, not a guard: it answers 401 before the body is read, and the rate limiter (a
@@ -40,6 +48,7 @@ export class AuthenticationHook {
   constructor(
     private readonly verifier: TokenVerifier,
     @InjectPinoLogger('Auth') private readonly logger: PinoLogger,
+    @Optional() private readonly budget?: VerificationBudget,
   ) {}
 
   /** Fastify onRoute: protects the route unless its config says `public`. */
@@ -59,8 +68,14 @@ export class AuthenticationHook {
     if (token === undefined) return done(missingCredentials(request.headers.authorization));
     const known = this.verifier.cached(token);
     if (known !== undefined) return done(admit(request, known));
-    this.verifier.verify(token).then(
-      (user) => done(admit(request, user)),
+    const budget = this.budget;
+    let refund: (() => void) | undefined;
+    const spend = budget && (async () => void (refund = await budget.spend(request)));
+    this.verifier.verify(token, spend).then(
+      (user) => {
+        refund?.();
+        done(admit(request, user));
+      },
       (error: unknown) => {
         if (error instanceof VerificationUnavailableError) this.logOutage(error);
         done(verificationFailure(error));

@@ -55,7 +55,12 @@ export class Jwks {
     return this.fetchedAt + this.maxAgeMs;
   }
 
-  readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+  /** `spend` is called before waiting for a fetch of a key the held copy lacks. */
+  readonly getKey = async (
+    header: JWSHeaderParameters,
+    token: FlattenedJWSInput,
+    spend?: () => Promise<void>,
+  ) => {
     const arrived = Date.now();
     if (!this.remote.fresh) await this.refresh();
     else if (arrived - this.fetchedAt >= this.maxAgeMs / 2 && arrived >= this.nextFetchAt()) {
@@ -65,6 +70,7 @@ export class Jwks {
       return await this.remote(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey) || this.fetchedAt >= arrived) throw error;
+      await spend?.();
       await this.refresh();
       return await this.remote(header, token);
     }

@@ -85,10 +85,15 @@ export class SessionStore {
     });
   }
 
-  async lookup(token: string): Promise<AuthenticatedUser> {
+  /** `spend` is called before a lookup that no cached answer spares. */
+  async lookup(token: string, spend?: () => Promise<void>): Promise<AuthenticatedUser> {
     if (token.length > SESSION_TOKEN_MAX_LENGTH) throw new TokenRejectedError('malformed');
     const key = createHash('sha256').update(token).digest('base64url');
-    const outcome = this.answers.get(key) ?? (await this.shared(key, token));
+    let outcome = this.answers.get(key);
+    if (outcome === undefined) {
+      await spend?.();
+      outcome = await this.shared(key, token);
+    }
     if ('user' in outcome) return outcome.user;
     throw outcome.refused;
   }

@@ -100,7 +100,7 @@ describe('TokenVerifier', () => {
     const sessionsOnly = configWith({ AUTH_JWT_SECRET: '', AUTH_SESSIONS_ENABLED: 'true' });
     const verifier = new TokenVerifier(sessionsOnly, { lookup });
     await expect(verifier.verify('opaqueToken123')).resolves.toEqual({ id: 'sessioned' });
-    expect(lookup).toHaveBeenCalledWith('opaqueToken123');
+    expect(lookup).toHaveBeenCalledWith('opaqueToken123', undefined);
     // With neither a secret nor a JWKS, no JWT has a key to verify with.
     await expect(verifier.verify(await sign('alice'))).rejects.toMatchObject({
       reason: 'algorithm',

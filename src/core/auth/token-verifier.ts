@@ -1,4 +1,5 @@
 import { webcrypto } from 'node:crypto';
+import { HttpException } from '@nestjs/common';
 import {
   errors,
   jwtVerify,
@@ -25,6 +26,12 @@ const ASYMMETRIC_ALGORITHMS = [
   ...['ES256', 'ES384', 'ES512', 'EdDSA'],
 ];
 
+/** Called before a costly step of a verification; rejects when the client may not take it. */
+export type Spend = () => Promise<void>;
+type GetKey = (
+  ...args: [...Parameters<JWTVerifyGetKey>, spend: Spend | undefined]
+) => ReturnType<JWTVerifyGetKey>;
+
 /** Anything longer is not a token this service issued or accepts; refused before parsing. */
 export const MAX_TOKEN_LENGTH = 8192;
 /** Verified tokens are remembered this long at most (and never past their `exp`). */
@@ -37,7 +44,7 @@ export const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
  * because only a token's one canonical spelling is ever verified (compact-jws.ts).
  */
 export class TokenVerifier {
-  private readonly key: JWTVerifyGetKey | undefined;
+  private readonly key: GetKey | undefined;
   private readonly options: JWTVerifyOptions;
   private readonly cache = ttlCache<AuthenticatedUser>(VERIFIED_CACHE_MAX_ENTRIES);
   private readonly toleranceMs: number;
@@ -56,8 +63,8 @@ export class TokenVerifier {
     }
     // jose checks `algorithms` before asking for the key, so the alg here is one of the list.
     if (secretKey || jwks) {
-      this.key = (header, token) =>
-        header.alg.startsWith('HS') ? secretKey!(header.alg) : jwks!(header, token);
+      this.key = (header, token, spend) =>
+        header.alg.startsWith('HS') ? secretKey!(header.alg) : jwks!(header, token, spend);
     }
     this.options = {
       algorithms: [...(secretKey ? HMAC_ALGORITHMS : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])],
@@ -77,20 +84,22 @@ export class TokenVerifier {
   /**
    * @throws TokenRejectedError (reason `expired` for TOKEN_EXPIRED, the rest INVALID_TOKEN)
    * @throws VerificationUnavailableError when the JWKS or the session store cannot be reached
+   * @throws what `spend` rejects with
    */
-  async verify(token: string): Promise<AuthenticatedUser> {
+  async verify(token: string, spend?: Spend): Promise<AuthenticatedUser> {
     const hit = this.cache.get(token);
     if (hit !== undefined) return hit;
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('malformed');
     if (!token.includes('.')) {
-      if (this.sessions !== undefined) return this.sessions.lookup(token);
+      if (this.sessions !== undefined) return this.sessions.lookup(token, spend);
       throw new TokenRejectedError('malformed');
     }
     if (!isCanonicalCompactJws(token)) throw new TokenRejectedError('malformed');
-    if (this.key === undefined) throw new TokenRejectedError('algorithm');
+    const key = this.key;
+    if (key === undefined) throw new TokenRejectedError('algorithm');
     let verified: JWTVerifyResult;
     try {
-      verified = await jwtVerify(token, this.key, this.options);
+      verified = await jwtVerify(token, (h, t) => key(h, t, spend), this.options);
     } catch (error) {
       throw classify(error);
     }
@@ -143,7 +152,7 @@ const REASONS: [abstract new (...args: never[]) => Error, RejectionReason][] = [
 
 /** jose's error as the reason a token is refused (anything unknown: malformed). */
 export function classify(error: unknown): Error {
-  if (error instanceof VerificationUnavailableError) return error;
+  if (error instanceof VerificationUnavailableError || error instanceof HttpException) return error;
   if (error instanceof errors.JWTClaimValidationFailed) {
     return error.claim === 'nbf'
       ? new TokenRejectedError('not_yet_valid')

@@ -206,7 +206,16 @@ describe('HTTP and rate limit sections', () => {
       RATE_LIMIT_TTL_MS: 60_000,
       RATE_LIMIT_LIMIT: 600,
       RATE_LIMIT_REFUSED_LIMIT: 100,
+      RATE_LIMIT_REDIS_URL: undefined,
+      RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
     });
+    const redis = 'rediss://:secret@redis.internal:6380/0';
+    expect(
+      loadAppConfig({ ...secret, RATE_LIMIT_REDIS_URL: redis }).get(RateLimitConfig),
+    ).toMatchObject({ RATE_LIMIT_REDIS_URL: redis });
+    expect(problems({ ...secret, RATE_LIMIT_REDIS_URL: 'http://redis:6379' })).toEqual([
+      'RATE_LIMIT_REDIS_URL is invalid: must be a redis:// or rediss:// URL with a host',
+    ]);
     const off = loadAppConfig({ ...secret, RATE_LIMIT_ENABLED: 'off' }).get(RateLimitConfig);
     expect(off.RATE_LIMIT_ENABLED).toBe(false);
     expect(problems({ ...secret, RATE_LIMIT_LIMIT: '0' })).toEqual([

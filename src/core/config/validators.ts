@@ -28,5 +28,10 @@ export function isHttpUrl(value: unknown): boolean {
   return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }
 
+export function isRedisUrl(value: unknown): boolean {
+  const url = parsedUrl(value);
+  return !!url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+}
+
 export const POSTGRES_URL =
   'must be a postgres:// or postgresql:// URL with a host and a database name';

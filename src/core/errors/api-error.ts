@@ -91,7 +91,7 @@ export const ERRORS = {
     429,
     'RATE_LIMITED',
     'Too many requests; retry after `Retry-After` seconds.',
-    ['Retry-After'],
+    ['Retry-After', 'RateLimit-Policy', 'RateLimit'],
   ),
   internal: new ErrorDef(
     500,

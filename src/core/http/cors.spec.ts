@@ -30,7 +30,12 @@ describe('CORS', () => {
     ).toMatchObject({
       origin: ['https://a.example'],
       credentials: true,
-      exposedHeaders: expect.arrayContaining(['X-Request-Id', 'Retry-After']),
+      exposedHeaders: expect.arrayContaining([
+        'X-Request-Id',
+        'Retry-After',
+        'RateLimit-Policy',
+        'RateLimit',
+      ]),
     });
   });
 });

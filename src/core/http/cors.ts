@@ -12,6 +12,8 @@ export const CORS_EXPOSED_HEADERS = [
   'X-Next-Cursor',
   REQUEST_ID_HEADER,
   'Retry-After',
+  'RateLimit-Policy',
+  'RateLimit',
 ];
 /** How long a browser may cache a preflight answer. */
 export const CORS_MAX_AGE_S = 600;

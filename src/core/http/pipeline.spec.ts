@@ -11,7 +11,6 @@ import { ExpectContinueHook } from './expect-continue.hook';
 import { installPipeline } from './pipeline';
 import { serverOptions } from './server';
 import { ResponseHeadersHook } from './response-headers.hook';
-import { RefusedRequestLimitHook } from '../rate-limit/refused-request-limit.hook';
 import { answerClientError, answerRouterError } from './server-errors';
 
 jest.mock('../openapi/openapi', () => ({ buildOpenApiDocument: () => ({ openapi: '3.0.0' }) }));
@@ -40,7 +39,6 @@ function recordingApp() {
     hooks.set(type, instance);
   };
   labelled(ResponseHeadersHook, 'onRequest');
-  labelled(RefusedRequestLimitHook, 'onRequest', 'onResponse');
   labelled(AuthenticationHook, 'onRoute');
   labelled(ExpectContinueHook, 'onRoute');
   hooks.get(ExpectContinueHook)!.deferContinue = () => added.push('checkContinue deferred');
@@ -67,7 +65,6 @@ describe('installPipeline', () => {
       'checkContinue deferred',
       'cors ["https://a.example"]',
       'onRequest: ResponseHeadersHook.onRequest',
-      'onRequest: RefusedRequestLimitHook.onRequest',
       'decorate user',
       'onRoute: AuthenticationHook.onRoute',
       'onRoute: ExpectContinueHook.onRoute',
@@ -75,7 +72,6 @@ describe('installPipeline', () => {
       'onSend: ConnectionCloseHook.onSend',
       'onResponse: RequestLogHook.onResponse',
       'onResponse: MetricsHook.onResponse',
-      'onResponse: RefusedRequestLimitHook.onResponse',
       'GET /metrics (public)',
     ]);
     expect(serveDocs).toHaveBeenCalledWith(expect.anything(), { openapi: '3.0.0' });
@@ -99,12 +95,6 @@ describe('installPipeline', () => {
     const { app, server } = recordingApp();
     installPipeline(app, env({ HTTP_MAX_CONNECTIONS: '100' }));
     expect(server.maxConnections).toBe(100);
-  });
-
-  it('leaves out the refused-request limiter when rate limiting is off', () => {
-    const { app, added } = recordingApp();
-    installPipeline(app, env({ RATE_LIMIT_ENABLED: 'false' }));
-    expect(added.filter((line) => line.includes('RefusedRequestLimitHook'))).toEqual([]);
   });
 });
 

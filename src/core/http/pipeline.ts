@@ -8,8 +8,6 @@ import { MetricsHook } from '../ops/metrics.hook';
 import { METRICS_PATH } from '../ops/metrics.server';
 import { OpsConfig } from '../ops/ops.config';
 import { RequestLogHook } from '../ops/request-log.hook';
-import { RateLimitConfig } from '../rate-limit/rate-limit.config';
-import { RefusedRequestLimitHook } from '../rate-limit/refused-request-limit.hook';
 import { ConnectionCloseHook } from './connection-close.hook';
 import { holdConnections } from './connection-limits';
 import { corsOptions } from './cors';
@@ -43,11 +41,8 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   const responseHeaders = app.get(ResponseHeadersHook).onRequest;
   fastify.addHook('onRequest', responseHeaders);
 
-  // 3. onRequest: 429 for an address with too many refused requests, before any verification.
-  const refused = config.get(RateLimitConfig).RATE_LIMIT_ENABLED
-    ? app.get(RefusedRequestLimitHook)
-    : undefined;
-  if (refused) fastify.addHook('onRequest', refused.onRequest);
+  // 3. The limit on refused requests per address is spent inside 4, only by a costly
+  //    verification (session lookup, JWKS fetch): a valid token is never refused by it.
 
   // 4. Per route not marked @Public(): the bearer token (401), `:user_id` its subject (403),
   //    `request.user`; then `100 Continue` if awaited, and the JSON body (415, 413, 400).
@@ -62,10 +57,9 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   // 6. onSend: `Connection: close` while draining and after a refusal with an unread body.
   fastify.addHook('onSend', app.get(ConnectionCloseHook).onSend);
 
-  // 7. onResponse, after the answer: its log line, its metrics, a refusal counted for 3.
+  // 7. onResponse, after the answer: its log line, its metrics.
   const onResponse = [app.get(RequestLogHook).onResponse, app.get(MetricsHook).onResponse];
   for (const hook of onResponse) fastify.addHook('onResponse', hook);
-  if (refused) fastify.addHook('onResponse', refused.onResponse);
   //    The router's own refusals reach no route and run no hook: server-errors.ts runs 2 and 7.
   runOnServerErrors(fastify, { onRequest: [responseHeaders], onResponse });
 

@@ -21,9 +21,13 @@ export const COMMON_RESPONSE_HEADERS: HeadersObject = {
   },
 };
 
-/** Headers an error definition may name. */
+const STRING = { type: 'string' } as const;
+
+/** Headers an error definition may name (RateLimit*: draft-ietf-httpapi-ratelimit-headers). */
 export const ERROR_HEADERS: HeadersObject = {
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+  'RateLimit-Policy': { description: 'The limit, e.g. `"default";q=600;w=60`.', schema: STRING },
+  RateLimit: { description: 'What is left, e.g. `"default";r=0;t=42` (t: s).', schema: STRING },
   'WWW-Authenticate': {
     description: 'Bearer challenge (RFC 6750), e.g. `Bearer error="invalid_token"`.',
     schema: { type: 'string' },

@@ -9,9 +9,9 @@ import {
 } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
+import { SkipRateLimit } from '../rate-limit/rate-limit.guard';
 import { RETRY_AFTER_S } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS, ERROR_HEADERS } from '../openapi/error-responses';
 import { DatabaseHealthIndicator } from './database.health';
@@ -38,7 +38,7 @@ function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
  */
 @ApiTags('health')
 @Public()
-@SkipThrottle()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   private readonly moved: boolean;
@@ -77,8 +77,11 @@ export class HealthController {
       unavailable(reply);
       return { status: 'shutting_down' };
     }
+    const reports = [...this.lifecycle.reports].map(([key, report]) => () => ({
+      [key]: { status: 'up' as const, ...report() },
+    }));
     const result = await this.health
-      .check([() => this.database.check('database')])
+      .check([() => this.database.check('database'), ...reports])
       .catch((error: { response?: unknown }) => error.response as { status: string });
     if (result.status !== 'ok') unavailable(reply);
     return result;

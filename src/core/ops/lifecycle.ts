@@ -13,6 +13,8 @@ export const APP_INFO: { name: string; version: string } = (() => {
 @Injectable()
 export class LifecycleState {
   isShuttingDown = false;
+  /** Parts readiness reports on but never fails for (e.g. the rate-limit store), by name. */
+  readonly reports = new Map<string, () => Record<string, unknown>>();
 
   markShuttingDown(): void {
     this.isShuttingDown = true;

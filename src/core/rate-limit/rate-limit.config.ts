@@ -1,5 +1,6 @@
 import { ConfigSection } from '../config/config';
-import { EnvBool, EnvInt } from '../config/env.decorators';
+import { EnvBool, EnvInt, EnvOptional } from '../config/env.decorators';
+import { isRedisUrl, Satisfies } from '../config/validators';
 
 @ConfigSection('rateLimit')
 export class RateLimitConfig {
@@ -14,7 +15,15 @@ export class RateLimitConfig {
   @EnvInt(1, 1_000_000)
   RATE_LIMIT_LIMIT = 600;
 
-  /** Refused requests (401, 403) per client address per window; then 429 until it ends. */
+  /** Costly token verifications (session lookups, JWKS refetches) refused per address per window. */
   @EnvInt(1, 1_000_000)
   RATE_LIMIT_REFUSED_LIMIT = 100;
+
+  /** Both limits counted in this Redis, shared by every replica; unset: each process alone. */
+  @EnvOptional(Satisfies(isRedisUrl, 'must be a redis:// or rediss:// URL with a host'))
+  RATE_LIMIT_REDIS_URL?: string;
+
+  /** How long a request waits for Redis before it is counted in the process instead. */
+  @EnvInt(1, 10_000)
+  RATE_LIMIT_REDIS_TIMEOUT_MS = 50;
 }

@@ -1,16 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { getLoggerToken } from 'nestjs-pino';
+import { VerificationBudget } from '../auth/authentication.hook';
 import { configProvider } from '../config/config';
+import { LifecycleState } from '../ops/lifecycle';
+import { MetricsService } from '../ops/metrics.service';
 import { RateLimitConfig } from './rate-limit.config';
-import { RefusedRequestLimitHook } from './refused-request-limit.hook';
-import { UserThrottlerGuard } from './user-throttler.guard';
-import { WindowCounter, WindowCounterStorage } from './window-counter';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimits, sharedCounters } from './rate-limits';
+import { RedisCounters } from './redis-store';
 
 /**
  * RATE_LIMIT_LIMIT requests per window per user (a guard: authentication has run), and
- * RATE_LIMIT_REFUSED_LIMIT refused ones per client address (hooks placed by pipeline.ts).
- * Disabled, nothing is registered, so it costs nothing.
+ * RATE_LIMIT_REFUSED_LIMIT costly verifications per client address (the authentication hook
+ * spends them), in Redis when RATE_LIMIT_REDIS_URL is set. Global, so the hook finds its budget.
+ * Disabled, nothing is registered.
  */
 @Module({})
 export class RateLimitModule {
@@ -19,21 +23,20 @@ export class RateLimitModule {
     if (!config.RATE_LIMIT_ENABLED)
       return { module: RateLimitModule, providers, exports: providers };
     return {
+      global: true,
       module: RateLimitModule,
-      imports: [
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: config.RATE_LIMIT_TTL_MS, limit: config.RATE_LIMIT_LIMIT }],
-          storage: new WindowCounterStorage(new WindowCounter(config.RATE_LIMIT_TTL_MS)),
-          // Only Retry-After on a 429 (set by the guard).
-          setHeaders: false,
-        }),
-      ],
       providers: [
         ...providers,
-        { provide: APP_GUARD, useClass: UserThrottlerGuard },
-        RefusedRequestLimitHook,
+        {
+          provide: RedisCounters,
+          inject: [RateLimitConfig, MetricsService, LifecycleState, getLoggerToken('RateLimit')],
+          useFactory: sharedCounters,
+        },
+        RateLimits,
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: VerificationBudget, useExisting: RateLimits },
       ],
-      exports: [RefusedRequestLimitHook, RateLimitConfig],
+      exports: [RateLimitConfig, RateLimits, VerificationBudget],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { WindowCounter, WindowCounterStorage } from './window-counter';
+import { WindowCounter } from './window-counter';
 
 describe('WindowCounter', () => {
   let now: number;
@@ -52,44 +52,17 @@ describe('WindowCounter', () => {
     expect(c.current('a')?.hits).toBe(3);
     expect(c.current('c')).toBeUndefined();
   });
-});
 
-describe('WindowCounterStorage', () => {
-  let now: number;
-  let storage: WindowCounterStorage;
-
-  beforeEach(() => {
-    now = 1_000_000;
-    storage = new WindowCounterStorage(new WindowCounter(60_000, 100, { now: () => now }));
-  });
-
-  it('counts hits in a window and blocks past the limit until it ends', async () => {
-    await expect(storage.increment('u', 60_000, 2)).resolves.toEqual({
-      totalHits: 1,
-      timeToExpire: 60,
-      isBlocked: false,
-      timeToBlockExpire: 0,
-    });
-    await storage.increment('u', 60_000, 2);
-    now += 15_500;
-    await expect(storage.increment('u', 60_000, 2)).resolves.toEqual({
-      totalHits: 3,
-      timeToExpire: 45,
-      isBlocked: true,
-      timeToBlockExpire: 45,
-    });
-    await expect(storage.increment('other', 60_000, 2)).resolves.toMatchObject({
-      isBlocked: false,
-    });
-    now += 44_499;
-    await expect(storage.increment('u', 60_000, 2)).resolves.toMatchObject({
-      isBlocked: true,
-      timeToBlockExpire: 1,
-    });
-    now += 2;
-    await expect(storage.increment('u', 60_000, 2)).resolves.toMatchObject({
-      totalHits: 1,
-      isBlocked: false,
-    });
+  it('takes an event back within its window, never below zero, and nothing once it ended', () => {
+    const c = counter();
+    c.hit('a');
+    c.hit('a');
+    c.undo('a');
+    expect(c.current('a')?.hits).toBe(1);
+    c.undo('a');
+    c.undo('a');
+    expect(c.current('a')?.hits).toBe(0);
+    c.undo('never-seen');
+    expect(c.current('never-seen')).toBeUndefined();
   });
 });

@@ -1,5 +1,3 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -39,6 +37,12 @@ export class WindowCounter {
     return { hits: window.hits, resetInS: this.resetInS(key) };
   }
 
+  /** Takes one event back (none once the window ended). */
+  undo(key: string): void {
+    const window = this.windows.peek(key);
+    if (window !== undefined && window.hits > 0) window.hits -= 1;
+  }
+
   /** The key's count without counting (it still becomes the most recent key); none once ended. */
   current(key: string): WindowCount | undefined {
     const window = this.windows.get(key);
@@ -47,24 +51,5 @@ export class WindowCounter {
 
   private resetInS(key: string): number {
     return Math.max(1, Math.ceil(this.windows.getRemainingTTL(key) / 1000));
-  }
-}
-
-/**
- * The throttler's storage: one WindowCounter, made with the throttler's one ttl. The default
- * storage keeps a timestamp per hit (a list as long as the limit per key) and any number of keys.
- */
-export class WindowCounterStorage implements ThrottlerStorage {
-  constructor(readonly counter: WindowCounter) {}
-
-  increment(key: string, _ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const { hits, resetInS } = this.counter.hit(key);
-    const isBlocked = hits > limit;
-    return Promise.resolve({
-      totalHits: hits,
-      timeToExpire: resetInS,
-      isBlocked,
-      timeToBlockExpire: isBlocked ? resetInS : 0,
-    });
   }
 }
