@@ -1,3 +1,5 @@
+// First: tracing instruments http, pg and fastify only if it is loaded before them.
+import { stopTracing } from './tracing';
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
@@ -48,7 +50,7 @@ async function bootstrap(): Promise<void> {
     new GracefulShutdown(
       {
         closeListener: () => app.getHttpAdapter().close() as Promise<void>,
-        close: () => app.close(),
+        close: () => app.close().then(stopTracing),
       },
       app.get(LifecycleState),
       await contextLogger(app, 'Shutdown'),
