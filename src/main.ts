@@ -1,5 +1,4 @@
-// First: tracing instruments http, pg and fastify only if it is loaded before them.
-import { stopTracing } from './tracing';
+import './tracing';
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
@@ -13,6 +12,7 @@ import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { HttpConfig } from './core/http/http.config';
 import { contextLogger } from './core/ops/logging.module';
+import { stopTracing } from './core/ops/tracing';
 import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';

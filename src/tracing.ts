@@ -1,70 +1,7 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded only when it exports */
+// Imported first by main.ts: the instrumentations patch http, pg and fastify as they are required.
 import { existsSync } from 'node:fs';
-import type { NodeSDK } from '@opentelemetry/sdk-node';
+import { startTracing } from './core/ops/tracing';
 
-/** Probes and scrapes every few seconds: traced, they would bury the requests. */
-const UNTRACED = /^\/(health|metrics)(\/|\?|$)/;
-
-let sdk: NodeSDK | undefined;
-
-/** pino's mixin while traces are exported: a line logged within a span carries its ids. */
-export let traceLogFields: (() => object) | undefined;
-
-/**
- * OpenTelemetry traces over OTLP/HTTP, configured by the standard OTEL_* variables and started
- * only when an OTLP endpoint is set; otherwise none of its packages is loaded. main.ts imports
- * this first: the instrumentations patch http, pg and fastify as they are first required.
- */
-function startTracing(env: NodeJS.ProcessEnv): void {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return;
-  env.OTEL_SERVICE_NAME ??= 'tasks-api';
-  // Traces only: metrics stay Prometheus' and logs stdout's unless the operator asks for more.
-  env.OTEL_METRICS_EXPORTER ??= 'none';
-  env.OTEL_LOGS_EXPORTER ??= 'none';
-  const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  const { NodeSDK } =
-    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const http =
-    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const fastify = require('@fastify/otel') as typeof import('@fastify/otel');
-  const pg =
-    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const redis =
-    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-  const undici =
-    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-  sdk = new NodeSDK({
-    instrumentations: [
-      new http.HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
-      }),
-      // The request span is named for its route; a span per hook would cost more than it shows.
-      new fastify.FastifyOtelInstrumentation({
-        registerOnInitialization: true,
-        instrumentHooks: false,
-        ignorePaths: (route) => UNTRACED.test(route.url),
-      }),
-      // The SQL text only: its parameters are user data and tokens.
-      new pg.PgInstrumentation({ enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
-      new redis.IORedisInstrumentation({ requireParentSpan: true }),
-      // fetch: the JWKS.
-      new undici.UndiciInstrumentation(),
-    ],
-  });
-  sdk.start();
-  traceLogFields = () => {
-    const span = trace.getActiveSpan();
-    if (span === undefined) return {};
-    const { traceId, spanId } = span.spanContext();
-    return { trace_id: traceId, span_id: spanId };
-  };
-}
-
-/** Sends the spans still held; the shutdown awaits it before the process exits. */
-export async function stopTracing(): Promise<void> {
-  await sdk?.shutdown();
-}
-
+// The OTEL_* variables may be in .env, which main.ts reads too late for this.
+if (existsSync('.env')) process.loadEnvFile('.env');
 startTracing(process.env);

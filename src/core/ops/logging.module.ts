@@ -7,9 +7,9 @@ import {
 } from '@nestjs/common';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { traceLogFields } from '../../tracing';
 import { AppConfig } from '../config/app.config';
 import { RequestLogHook } from './request-log.hook';
+import { traceLogFields } from './tracing';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
