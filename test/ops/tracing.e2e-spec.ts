@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
 import { BuiltApp, ensureBuilt, startBuiltApp } from '../support/built-app';
 import { ROOT, run } from '../support/child-process';
+import { JwksServer, startJwksServer } from '../support/jwks-server';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { tokenFor } from '../support/tokens';
 
@@ -63,6 +65,7 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
   let db: TestDatabase;
   let app: BuiltApp;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let jwks: JwksServer;
   const traceId = randomBytes(16).toString('hex');
   const callerSpanId = randomBytes(8).toString('hex');
   const title = `secret-title-${randomBytes(6).toString('hex')}`;
@@ -72,9 +75,16 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
 
   beforeAll(async () => {
     receiver = await startReceiver();
+    const keys = await generateKeyPair('ES256');
+    jwks = await startJwksServer([
+      { ...(await exportJWK(keys.publicKey)), kid: 'k', alg: 'ES256' },
+    ]);
     db = await createTestDatabase();
     app = await startBuiltApp({
       DATABASE_URL: db.url,
+      AUTH_JWT_SECRET: '',
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_ISSUER: 'https://issuer.test',
       RATE_LIMIT_ENABLED: 'false',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -82,7 +92,11 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
       // Held until the shutdown: the test proves the shutdown sends them.
       OTEL_BSP_SCHEDULE_DELAY: '600000',
     });
-    token = await tokenFor('alice');
+    token = await tokenFor(
+      'alice',
+      { iss: 'https://issuer.test' },
+      { key: keys.privateKey, alg: 'ES256', kid: 'k' },
+    );
     const created = await app.http.post(
       '/api/alice/tasks',
       { title },
@@ -107,6 +121,7 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
   afterAll(async () => {
     await app?.kill();
     await db?.drop();
+    await jwks?.close();
     await new Promise((resolve) => receiver?.server.close(resolve));
   });
 
@@ -127,6 +142,11 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
     const exported = JSON.stringify(receiver.exports);
     expect(exported).not.toContain(title);
     expect(exported).not.toContain(token);
+  });
+
+  it('has a span for the JWKS fetch the request waited for', () => {
+    const fetches = spans.filter((s) => attribute(s.attributes, 'url.full') === jwks.url);
+    expect(fetches).toEqual([expect.objectContaining({ traceId, name: 'GET' })]);
   });
 
   it('names the service, and traces no probe', () => {
