@@ -16,7 +16,7 @@ export let traceLogFields: (() => object) | undefined;
  * instrumentations patch them.
  */
 export function startTracing(env: NodeJS.ProcessEnv): void {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return;
   env.OTEL_SERVICE_NAME ??= 'tasks-api';
   // Traces only: metrics stay Prometheus' and logs stdout's unless the operator asks for more.
