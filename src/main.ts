@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
@@ -11,6 +12,7 @@ import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { HttpConfig } from './core/http/http.config';
 import { contextLogger } from './core/ops/logging.module';
+import { stopTracing } from './core/ops/tracing';
 import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
@@ -48,7 +50,7 @@ async function bootstrap(): Promise<void> {
     new GracefulShutdown(
       {
         closeListener: () => app.getHttpAdapter().close() as Promise<void>,
-        close: () => app.close(),
+        close: () => app.close().then(stopTracing),
       },
       app.get(LifecycleState),
       await contextLogger(app, 'Shutdown'),

@@ -35,6 +35,7 @@ interface Compose {
       cap_drop: string[];
       security_opt: string[];
     };
+    'otel-collector': { image: string; profiles: string[]; volumes: string[] };
   };
 }
 
@@ -105,8 +106,9 @@ describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, t
         name,
         true,
       ]);
+    // OTEL_* are the OpenTelemetry SDK's own variables.
     for (const name of Object.keys(appEnv))
-      expect([name, KNOWN_VARIABLES.has(name)]).toEqual([name, true]);
+      expect([name, KNOWN_VARIABLES.has(name) || name.startsWith('OTEL_')]).toEqual([name, true]);
     expect(config.get(AppConfig).NODE_ENV).toBe('production');
     // The secret comes from whoever runs it, never from the file.
     expect(api.environment.AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:\?/);
@@ -197,5 +199,25 @@ describe('compose.yaml (PostgreSQL, PgBouncer in transaction mode, migrations, t
     expect(dockerfile).toMatch(/^USER postgres$/m);
     for (const file of /^COPY (.+) \/etc\/pgbouncer\/$/m.exec(dockerfile)![1].split(' '))
       expect(existsSync(join(COMPOSE_DIR, file))).toBe(true);
+  });
+
+  it('exports traces only when asked, to the collector of the `tracing` profile over OTLP/HTTP', () => {
+    expect(appEnv.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('');
+    const tracedEnv = interpolate(String(api.environment.OTEL_EXPORTER_OTLP_ENDPOINT), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+    });
+    expect(tracedEnv).toBe('http://otel-collector:4318');
+    const collector = compose.services['otel-collector'];
+    expect(collector.profiles).toEqual(['tracing']);
+    const [file, mountedAt] = collector.volumes[0].split(':');
+    expect(mountedAt).toBe('/etc/otelcol/config.yaml');
+    const config = parse(readFileSync(join(ROOT, file), 'utf8')) as {
+      receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+      service: { pipelines: { traces: { receivers: string[] } } };
+    };
+    expect(config.receivers.otlp.protocols.http.endpoint).toBe(
+      `0.0.0.0:${new URL(tracedEnv).port}`,
+    );
+    expect(config.service.pipelines.traces.receivers).toContain('otlp');
   });
 });

@@ -10,12 +10,23 @@ const set = parseEnv(text) as Record<string, string>;
 const commented = [...text.matchAll(/^# ([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
 /** Read by `npm run dev` (scripts/dev.mjs), not by the app. */
 const DEV_ONLY = ['DEV_DATABASE_PORT'];
+/** Read by the OpenTelemetry SDK (src/core/ops/tracing.ts), not by the app's configuration. */
+const OTEL = /^OTEL_/;
 
 describe('.env.example', () => {
   it('names every variable the app reads, and only those (plus npm run dev`s own)', () => {
     const named = [...Object.keys(set), ...commented];
     expect(new Set(named).size).toBe(named.length);
-    expect(named.filter((n) => !DEV_ONLY.includes(n)).sort()).toEqual([...KNOWN_VARIABLES].sort());
+    expect(named.filter((n) => !DEV_ONLY.includes(n) && !OTEL.test(n)).sort()).toEqual(
+      [...KNOWN_VARIABLES].sort(),
+    );
+  });
+
+  it('shows the tracing variables without setting any: copied to .env it exports no trace', () => {
+    expect(commented.filter((n) => OTEL.test(n))).toEqual(
+      expect.arrayContaining(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']),
+    );
+    expect(Object.keys(set).filter((n) => OTEL.test(n))).toEqual([]);
   });
 
   it('sets nothing but the documented defaults: copied to .env it changes no setting', () => {

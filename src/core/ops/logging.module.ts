@@ -9,6 +9,7 @@ import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
 import { RequestLogHook } from './request-log.hook';
+import { traceLogFields } from './tracing';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -59,13 +60,14 @@ export function createRootLogger(env: AppConfig, destination?: DestinationStream
   if (env.NODE_ENV === 'development') {
     return pino({
       level: env.LOG_LEVEL,
+      mixin: traceLogFields,
       transport: {
         target: 'pino-pretty',
         options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
       },
     });
   }
-  return pino({ level: env.LOG_LEVEL }, destination ?? stdoutDestination());
+  return pino({ level: env.LOG_LEVEL, mixin: traceLogFields }, destination ?? stdoutDestination());
 }
 
 /** Makes the root logger injectable, and writes out what it holds when the app closes. */

@@ -1,0 +1,72 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded only when it exports */
+import { subscribe } from 'node:diagnostics_channel';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { FastifyInstance } from 'fastify';
+
+/** Probes and scrapes every few seconds: traced, they would bury the requests. */
+const UNTRACED = /^\/(health|metrics)(\/|\?|$)/;
+
+let sdk: NodeSDK | undefined;
+
+/** pino's mixin while traces are exported: a line logged within a span carries its ids. */
+export let traceLogFields: (() => object) | undefined;
+
+/**
+ * OpenTelemetry traces over OTLP/HTTP, configured by the standard OTEL_* variables and started
+ * only when an OTLP endpoint is set; otherwise none of its packages is loaded. Started by the
+ * preload src/tracing.ts, before http, pg and fastify are first required: that is when the
+ * instrumentations patch them.
+ */
+export function startTracing(env: NodeJS.ProcessEnv): void {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return;
+  env.OTEL_SERVICE_NAME ??= 'tasks-api';
+  // Traces only: metrics stay Prometheus' and logs stdout's unless the operator asks for more.
+  env.OTEL_METRICS_EXPORTER ??= 'none';
+  env.OTEL_LOGS_EXPORTER ??= 'none';
+  const { context, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const { getRPCMetadata } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { NodeSDK } =
+    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const http =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const pg =
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const redis =
+    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+  const undici =
+    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+  sdk = new NodeSDK({
+    instrumentations: [
+      new http.HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
+      }),
+      // The SQL text only: its parameters are user data and tokens.
+      new pg.PgInstrumentation({ enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
+      new redis.IORedisInstrumentation({ requireParentSpan: true }),
+      // fetch: the JWKS.
+      new undici.UndiciInstrumentation(),
+    ],
+  });
+  sdk.start();
+  // The server span named for its route (`GET /api/:user_id/tasks`), as Fastify's own
+  // instrumentation would, without its two more spans per request.
+  subscribe('fastify.initialization', (message) => {
+    (message as { fastify: FastifyInstance }).fastify.addHook('onRequest', (request, _, done) => {
+      const rpc = getRPCMetadata(context.active());
+      if (rpc) rpc.route = request.routeOptions.url;
+      done();
+    });
+  });
+  traceLogFields = () => {
+    const span = trace.getActiveSpan();
+    if (span === undefined) return {};
+    const { traceId, spanId } = span.spanContext();
+    return { trace_id: traceId, span_id: spanId };
+  };
+}
+
+/** Sends the spans still held; the shutdown awaits it before the process exits. */
+export async function stopTracing(): Promise<void> {
+  await sdk?.shutdown();
+}
