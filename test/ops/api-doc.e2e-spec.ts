@@ -27,9 +27,9 @@ function tableAfter(heading: string): string[][] {
   for (const line of lines.slice(start)) {
     if (!line.startsWith('|')) break;
     const cells = line
-      .split('|')
+      .split(/(?<!\\)\|/)
       .slice(1, -1)
-      .map((c) => c.trim());
+      .map((c) => c.trim().replace(/\\\|/g, '|'));
     if (cells.every((c) => /^-+$/.test(c)) || /^(method and path|code|path)$/.test(cells[0]))
       continue;
     rows.push(cells);
