@@ -20,7 +20,7 @@ jest.mock('../openapi/docs', () => ({ serveDocs: jest.fn() }));
 /** A stand-in app that records what the pipeline adds, in order. */
 function recordingApp() {
   const added: string[] = [];
-  const name = (fn: unknown) => (fn as { label?: string }).label ?? 'unknown';
+  const name = (fn: unknown) => (fn as { label?: string }).label ?? (fn as () => void).name;
   const server = Object.assign(new EventEmitter(), { maxConnections: undefined });
   const fastify = {
     server,
@@ -68,6 +68,8 @@ describe('installPipeline', () => {
       'cors ["https://a.example"]',
       'onRequest: ResponseHeadersHook.onRequest',
       'onRequest: RefusedRequestLimitHook.onRequest',
+      'onRoute: recordPath',
+      'onRequest: answerWrongMethod',
       'decorate user',
       'onRoute: AuthenticationHook.onRoute',
       'onRoute: ExpectContinueHook.onRoute',
@@ -76,6 +78,7 @@ describe('installPipeline', () => {
       'onResponse: RequestLogHook.onResponse',
       'onResponse: MetricsHook.onResponse',
       'onResponse: RefusedRequestLimitHook.onResponse',
+      'onError: recordClientAbort',
       'GET /metrics (public)',
     ]);
     expect(serveDocs).toHaveBeenCalledWith(expect.anything(), { openapi: '3.0.0' });

@@ -16,8 +16,9 @@ import { corsOptions } from './cors';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body-parser';
+import { answerWrongMethods } from './method-not-allowed';
 import { ResponseHeadersHook } from './response-headers.hook';
-import { runOnServerErrors } from './server-errors';
+import { recordClientAborts, runOnServerErrors } from './server-errors';
 
 /**
  * THE request path, in the order a request meets it. Fastify hooks where they must run before
@@ -48,6 +49,8 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
     ? app.get(RefusedRequestLimitHook)
     : undefined;
   if (refused) fastify.addHook('onRequest', refused.onRequest);
+  //    A path that exists under other methods: 405 with `Allow`, not the router's 404.
+  answerWrongMethods(fastify);
 
   // 4. Per route not marked @Public(): the bearer token (401), `:user_id` its subject (403),
   //    `request.user`; then `100 Continue` if awaited, and the JSON body (415, 413, 400).
@@ -68,6 +71,8 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   if (refused) fastify.addHook('onResponse', refused.onResponse);
   //    The router's own refusals reach no route and run no hook: server-errors.ts runs 2 and 7.
   runOnServerErrors(fastify, { onRequest: [responseHeaders], onResponse });
+  //    Nor does a request whose client hung up mid-body: its line and count are taken on error.
+  recordClientAborts(fastify, onResponse);
 
   // Raw routes, public: /metrics here unless it has a port of its own; /docs.
   if (config.get(OpsConfig).metricsPort === undefined) {
