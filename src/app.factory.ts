@@ -21,7 +21,8 @@ export async function createApp(
     // JSON only (core/http/json-body-parser.ts); throw rather than abort, so main.ts says why.
     { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
+  // Nest's info lines (a line per module and per route at every start) are left out.
+  app.useLogger(Object.assign(Object.create(app.get(Logger)) as Logger, { log: () => undefined }));
   app.flushLogs();
   installPipeline(app, config);
   return app;

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './core/auth/auth.module';
 import { AppConfigModule } from './core/config/app.config';
 import { type Config, type EnvironmentInput, loadConfig } from './core/config/config';
@@ -13,6 +13,7 @@ import { PagingModule } from './core/paging/paging.module';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { InputValidationPipe } from './core/validation/input-validation.pipe';
+import { UndeclaredQueryGuard } from './core/validation/undeclared-query.guard';
 import { TasksModule } from './tasks/tasks.module';
 
 /** The resources; a new one is one line here. */
@@ -39,6 +40,7 @@ export class AppModule {
       ],
       // Nest's steps of the request path (core/http/pipeline.ts, step 5).
       providers: [
+        { provide: APP_GUARD, useClass: UndeclaredQueryGuard },
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

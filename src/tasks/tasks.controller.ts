@@ -20,6 +20,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '../core/auth/decorators';
@@ -31,6 +32,7 @@ import {
   COMMON_RESPONSE_HEADERS,
 } from '../core/openapi/error-responses';
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
+import { PAGE_LIMIT_MAX } from '../core/paging/keyset';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
@@ -77,8 +79,7 @@ export class TasksController {
   })
   @ApiOkResponse({
     description: 'One page of tasks (a plain array).',
-    type: Task,
-    isArray: true,
+    schema: { type: 'array', items: { $ref: getSchemaPath(Task) }, maxItems: PAGE_LIMIT_MAX },
     headers: {
       ...COMMON_RESPONSE_HEADERS,
       Link: {

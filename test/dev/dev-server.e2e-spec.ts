@@ -33,11 +33,12 @@ const lanAddress = Object.values(networkInterfaces())
   .flat()
   .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
-describe('npm run dev: safe defaults, and what it tells a newcomer', () => {
+describe('npm run dev: safe defaults, what it tells a newcomer, and a clean Ctrl+C', () => {
   let scratch: string;
   let dev: ChildProcess;
   let output = '';
   let port: number;
+  let databasePort: number;
 
   const migrationShow = (env: Record<string, string>) =>
     run(
@@ -52,21 +53,18 @@ describe('npm run dev: safe defaults, and what it tells a newcomer', () => {
       { cwd: scratch, timeoutMs: 60_000 },
     );
 
-  beforeAll(async () => {
-    // A copy of the project with no .env and no .dev-data, so it starts from nothing.
-    scratch = mkdtempSync(join(tmpdir(), 'tasks-api-dev-'));
-    chmodSync(scratch, 0o755); // as root, the embedded server runs as "postgres" and must enter it
-    for (const entry of COPIED)
-      cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'), 'dir');
-    port = await freePort();
-    dev = spawn(process.execPath, [join(scratch, 'scripts', 'dev.mjs')], {
+  const running = () => dev && dev.exitCode === null && dev.signalCode === null;
+
+  /** `npm run dev` in its own process group, as a terminal runs it; resolves once it is ready. */
+  async function startDev(): Promise<void> {
+    output = '';
+    dev = spawn('npm', ['run', 'dev'], {
       cwd: scratch,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         PORT: String(port),
-        DEV_DATABASE_PORT: String(await freePort()),
+        DEV_DATABASE_PORT: String(databasePort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -75,17 +73,45 @@ describe('npm run dev: safe defaults, and what it tells a newcomer', () => {
     dev.stderr!.on('data', (d) => (output += d));
     const deadline = Date.now() + 180_000;
     while (!/^\[dev\] token: .*$/m.test(output)) {
-      if (dev.exitCode !== null) throw new Error(`npm run dev exited:\n${output}`);
+      if (!running()) throw new Error(`npm run dev exited:\n${output}`);
       if (Date.now() > deadline) throw new Error(`npm run dev not ready in 180 s:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /**
+   * Ctrl+C in the terminal: SIGINT to the whole group. Whether npm ended as a shell expects (0, or
+   * by the SIGINT itself, as npm re-raises it), and how long it took.
+   */
+  async function pressCtrlC(): Promise<{ clean: boolean; ms: number }> {
+    const started = performance.now();
+    const exited = new Promise<boolean>((resolve) =>
+      dev.once('exit', (code, signal) => resolve(code === 0 || signal === 'SIGINT')),
+    );
+    process.kill(-dev.pid!, 'SIGINT');
+    const clean = await exited;
+    return { clean, ms: performance.now() - started };
+  }
+
+  beforeAll(async () => {
+    // A copy of the project with no .env and no .dev-data, so it starts from nothing.
+    scratch = mkdtempSync(join(tmpdir(), 'tasks-api-dev-'));
+    chmodSync(scratch, 0o755); // as root, the embedded server runs as "postgres" and must enter it
+    for (const entry of COPIED)
+      cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+    port = await freePort();
+    databasePort = await freePort();
+    await startDev();
   }, 200_000);
 
   afterAll(async () => {
-    if (dev && dev.exitCode === null) {
+    if (running()) {
       const exited = new Promise((resolve) => dev.once('exit', resolve));
-      process.kill(-dev.pid!, 'SIGKILL');
+      process.kill(-dev.pid!, 'SIGINT');
+      const stopped = setTimeout(() => process.kill(-dev.pid!, 'SIGKILL'), 10_000);
       await exited;
+      clearTimeout(stopped);
     }
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -142,17 +168,32 @@ describe('npm run dev: safe defaults, and what it tells a newcomer', () => {
     ]);
   }, 120_000);
 
-  it('Ctrl+C stops the app, then PostgreSQL, and removes the URL file', async () => {
-    const exited = new Promise<number | null>((resolve) =>
-      dev.once('exit', (code) => resolve(code)),
+  it('starts quietly: the three ready lines, no line per Nest module or route, no warning that does not apply', () => {
+    expect(output).not.toMatch(/InstanceLoader|RoutesResolver|RouterExplorer/);
+    expect(output).not.toMatch(/\bWARN\b|migration:run:prod/);
+    expect(output.match(/^\[dev\] (ready|database|token): /gm)).toEqual([
+      '[dev] ready: ',
+      '[dev] database: ',
+      '[dev] token: ',
+    ]);
+  });
+
+  it('Ctrl+C, three times from a ready server: each stops the app and PostgreSQL within 5 s and says so', async () => {
+    const stops = [];
+    for (let round = 1; round <= 3; round++) {
+      if (round > 1) await startDev();
+      const { clean, ms } = await pressCtrlC();
+      stops.push({ round, clean, under5s: ms < 5000, forced: /forcing exit/.test(output) });
+      expect(output).toMatch(/^\[dev\] stopped: the app and the embedded PostgreSQL are down$/m);
+      expect(existsSync(join(scratch, '.dev-data', 'database-url'))).toBe(false);
+      const client = new Client({
+        connectionString: line('database'),
+        connectionTimeoutMillis: 2000,
+      });
+      await expect(client.connect()).rejects.toThrow();
+    }
+    expect(stops).toEqual(
+      [1, 2, 3].map((round) => ({ round, clean: true, under5s: true, forced: false })),
     );
-    process.kill(-dev.pid!, 'SIGINT');
-    expect(await exited).toBe(0);
-    expect(existsSync(join(scratch, '.dev-data', 'database-url'))).toBe(false);
-    const client = new Client({
-      connectionString: line('database'),
-      connectionTimeoutMillis: 2000,
-    });
-    await expect(client.connect()).rejects.toThrow();
-  }, 60_000);
+  }, 300_000);
 });

@@ -22,6 +22,29 @@ function links(file: string): string[] {
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
 }
 
+/** A Markdown table's cells, as GitHub splits them: at every pipe not escaped with a backslash. */
+const cells = (row: string) =>
+  row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/);
+
+/** The rows, in tables outside code blocks, whose cell count differs from their header's. */
+function brokenRows(text: string): string[] {
+  const lines = text.replace(/```[\s\S]*?```/g, (block) => block.replace(/[^\n]/g, '')).split('\n');
+  const broken: string[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (!lines[i].startsWith('|') || !/^\|[\s:|-]+\|$/.test(lines[i + 1].trim())) continue;
+    const width = cells(lines[i]).length;
+    let row = i + 1;
+    for (; row < lines.length && lines[row].startsWith('|'); row++)
+      if (cells(lines[row]).length !== width) broken.push(`line ${row + 1}: ${lines[row]}`);
+    i = row;
+  }
+  return broken;
+}
+
 describe('the documentation stands alone', () => {
   it('the README is what a newcomer reads first: under 250 lines', () => {
     expect(read('README.md').split('\n').length).toBeLessThan(250);
@@ -47,6 +70,18 @@ describe('the documentation stands alone', () => {
       }
     },
   );
+
+  it.each(DOCS)(
+    '%s: every table row has as many cells as its header (a stray | splits one)',
+    (file) => {
+      expect(brokenRows(read(file))).toEqual([]);
+    },
+  );
+
+  it('would notice a row split by an unescaped pipe', () => {
+    const table = '| a | b |\n| --- | --- |\n| `x \\| y` | z |\n| `x | y` | z |\n';
+    expect(brokenRows(`text\n\n${table}`)).toEqual(['line 6: | `x | y` | z |']);
+  });
 
   it('the README configuration table lists every variable the app reads, and only those', () => {
     const section = read('README.md').split('## Configuration')[1].split('\n## ')[0];

@@ -35,4 +35,15 @@ describe('one supported Node range: package.json engines, @types/node, the Docke
     expect(read('README.md')).toContain(`\`${pkg.engines.node}\``);
     expect(read('README.md')).toContain(`Node ${dockerMajor}`);
   });
+
+  it('the README calls every Node it names outside that range unsupported, in the same sentence', () => {
+    const sentences = read('README.md')
+      .replace(/\s+/g, ' ')
+      .split(/(?<=\.) (?=[A-Z*(])/);
+    const unsupported = sentences.filter((sentence) =>
+      [...sentence.matchAll(/\bNode (\d+)\b/g)].some((m) => !supportsMajor(Number(m[1]))),
+    );
+    expect(unsupported.length).toBeGreaterThan(0);
+    for (const sentence of unsupported) expect(sentence).toMatch(/not supported|unsupported/);
+  });
 });

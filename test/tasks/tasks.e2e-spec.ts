@@ -269,19 +269,26 @@ describe('tasks API over HTTP: every route, its success and its errors', () => {
       }
     });
 
-    it('404 NOT_FOUND for an unknown route or method, in the error format', async () => {
+    it('404 NOT_FOUND for an unknown route, 405 METHOD_NOT_ALLOWED for a wrong method, in the error format', async () => {
       const { api, tasks } = await app.newUser();
-      const responses = [
+      const unknown = [
         await api.get('/nope'),
         await api.get('/api'),
         await api.get(`${tasks}/`),
+        await api.get(`${tasks}/x/y`),
+      ];
+      for (const res of unknown) {
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ code: 'NOT_FOUND', details: {} });
+      }
+      const wrongMethod = [
         await api.post(`${tasks}/${randomUUID()}`, { title: 'x' }),
         await api.delete(tasks),
         await api.get(`${tasks}/${randomUUID()}/complete`),
       ];
-      for (const res of responses) {
-        expect(res.status).toBe(404);
-        expect(res.body).toMatchObject({ code: 'NOT_FOUND', details: {} });
+      for (const res of wrongMethod) {
+        expect(res.status).toBe(405);
+        expect(res.body).toMatchObject({ code: 'METHOD_NOT_ALLOWED', details: {} });
       }
     });
 

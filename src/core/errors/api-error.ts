@@ -77,6 +77,7 @@ export const ERRORS = {
     'The token is valid but `{user_id}` is not its subject.',
   ),
   routeNotFound: new ErrorDef(404, 'NOT_FOUND', 'No such route.'),
+  methodNotAllowed: new ErrorDef(405, 'METHOD_NOT_ALLOWED', 'Not with this method.', ['Allow']),
   payloadTooLarge: new ErrorDef(
     413,
     'PAYLOAD_TOO_LARGE',

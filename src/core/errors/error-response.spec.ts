@@ -66,7 +66,7 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(new PayloadTooLargeException('FST_ERR_CTP_BODY_TOO_LARGE'))).toEqual({
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',
-      message: 'Request body is larger than the limit',
+      message: 'The request body must be at most 65536 bytes',
       details: {},
     });
     expect(toErrorResponse(new UnsupportedMediaTypeException('text/plain')).code).toBe(
@@ -76,7 +76,14 @@ describe('toErrorResponse', () => {
       'Bad request',
     );
     expect(toErrorResponse(new HttpException('Too Many', 429)).code).toBe('RATE_LIMITED');
-    expect(toErrorResponse(new HttpException('Method', 405)).code).toBe('NOT_FOUND');
+    expect(toErrorResponse(new HttpException('Method', 405)).code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it("records a body cut short by the client as the client's doing (499), not a 500", () => {
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 });
+    expect(toErrorResponse(aborted)).toMatchObject({ status: 499, code: 'CLIENT_ABORTED' });
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(toErrorResponse(reset)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
   });
 
   it('turns anything else into a 500 that says nothing about it', () => {

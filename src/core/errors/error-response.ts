@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DatabaseConnectionError, InvalidInputError } from '../database/pg-errors';
+import { BODY_LIMIT_BYTES } from '../http/json-body-parser';
 import {
   ApiError,
   type ErrorBody,
@@ -23,12 +24,21 @@ const BY_STATUS: Partial<Record<number, [ErrorDef, string]>> = {
   401: [ERRORS.unauthorized, 'Authentication required'],
   403: [ERRORS.forbidden, 'Forbidden'],
   404: [ERRORS.routeNotFound, 'Route not found'],
-  405: [ERRORS.routeNotFound, 'Route not found'],
-  413: [ERRORS.payloadTooLarge, 'Request body is larger than the limit'],
+  405: [ERRORS.methodNotAllowed, 'Method not allowed'],
+  413: [ERRORS.payloadTooLarge, `The request body must be at most ${BODY_LIMIT_BYTES} bytes`],
   415: [ERRORS.unsupportedMediaType, 'Content-Type must be application/json'],
   429: [ERRORS.rateLimited, 'Too many requests'],
   503: [ERRORS.unavailable, 'Service unavailable'],
 };
+
+/** nginx's status for a client that hung up before its request arrived: logged, never sent. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** Node's error on a request body cut short: the client's doing, not a failure here. */
+export function clientAborted(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'ECONNRESET' && message === 'aborted';
+}
 
 /**
  * Status, code and message for anything thrown while serving a request: an ApiError says its own
@@ -58,6 +68,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       details: {},
       headers: { 'Retry-After': String(RETRY_AFTER_S) },
     };
+  }
+  if (clientAborted(error)) {
+    return { status: CLIENT_CLOSED_REQUEST, code: 'CLIENT_ABORTED', message: '', details: {} };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -19,7 +19,7 @@ jest.mock('../openapi/docs', () => ({ serveDocs: jest.fn() }));
 /** A stand-in app that records what the pipeline adds, in order. */
 function recordingApp() {
   const added: string[] = [];
-  const name = (fn: unknown) => (fn as { label?: string }).label ?? 'unknown';
+  const name = (fn: unknown) => (fn as { label?: string }).label ?? (fn as () => void).name;
   const server = Object.assign(new EventEmitter(), { maxConnections: undefined });
   const fastify = {
     server,
@@ -65,6 +65,8 @@ describe('installPipeline', () => {
       'checkContinue deferred',
       'cors ["https://a.example"]',
       'onRequest: ResponseHeadersHook.onRequest',
+      'onRoute: recordPath',
+      'onRequest: answerWrongMethod',
       'decorate user',
       'onRoute: AuthenticationHook.onRoute',
       'onRoute: ExpectContinueHook.onRoute',
@@ -72,6 +74,7 @@ describe('installPipeline', () => {
       'onSend: ConnectionCloseHook.onSend',
       'onResponse: RequestLogHook.onResponse',
       'onResponse: MetricsHook.onResponse',
+      'onError: recordClientAbort',
       'GET /metrics (public)',
     ]);
     expect(serveDocs).toHaveBeenCalledWith(expect.anything(), { openapi: '3.0.0' });

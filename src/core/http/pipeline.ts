@@ -14,8 +14,9 @@ import { corsOptions } from './cors';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body-parser';
+import { answerWrongMethods } from './method-not-allowed';
 import { ResponseHeadersHook } from './response-headers.hook';
-import { runOnServerErrors } from './server-errors';
+import { recordClientAborts, runOnServerErrors } from './server-errors';
 
 /**
  * THE request path, in the order a request meets it. Fastify hooks where they must run before
@@ -43,6 +44,8 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
 
   // 3. The limit on refused requests per address is spent inside 4, only by a costly
   //    verification (session lookup, JWKS fetch): a valid token is never refused by it.
+  //    A path that exists under other methods: 405 with `Allow`, not the router's 404.
+  answerWrongMethods(fastify);
 
   // 4. Per route not marked @Public(): the bearer token (401), `:user_id` its subject (403),
   //    `request.user`; then `100 Continue` if awaited, and the JSON body (415, 413, 400).
@@ -62,6 +65,8 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   for (const hook of onResponse) fastify.addHook('onResponse', hook);
   //    The router's own refusals reach no route and run no hook: server-errors.ts runs 2 and 7.
   runOnServerErrors(fastify, { onRequest: [responseHeaders], onResponse });
+  //    Nor does a request whose client hung up mid-body: its line and count are taken on error.
+  recordClientAborts(fastify, onResponse);
 
   // Raw routes, public: /metrics here unless it has a port of its own; /docs.
   if (config.get(OpsConfig).metricsPort === undefined) {

@@ -8,7 +8,7 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { errorBody } from '../errors/error-response';
+import { CLIENT_CLOSED_REQUEST, clientAborted, errorBody } from '../errors/error-response';
 import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.hook';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
@@ -69,6 +69,17 @@ export function answerRouterError(
     .code(answer.status)
     .type('application/json; charset=utf-8')
     .send(errorBody({ ...answer, details: {} }, String(request.id)));
+}
+
+/** A client that hung up mid-body gets no answer, so no onResponse: its line and count, as 499. */
+export function recordClientAborts(fastify: FastifyInstance, onResponse: Hook[]): void {
+  fastify.addHook('onError', function recordClientAbort(request, reply, error, done) {
+    if (clientAborted(error)) {
+      void reply.code(CLIENT_CLOSED_REQUEST);
+      for (const hook of onResponse) hook(request, reply, noop);
+    }
+    done();
+  });
 }
 
 /** The fixed headers of an answer written straight to the socket: no request, no reply. */

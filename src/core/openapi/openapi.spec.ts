@@ -53,6 +53,43 @@ describe('openapi.json', () => {
     }
   });
 
+  describe("Redocly's recommended ruleset (redocly.yaml: each rule switched off says why)", () => {
+    const root = join(__dirname, '..', '..', '..');
+    const lint = (file: string) =>
+      promisify(execFile)(
+        process.execPath,
+        [join(root, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', file],
+        {
+          cwd: root,
+          timeout: 60_000,
+          env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        },
+      );
+
+    it('openapi.json passes it', async () => {
+      const { stderr } = await lint(OPENAPI_FILE);
+      expect(stderr).toContain('Your API description is valid');
+      expect(stderr).not.toMatch(/\d+ warnings?\b/);
+    });
+
+    it('would fail on what client generators stumble on: no servers, a public route without security', async () => {
+      const doc = JSON.parse(committed) as OpenAPIV3.Document;
+      doc.servers = [];
+      delete doc.paths['/health/live']!.get!.security;
+      const bad = join(tmpdir(), `openapi-lint-${process.pid}.json`);
+      writeFileSync(bad, JSON.stringify(doc));
+      try {
+        const failed = (await lint(bad).catch((error: unknown) => error)) as { stdout: string };
+        expect(failed).toMatchObject({ code: 1 });
+        expect(failed.stdout).toMatch(
+          /no-empty-servers[\s\S]*security-defined|security-defined[\s\S]*no-empty-servers/,
+        );
+      } finally {
+        rmSync(bad, { force: true });
+      }
+    });
+  });
+
   it('describes every route, the error body and the bearer scheme', () => {
     const doc = JSON.parse(committed) as OpenAPIV3.Document;
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -82,6 +119,10 @@ describe('openapi.json', () => {
       bearerFormat: 'JWT',
     });
     expect(doc.components?.schemas?.ErrorCode).toMatchObject({ enum: errorCodes() });
+    // Swagger UI shows both: the description on top, the scheme's in the Authorize dialog.
+    expect(doc.info.description).toContain('`npm run -s token -- alice`');
+    const bearer = doc.components?.securitySchemes?.bearer as OpenAPIV3.HttpSecurityScheme;
+    expect(bearer.description).toContain('`npm run -s token -- alice`');
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
         const op = item?.[method];
@@ -94,7 +135,7 @@ describe('openapi.json', () => {
           const unauthorized = op.responses['401'] as OpenAPIV3.ResponseObject;
           expect(Object.keys(unauthorized.headers ?? {})).toContain('WWW-Authenticate');
         } else {
-          expect(op.security).toBeUndefined();
+          expect(op.security).toEqual([]);
         }
       }
     }

@@ -40,8 +40,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('tasks-api')
     .setDescription(
-      'A per-user tasks REST API. Every /api route needs `Authorization: Bearer <JWT>` whose `sub` equals `{user_id}`; /health routes are public. Every error has the body `Error`; every response carries `X-Request-Id`.',
+      'A per-user tasks REST API. Every /api route needs `Authorization: Bearer <JWT>` whose `sub` equals `{user_id}`; /health routes are public. Every error has the body `Error`; every response carries `X-Request-Id`.\n\nA token for local use (`npm run dev`, which verifies with the development secret): `npm run -s token -- alice` prints one for user `alice`; paste it into Authorize and use `alice` as `{user_id}`.',
     )
+    .addServer('/', 'This service: paths are relative to where this document is served from.')
     .setVersion(APP_INFO.version)
     .addTag('tasks', "A user's tasks; bearer token required, `sub` must equal `{user_id}`.")
     .addTag('health', 'Probes for Kubernetes and operators; no authentication.')
@@ -51,7 +52,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         description:
-          'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id).',
+          'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id). Locally: `npm run -s token -- alice`.',
       },
       BEARER_AUTH,
     )
@@ -65,6 +66,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   if (schemas.ErrorCode && !('$ref' in schemas.ErrorCode)) schemas.ErrorCode.enum = errorCodes();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const operation of Object.values(item) as OperationObject[]) {
+      operation.security ??= []; // public: said, not left to the document's default
       operation.parameters?.sort((a, b) => pathPosition(path, a) - pathPosition(path, b));
       // A body its class declares optional (@InputShape): swagger marks every @Body() required.
       const body = operation.requestBody;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Level } from 'pino';
+import { CLIENT_CLOSED_REQUEST } from '../errors/error-response';
 
 /** Paths whose successful requests are not logged: probes every few seconds are noise. */
 const QUIET_WHEN_OK = /^\/(health|metrics)(\/|\?|$)/;
@@ -76,7 +77,8 @@ export class RequestLogHook {
     // The pino instance itself: the level is checked before the line is built.
     const pino = this.logger.logger;
     if (level !== undefined && pino.isLevelEnabled(level)) {
-      pino[level](requestLine(request, reply), 'request completed');
+      const aborted = reply.statusCode === CLIENT_CLOSED_REQUEST;
+      pino[level](requestLine(request, reply), aborted ? 'client aborted' : 'request completed');
     }
     done();
   };

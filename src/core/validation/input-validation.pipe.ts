@@ -60,10 +60,7 @@ export class InputValidationPipe implements PipeTransform {
       if (problems.has(name)) fields[name] = problems.get(name)!;
     }
     const unknown = Object.keys(given).filter((name) => !shape.fields.has(name));
-    for (const name of unknown.slice(0, UNKNOWN_FIELDS_LISTED)) {
-      fields[shortName(name)] = ['is not an accepted field'];
-    }
-    if (problems.size + unknown.length > 0) throw refusal(fields, unknown.length);
+    if (problems.size + unknown.length > 0) throw refusal(fields, unknown);
     if (sent === 0 && shape.options.atLeastOne) {
       throw refusal({ body: [`must set at least one of ${[...shape.fields.keys()].join(', ')}`] });
     }
@@ -77,7 +74,11 @@ export class InputValidationPipe implements PipeTransform {
 }
 
 /** "title: must not be blank (and 2 more)": the first problem, in words a person can act on. */
-function refusal(fields: FieldErrors, unknown = 0): ApiError {
+export function refusal(fields: FieldErrors, unknownNames: string[] = []): ApiError {
+  for (const name of unknownNames.slice(0, UNKNOWN_FIELDS_LISTED)) {
+    fields[shortName(name)] = ['is not an accepted field'];
+  }
+  const unknown = unknownNames.length;
   const names = Object.keys(fields);
   const more = names.length - 1 + Math.max(0, unknown - UNKNOWN_FIELDS_LISTED);
   const message = `${names[0]}: ${fields[names[0]][0]}${more > 0 ? ` (and ${more} more)` : ''}`;
