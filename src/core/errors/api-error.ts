@@ -87,6 +87,16 @@ export const ERRORS = {
     'UNSUPPORTED_MEDIA_TYPE',
     'The request body is not `application/json`.',
   ),
+  preconditionFailed: new ErrorDef(
+    412,
+    'PRECONDITION_FAILED',
+    '`If-Match` names none of the current `ETag`s: it changed since it was read; nothing was changed.',
+  ),
+  preconditionRequired: new ErrorDef(
+    428,
+    'PRECONDITION_REQUIRED',
+    'The service requires `If-Match` on writes (REQUIRE_IF_MATCH); send the `ETag` last read.',
+  ),
   rateLimited: new ErrorDef(
     429,
     'RATE_LIMITED',
