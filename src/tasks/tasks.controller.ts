@@ -25,6 +25,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '../core/auth/decorators';
 import { ERRORS } from '../core/errors/api-error';
 import { Conditional, ETAG_HEADER, IfMatch, IfNoneMatch } from '../core/http/conditional';
+import { IDEMPOTENT_ERRORS, Idempotent } from '../core/idempotency/idempotency';
 import {
   ApiErrors,
   AUTHENTICATED_ROUTE_ERRORS,
@@ -135,7 +136,8 @@ export class TasksController {
       },
     },
   })
-  @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded)
+  @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded, ...IDEMPOTENT_ERRORS)
+  @Idempotent()
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CreateTaskDto,
@@ -187,8 +189,9 @@ export class TasksController {
     operationId: 'completeTask',
     summary: 'Toggle completed, or set it when the body says {"completed": true|false}',
   })
-  @TaskResponse('The task.', ...ONE_TASK_ERRORS)
+  @TaskResponse('The task.', ...ONE_TASK_ERRORS, ...IDEMPOTENT_ERRORS)
   @IfMatch()
+  @Idempotent()
   complete(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam('task_id') id: string,

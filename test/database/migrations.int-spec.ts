@@ -45,6 +45,7 @@ describe('migrations', () => {
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
       'TaskVersions1765100000000',
+      'IdempotencyKeys1765150000000',
     ]);
     expect(await schemaObjects(db)).toEqual({
       tables: ['tasks'],
@@ -55,6 +56,7 @@ describe('migrations', () => {
     expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([]);
     expect(await dataSource.showMigrations()).toBe(false);
 
+    await dataSource.undoLastMigration({ transaction: 'each' });
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at', 'tasks_uncount']);
     await dataSource.undoLastMigration({ transaction: 'each' });
@@ -74,6 +76,7 @@ describe('migrations', () => {
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
       'TaskVersions1765100000000',
+      'IdempotencyKeys1765150000000',
     ]);
     expect((await schemaObjects(db)).tables).toEqual(['tasks']);
   });
@@ -83,7 +86,7 @@ describe('migrations', () => {
       `INSERT INTO tasks (user_id, title) SELECT 'u' || (g % 3), 't' FROM generate_series(1, 10) g`,
     );
     // Back to before TaskCounts (the migrations after it first), then forward again.
-    for (const later of ['TaskVersions', 'TaskCounts']) {
+    for (const later of ['IdempotencyKeys', 'TaskVersions', 'TaskCounts']) {
       await dataSource.undoLastMigration({ transaction: 'each' });
       expect(
         await db.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE name LIKE $1`, [`${later}%`]),

@@ -6,6 +6,7 @@ const MIGRATIONS = [
   'CreateTasks1764150000000',
   'TaskCounts1764990000000',
   'TaskVersions1765100000000',
+  'IdempotencyKeys1765150000000',
 ];
 
 async function migrationRows(db: TestDatabase): Promise<string[]> {
