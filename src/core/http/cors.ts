@@ -6,21 +6,12 @@ type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[
 
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 export const CORS_ALLOWED_HEADERS = [
-  'Authorization',
-  'Content-Type',
+  ...'Authorization Content-Type If-Match If-None-Match Idempotency-Key'.split(' '),
   REQUEST_ID_HEADER,
-  'If-Match',
-  'If-None-Match',
-  'Idempotency-Key',
 ];
 export const CORS_EXPOSED_HEADERS = [
-  'ETag',
-  'Idempotent-Replayed',
-  'Location',
-  'Link',
-  'X-Next-Cursor',
+  ...'ETag Idempotent-Replayed Location Link X-Next-Cursor Retry-After'.split(' '),
   REQUEST_ID_HEADER,
-  'Retry-After',
 ];
 /** How long a browser may cache a preflight answer. */
 export const CORS_MAX_AGE_S = 600;

@@ -62,13 +62,6 @@ const PURGE = {
       SELECT ctid FROM idempotency_keys WHERE expires_at <= now() LIMIT ${PURGE_BATCH}))`,
 };
 
-interface Remembered {
-  request_hash: string;
-  status: number;
-  body: unknown;
-  location: string | null;
-}
-
 /**
  * `Idempotency-Key` on a route: the first request's answer (status, body, Location) is stored per
  * user and key in the transaction of its own writes (they run on the owner's `runner`), a repeat
@@ -124,7 +117,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     hash: string,
     reply: FastifyReply,
   ) {
-    const [first] = (await tx.run<Remembered>(FIND, [owner, key])).rows;
+    type Row = { request_hash: string; status: number; body: unknown; location: string | null };
+    const [first] = (await tx.run<Row>(FIND, [owner, key])).rows;
     if (first.request_hash !== hash) {
       throw ERRORS.idempotencyKeyMismatch.error(
         'This Idempotency-Key was already used for a different request; use a new key',
