@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench -- [--users 1000] [--tasks 100] [--big-user-tasks 100000] [--duration 10]
-//                  [--connections 32] [--scenarios get,list,list-open,create,update,mixed]
+//                  [--connections 32] [--scenarios get,list,list-open,create,create-keyed,update,mixed]
 //                  [--pool 10] [--json out.json] [--keep] [--pooler pgbouncer|URL]
 //
 // Sizes a deployment and catches regressions: seeds a database of its own (made by the project's
@@ -42,7 +42,7 @@ import { freePort, startEmbeddedPostgres } from './embedded-postgres.mjs';
 const require = createRequire(import.meta.url);
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL_SCENARIOS = ['get', 'list', 'list-open', 'create', 'update', 'mixed'];
+const ALL_SCENARIOS = ['get', 'list', 'list-open', 'create', 'create-keyed', 'update', 'mixed'];
 const { values: opts } = parseArgs({
   options: {
     users: { type: 'string', default: '1000' },
@@ -186,7 +186,7 @@ async function main() {
       log(
         `${scenario} (${r.via}): ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}`,
       );
-      if (['create', 'update', 'mixed'].includes(scenario)) {
+      if (['create', 'create-keyed', 'update', 'mixed'].includes(scenario)) {
         await db.query('DELETE FROM tasks WHERE created_at > $1', [seededAt]);
       }
     }
@@ -363,6 +363,7 @@ function drive(base, users, scenario, duration) {
     list: () => ['list'],
     'list-open': () => ['list-open'],
     create: () => ['create'],
+    'create-keyed': () => ['create-keyed'],
     update: () => ['update'],
     mixed: () => {
       const x = Math.random();
@@ -379,7 +380,8 @@ function drive(base, users, scenario, duration) {
     else if (kind === 'list') Object.assign(req, { method: 'GET', path: `${user.path}?limit=20` });
     else if (kind === 'list-open')
       Object.assign(req, { method: 'GET', path: `${user.path}?limit=20&completed=false` });
-    else if (kind === 'create') {
+    else if (kind === 'create' || kind === 'create-keyed') {
+      if (kind === 'create-keyed') req.headers['idempotency-key'] = randomBytes(12).toString('hex');
       Object.assign(req, {
         method: 'POST',
         path: user.path,

@@ -6,6 +6,7 @@ import { type Config, type EnvironmentInput, loadConfig } from './core/config/co
 import { DatabaseModule } from './core/database/database.module';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { HttpModule } from './core/http/http.module';
+import { IdempotencyModule } from './core/idempotency/idempotency';
 import { HealthModule } from './core/ops/health.module';
 import { LoggingModule } from './core/ops/logging.module';
 import { MetricsModule } from './core/ops/metrics.module';
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         RateLimitModule.forRoot(config.get(RateLimitConfig)),
         PagingModule,
+        IdempotencyModule,
         MetricsModule,
         ...FEATURES,
         ...extraModules,

@@ -25,6 +25,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '../core/auth/decorators';
 import { ERRORS } from '../core/errors/api-error';
+import { Conditional, ETAG_HEADER, IfMatch, IfNoneMatch } from '../core/http/conditional';
+import { IDEMPOTENT_ERRORS, Idempotent } from '../core/idempotency/idempotency';
 import {
   ApiErrors,
   AUTHENTICATED_ROUTE_ERRORS,
@@ -46,7 +48,11 @@ const ONE_TASK_ERRORS = [...BODY_ERRORS, ERRORS.invalidUuid, TASK_ERRORS.notFoun
 
 function TaskResponse(description: string, ...errors: Parameters<typeof ApiErrors>) {
   return applyDecorators(
-    ApiOkResponse({ description, type: Task, headers: COMMON_RESPONSE_HEADERS }),
+    ApiOkResponse({
+      description,
+      type: Task,
+      headers: { ...COMMON_RESPONSE_HEADERS, ...ETAG_HEADER },
+    }),
     ApiErrors(...errors),
   );
 }
@@ -63,6 +69,7 @@ function TaskResponse(description: string, ...errors: Parameters<typeof ApiError
   schema: { type: 'string', minLength: 1, maxLength: USER_ID_MAX_LENGTH },
 })
 @ApiErrors(...AUTHENTICATED_ROUTE_ERRORS)
+@Conditional('updated_at')
 @Controller('api/:user_id/tasks')
 export class TasksController {
   constructor(
@@ -82,6 +89,10 @@ export class TasksController {
     schema: { type: 'array', items: { $ref: getSchemaPath(Task) }, maxItems: PAGE_LIMIT_MAX },
     headers: {
       ...COMMON_RESPONSE_HEADERS,
+      ETag: {
+        description: 'Weak: the same while the page is the same.',
+        schema: { type: 'string' },
+      },
       Link: {
         description:
           'RFC 8288 link to the next page, when there is one: `<…?cursor=…&limit=…>; rel="next"`.',
@@ -94,6 +105,7 @@ export class TasksController {
     },
   })
   @ApiErrors(ERRORS.validation)
+  @IfNoneMatch()
   async list(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ListTasksQuery,
@@ -106,6 +118,7 @@ export class TasksController {
       limit: query.limit,
       maxBytes,
       orderField: 'created_at',
+      versionField: 'updated_at',
     });
   }
 
@@ -117,13 +130,15 @@ export class TasksController {
     type: Task,
     headers: {
       ...COMMON_RESPONSE_HEADERS,
+      ...ETAG_HEADER,
       Location: {
         description: 'Path of the new task: /api/{user_id}/tasks/{id}.',
         schema: { type: 'string' },
       },
     },
   })
-  @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded)
+  @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded, ...IDEMPOTENT_ERRORS)
+  @Idempotent()
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CreateTaskDto,
@@ -137,6 +152,7 @@ export class TasksController {
   @Get(':task_id')
   @ApiOperation({ operationId: 'getTask', summary: 'Get one task' })
   @TaskResponse('The task.', ERRORS.invalidUuid, ERRORS.validation, TASK_ERRORS.notFound)
+  @IfNoneMatch()
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam('task_id') id: string): Promise<Task> {
     return this.tasks.get(user, id);
   }
@@ -148,6 +164,7 @@ export class TasksController {
     summary: 'Update a task (partial: any of title, description, completed; at least one)',
   })
   @TaskResponse('The updated task.', ...ONE_TASK_ERRORS)
+  @IfMatch()
   updateViaPut(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam('task_id') id: string,
@@ -159,6 +176,7 @@ export class TasksController {
   @Patch(':task_id')
   @ApiOperation({ operationId: 'updateTask', summary: 'Update a task (same as PUT)' })
   @TaskResponse('The updated task.', ...ONE_TASK_ERRORS)
+  @IfMatch()
   update(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam('task_id') id: string,
@@ -172,7 +190,9 @@ export class TasksController {
     operationId: 'completeTask',
     summary: 'Toggle completed, or set it when the body says {"completed": true|false}',
   })
-  @TaskResponse('The task.', ...ONE_TASK_ERRORS)
+  @TaskResponse('The task.', ...ONE_TASK_ERRORS, ...IDEMPOTENT_ERRORS)
+  @IfMatch()
+  @Idempotent()
   complete(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam('task_id') id: string,
@@ -186,6 +206,7 @@ export class TasksController {
   @ApiOperation({ operationId: 'deleteTask', summary: 'Delete a task' })
   @ApiNoContentResponse({ description: 'Deleted; empty body.', headers: COMMON_RESPONSE_HEADERS })
   @ApiErrors(...ONE_TASK_ERRORS)
+  @IfMatch()
   remove(@CurrentUser() user: AuthenticatedUser, @UuidParam('task_id') id: string): Promise<void> {
     return this.tasks.delete(user, id);
   }

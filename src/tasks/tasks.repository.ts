@@ -29,11 +29,6 @@ const INSERT: Statement = {
     SELECT $1, $2, $3, $4 FROM counted RETURNING ${SELECT}`,
 };
 
-const TOGGLE: Statement = {
-  name: 'tasks_toggle',
-  text: `UPDATE tasks SET completed = NOT completed WHERE user_id = $1 AND id = $2 RETURNING ${SELECT}`,
-};
-
 export const TASKS_TABLE: OwnedTable = {
   name: 'tasks',
   select: SELECT,
@@ -42,6 +37,7 @@ export const TASKS_TABLE: OwnedTable = {
   // Keys, a UUID, two timestamps, `false`, `null`: the JSON of a task with empty texts.
   jsonMinBytes: 180,
   editable: ['title', 'description', 'completed'],
+  version: 'updated_at',
 };
 
 /** The tasks table; every statement has the owner in its WHERE (OwnedRepository). */
@@ -64,7 +60,7 @@ export class TasksRepository extends OwnedRepository<Task> {
     return this.first('create', owner, INSERT, values);
   }
 
-  async toggle(owner: Owner, id: string): Promise<Task | null> {
-    return this.first('toggle', owner, TOGGLE, [checkId(id)]);
+  toggle(owner: Owner, id: string): Promise<Task | null> {
+    return this.write('toggle', owner, 'toggle', 'SET completed = NOT completed', [checkId(id)]);
   }
 }

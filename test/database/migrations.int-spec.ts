@@ -44,6 +44,8 @@ describe('migrations', () => {
     expect(first.map((m) => m.name)).toEqual([
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
+      'TaskVersions1765100000000',
+      'IdempotencyKeys1765150000000',
     ]);
     expect(await schemaObjects(db)).toEqual({
       tables: ['tasks'],
@@ -54,6 +56,9 @@ describe('migrations', () => {
     expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([]);
     expect(await dataSource.showMigrations()).toBe(false);
 
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at', 'tasks_uncount']);
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at']);
     await dataSource.undoLastMigration({ transaction: 'each' });
@@ -70,6 +75,8 @@ describe('migrations', () => {
     expect(again.map((m) => m.name)).toEqual([
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
+      'TaskVersions1765100000000',
+      'IdempotencyKeys1765150000000',
     ]);
     expect((await schemaObjects(db)).tables).toEqual(['tasks']);
   });
@@ -78,7 +85,13 @@ describe('migrations', () => {
     await db.query(
       `INSERT INTO tasks (user_id, title) SELECT 'u' || (g % 3), 't' FROM generate_series(1, 10) g`,
     );
-    await dataSource.undoLastMigration({ transaction: 'each' });
+    // Back to before TaskCounts (the migrations after it first), then forward again.
+    for (const later of ['IdempotencyKeys', 'TaskVersions', 'TaskCounts']) {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(
+        await db.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE name LIKE $1`, [`${later}%`]),
+      ).toEqual([]);
+    }
     await dataSource.runMigrations({ transaction: 'each' });
     expect(await db.query('SELECT user_id, tasks FROM task_counts ORDER BY user_id')).toEqual([
       { user_id: 'u0', tasks: 3 },

@@ -63,6 +63,8 @@ describe('role timeouts set by the migration step', () => {
     expect(await runMigrationsLocked(env, logger)).toEqual([
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
+      'TaskVersions1765100000000',
+      'IdempotencyKeys1765150000000',
     ]);
     const [warning] = lines.filter((l) => l.level === 'warn');
     expect(warning.message).toMatch(/^could not set the server-side timeouts of the app role/);

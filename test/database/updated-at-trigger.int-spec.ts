@@ -39,6 +39,24 @@ describe('updated_at trigger', () => {
     }
   });
 
+  it('moves updated_at forward on every write, also twice in one transaction (the ETag version)', async () => {
+    await client.query('BEGIN');
+    try {
+      const stamps: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { rows } = await client.query<{ v: string }>(
+          `UPDATE tasks SET completed = NOT completed WHERE id = $1 RETURNING updated_at::text AS v`,
+          [id],
+        );
+        stamps.push(rows[0].v);
+      }
+      expect(new Set(stamps).size).toBe(3);
+      expect([...stamps].sort()).toEqual(stamps);
+    } finally {
+      await client.query('COMMIT');
+    }
+  });
+
   it('never moves updated_at backwards', async () => {
     const future = '2999-01-01T00:00:00.000Z';
     await client.query('ALTER TABLE tasks DISABLE TRIGGER tasks_set_updated_at');
@@ -48,6 +66,6 @@ describe('updated_at trigger', () => {
       `UPDATE tasks SET completed = true WHERE id = $1 RETURNING updated_at`,
       [id],
     );
-    expect(rows[0].updated_at.toISOString()).toBe(future);
+    expect(rows[0].updated_at.toISOString()).toBe('2999-01-01T00:00:00.001Z');
   });
 });

@@ -62,14 +62,21 @@ describe('security headers and CORS with a list of origins', () => {
 
   it('answers a preflight for each method with the allowed headers', async () => {
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
-      const res = await preflight(app, FRONTEND, method, 'authorization,content-type,x-request-id');
+      const res = await preflight(
+        app,
+        FRONTEND,
+        method,
+        'authorization,content-type,x-request-id,if-match,if-none-match,idempotency-key',
+      );
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
       expect(res.headers.get('access-control-allow-methods')).toContain(method);
       const allowed = res.headers.get('access-control-allow-headers')?.toLowerCase();
       expect(allowed).toContain('authorization');
       expect(allowed).toContain('content-type');
-      expect(allowed).toContain('x-request-id');
+      for (const header of ['x-request-id', 'if-match', 'if-none-match', 'idempotency-key']) {
+        expect(allowed).toContain(header);
+      }
       expect(res.headers.get('access-control-max-age')).toBe('600');
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     }
@@ -89,7 +96,8 @@ describe('security headers and CORS with a list of origins', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(FRONTEND);
     expect(res.headers.get('vary')?.toLowerCase()).toContain('origin');
     const exposed = res.headers.get('access-control-expose-headers');
-    for (const header of ['Location', 'Link', 'X-Next-Cursor', 'X-Request-Id', 'Retry-After']) {
+    const headers = ['ETag', 'Idempotent-Replayed', 'Location', 'Link', 'X-Next-Cursor'];
+    for (const header of [...headers, 'X-Request-Id', 'Retry-After']) {
       expect(exposed).toContain(header);
     }
   });

@@ -3,7 +3,12 @@ import { runNode, startBuiltApp } from '../support/built-app';
 import { ROOT, run } from '../support/child-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const MIGRATIONS = ['CreateTasks1764150000000', 'TaskCounts1764990000000'];
+const MIGRATIONS = [
+  'CreateTasks1764150000000',
+  'TaskCounts1764990000000',
+  'TaskVersions1765100000000',
+  'IdempotencyKeys1765150000000',
+];
 
 async function migrationRows(db: TestDatabase): Promise<string[]> {
   const rows = await db.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');

@@ -18,5 +18,7 @@ describeWithPgBouncer('through PgBouncer (transaction mode): the HTTP contract',
   require('../auth/auth-errors.e2e-spec');
   require('../tasks/concurrency.e2e-spec');
   require('../tasks/quota.e2e-spec');
+  require('../tasks/conditional.e2e-spec');
+  require('../tasks/idempotency.e2e-spec');
   itCheckedTheyWentThroughThePooler(context);
 });

@@ -6,7 +6,12 @@ import { status, timeUntil } from '../support/ops-client';
 import { describeWithPgBouncer, usePgBouncer } from '../support/pgbouncer';
 import { TestDatabase, testEnvironment } from '../support/test-database';
 
-const MIGRATIONS = ['CreateTasks1764150000000', 'TaskCounts1764990000000'];
+const MIGRATIONS = [
+  'CreateTasks1764150000000',
+  'TaskCounts1764990000000',
+  'TaskVersions1765100000000',
+  'IdempotencyKeys1765150000000',
+];
 
 async function migrationRows(db: TestDatabase): Promise<string[]> {
   const rows = await db.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');

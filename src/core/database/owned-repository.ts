@@ -8,6 +8,7 @@ import {
   type PageRequest,
 } from '../paging/keyset';
 import { isUuid, userIdProblem } from '../validation/identifiers';
+import { ERRORS } from '../errors/api-error';
 import { DataLayerError, InvalidInputError } from './pg-errors';
 import type { SqlExecutor, SqlResult, SqlRunner, Statement } from './sql-executor';
 
@@ -15,12 +16,16 @@ import type { SqlExecutor, SqlResult, SqlRunner, Statement } from './sql-executo
 export interface Owner {
   readonly id: string;
   readonly runner?: SqlRunner;
+  /** Versions the row must have for a write to apply (If-Match); absent: any. */
+  readonly ifMatch?: readonly string[];
 }
 
 /** A table of rows owned by one user each: `user_id`, a uuid `id`, and the keyset to page it by. */
 export interface OwnedTable extends KeysetTable {
   /** Columns a partial update may set; their names are the fields of `changes`. */
   editable: readonly string[];
+  /** The column that changes with every write, a timestamp: the row's version (its ETag). */
+  version?: string;
 }
 
 const USER_ID_MESSAGES = {
@@ -55,21 +60,45 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
   async update(owner: Owner, id: string, changes: Partial<Row>): Promise<Row | null> {
     const fields = this.table.editable.filter((field) => changes[field] !== undefined);
     if (fields.length === 0) throw new InvalidInputError('Nothing to update');
-    const statement = this.statement(`update_${fields.join('_')}`, () => {
-      const set = fields.map((field, i) => `${field} = $${i + 3}`).join(', ');
-      return `UPDATE ${this.table.name} SET ${set} WHERE user_id = $1 AND id = $2 RETURNING ${this.table.select}`;
-    });
-    return this.first('update', owner, statement, [checkId(id), ...fields.map((f) => changes[f])]);
+    const set = fields.map((field, i) => `${field} = $${i + 3}`).join(', ');
+    const values = [checkId(id), ...fields.map((f) => changes[f])];
+    return this.write('update', owner, `update_${fields.join('_')}`, `SET ${set}`, values);
   }
 
   /** True when the owner's row was deleted, false when the owner has no such row. */
   async delete(owner: Owner, id: string): Promise<boolean> {
-    const statement = this.statement(
-      'delete',
-      () => `DELETE FROM ${this.table.name} WHERE user_id = $1 AND id = $2`,
-    );
-    const { rowCount } = await this.run('delete', owner, statement, [checkId(id)]);
-    return rowCount > 0;
+    return (await this.write('delete', owner, 'delete', null, [checkId(id)])) !== null;
+  }
+
+  /**
+   * An UPDATE (`set`) or DELETE (null) of the owner's row `values[0]`, under the owner's `ifMatch`
+   * in the same statement, so of concurrent writes with one version exactly one applies. No row:
+   * null when the owner has none, 412 when it has one at another version.
+   */
+  protected async write(
+    operation: string,
+    owner: Owner,
+    shape: string,
+    set: string | null,
+    values: unknown[],
+  ): Promise<Row | null> {
+    const { name, select, version } = this.table;
+    const checked = owner.ifMatch !== undefined && version !== undefined;
+    const statement = this.statement(checked ? `${shape}_if` : shape, () => {
+      const head = set === null ? `DELETE FROM ${name}` : `UPDATE ${name} ${set}`;
+      const condition = checked ? ` AND ${version} = ANY($${values.length + 2})` : '';
+      return `${head} WHERE user_id = $1 AND id = $2${condition} RETURNING ${select}`;
+    });
+    const row = await this.first(operation, owner, statement, [
+      ...values,
+      ...(checked ? [owner.ifMatch] : []),
+    ]);
+    if (!row && checked && (await this.findOne(owner, values[0] as string))) {
+      throw ERRORS.preconditionFailed.error(
+        'It was changed since you loaded it (If-Match does not match its ETag); reload it and try again',
+      );
+    }
+    return row;
   }
 
   /** One keyset page of the owner's rows where each `filters` column equals its value. */

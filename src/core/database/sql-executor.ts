@@ -1,6 +1,6 @@
 import { type Pool, type PoolClient, type QueryResult, type QueryResultRow, types } from 'pg';
 import type { PreparedStatementMode } from './database.config';
-import { mapPgError } from './pg-errors';
+import { mapPgError, withTimeout } from './pg-errors';
 
 /** A fixed SQL text with a stable name, prepared once per connection when enabled. */
 export interface Statement {
@@ -109,6 +109,51 @@ export class SqlExecutor implements SqlRunner {
         connected.query<T>(query, finish);
       });
     });
+  }
+
+  /**
+   * `work` on one connection between `begin` (BEGIN and any SET LOCAL, no parameters) and COMMIT;
+   * ROLLBACK when it throws, the connection destroyed if that fails or a call passed its deadline.
+   * Statements run unnamed: a name conflict there would abort the transaction, not be retried.
+   */
+  async transaction<T>(begin: string, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const connecting = this.poolOf().connect();
+    const client = await withTimeout(connecting, this.options.deadlineMs).catch((error) => {
+      void connecting.then(
+        (late) => late.release(),
+        () => undefined,
+      );
+      throw mapPgError(error);
+    });
+    let broken: Error | undefined;
+    const lost = (error: Error) => (broken = error);
+    client.on('error', lost);
+    const query = <R extends QueryResultRow>(text: string, values: unknown[] = []) =>
+      withTimeout(client.query<R>({ text, values, types: TYPES }), this.options.deadlineMs).catch(
+        (error: Error & { code?: string }) => {
+          // Anything but an SQLSTATE: the connection's state is unknown.
+          if (!/^[0-9A-Z]{5}$/.test(error.code ?? '')) broken = error;
+          throw mapPgError(error);
+        },
+      );
+    const tx: SqlRunner = {
+      run: async <R extends QueryResultRow>(statement: Statement, values: unknown[]) => {
+        const { rows, rowCount } = await query<R>(statement.text, values);
+        return { rows, rowCount: rowCount ?? 0 };
+      },
+    };
+    try {
+      await query(begin);
+      const result = await work(tx);
+      await query('COMMIT');
+      return result;
+    } catch (error) {
+      if (!broken) await query('ROLLBACK').catch(lost);
+      throw error;
+    } finally {
+      client.removeListener('error', lost);
+      client.release(broken);
+    }
   }
 
   private isNameConflict(error: Error): boolean {

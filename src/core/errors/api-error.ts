@@ -88,6 +88,27 @@ export const ERRORS = {
     'UNSUPPORTED_MEDIA_TYPE',
     'The request body is not `application/json`.',
   ),
+  idempotencyKeyInUse: new ErrorDef(
+    409,
+    'IDEMPOTENCY_KEY_IN_USE',
+    'The first request with this `Idempotency-Key` is still running; retry after `Retry-After` seconds.',
+    ['Retry-After'],
+  ),
+  preconditionFailed: new ErrorDef(
+    412,
+    'PRECONDITION_FAILED',
+    '`If-Match` names none of the current `ETag`s: it changed since it was read; nothing was changed.',
+  ),
+  idempotencyKeyMismatch: new ErrorDef(
+    422,
+    'IDEMPOTENCY_KEY_MISMATCH',
+    'This `Idempotency-Key` was used with a different request (method, path or body).',
+  ),
+  preconditionRequired: new ErrorDef(
+    428,
+    'PRECONDITION_REQUIRED',
+    'The service requires `If-Match` on writes (REQUIRE_IF_MATCH); send the `ETag` last read.',
+  ),
   rateLimited: new ErrorDef(
     429,
     'RATE_LIMITED',

@@ -5,13 +5,13 @@ import { REQUEST_ID_HEADER } from './response-headers.hook';
 type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[0]>;
 
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', REQUEST_ID_HEADER];
-export const CORS_EXPOSED_HEADERS = [
-  'Location',
-  'Link',
-  'X-Next-Cursor',
+export const CORS_ALLOWED_HEADERS = [
+  ...'Authorization Content-Type If-Match If-None-Match Idempotency-Key'.split(' '),
   REQUEST_ID_HEADER,
-  'Retry-After',
+];
+export const CORS_EXPOSED_HEADERS = [
+  ...'ETag Idempotent-Replayed Location Link X-Next-Cursor Retry-After'.split(' '),
+  REQUEST_ID_HEADER,
   'RateLimit-Policy',
   'RateLimit',
 ];

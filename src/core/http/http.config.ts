@@ -48,6 +48,10 @@ export class HttpConfig {
   @EnvBool()
   CORS_CREDENTIALS = false;
 
+  /** Writes to a versioned resource without `If-Match` are refused (428) instead of applied. */
+  @EnvBool()
+  REQUIRE_IF_MATCH = false;
+
   /**
    * Derived: socket silence that closes a connection. While the server works the socket is silent
    * too, so it is the longest healthy wait: a JWKS fetch, one query to its deadline, a margin.

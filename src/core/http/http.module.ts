@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { configProvider } from '../config/config';
+import { ConditionalInterceptor } from './conditional';
 import { ConnectionCloseHook } from './connection-close.hook';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
@@ -12,6 +14,7 @@ import { ResponseHeadersHook } from './response-headers.hook';
     ResponseHeadersHook,
     ExpectContinueHook,
     ConnectionCloseHook,
+    { provide: APP_INTERCEPTOR, useClass: ConditionalInterceptor },
   ],
   exports: [ResponseHeadersHook, ExpectContinueHook, ConnectionCloseHook],
 })
