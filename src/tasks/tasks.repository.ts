@@ -5,7 +5,10 @@ import {
   OwnedRepository,
   type OwnedTable,
 } from '../core/database/owned-repository';
+import { RetentionService } from '../core/database/retention';
 import { SqlExecutor, type Statement } from '../core/database/sql-executor';
+import { tombstonePurge } from '../core/sync/change-feed';
+import { SyncConfig } from '../core/sync/sync.config';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { DESCRIPTION_MAX, Task, TITLE_MAX } from './task.entity';
 import type { CreateTaskDto } from './task.dto';
@@ -42,6 +45,7 @@ export const TASKS_TABLE: OwnedTable = {
   // Keys, a UUID, two timestamps, `false`, `null`: the JSON of a task with empty texts.
   jsonMinBytes: 180,
   editable: ['title', 'description', 'completed'],
+  tombstones: 'task_tombstones',
 };
 
 /** The tasks table; every statement has the owner in its WHERE (OwnedRepository). */
@@ -50,8 +54,11 @@ export class TasksRepository extends OwnedRepository<Task> {
   constructor(
     sql: SqlExecutor,
     private readonly config: TasksConfig,
+    readonly sync: SyncConfig,
+    retention: RetentionService,
   ) {
     super(sql, TASKS_TABLE);
+    retention.register(tombstonePurge('task_tombstones', sync.SYNC_TOMBSTONE_RETENTION_DAYS));
   }
 
   get quota(): number {

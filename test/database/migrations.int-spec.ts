@@ -44,16 +44,29 @@ describe('migrations', () => {
     expect(first.map((m) => m.name)).toEqual([
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
+      'TaskChanges1765200000000',
     ]);
     expect(await schemaObjects(db)).toEqual({
       tables: ['tasks'],
-      indexes: ['tasks_pkey', 'tasks_user_completed_created_idx', 'tasks_user_created_idx'],
-      triggers: ['tasks_set_updated_at', 'tasks_uncount'],
+      indexes: [
+        'tasks_pkey',
+        'tasks_user_change_idx',
+        'tasks_user_completed_created_idx',
+        'tasks_user_created_idx',
+      ],
+      triggers: [
+        'tasks_set_change_xid',
+        'tasks_set_updated_at',
+        'tasks_tombstone',
+        'tasks_uncount',
+      ],
       functions: ['tasks_set_updated_at'],
     });
     expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([]);
     expect(await dataSource.showMigrations()).toBe(false);
 
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at', 'tasks_uncount']);
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at']);
     await dataSource.undoLastMigration({ transaction: 'each' });
@@ -70,6 +83,7 @@ describe('migrations', () => {
     expect(again.map((m) => m.name)).toEqual([
       'CreateTasks1764150000000',
       'TaskCounts1764990000000',
+      'TaskChanges1765200000000',
     ]);
     expect((await schemaObjects(db)).tables).toEqual(['tasks']);
   });
@@ -78,6 +92,7 @@ describe('migrations', () => {
     await db.query(
       `INSERT INTO tasks (user_id, title) SELECT 'u' || (g % 3), 't' FROM generate_series(1, 10) g`,
     );
+    await dataSource.undoLastMigration({ transaction: 'each' });
     await dataSource.undoLastMigration({ transaction: 'each' });
     await dataSource.runMigrations({ transaction: 'each' });
     expect(await db.query('SELECT user_id, tasks FROM task_counts ORDER BY user_id')).toEqual([
@@ -124,7 +139,7 @@ describe('migrations', () => {
       const first = await cli(['-d', 'ormconfig.ts', 'migration:run']);
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(
-        /Migration CreateTasks1764150000000 has been {1,2}executed successfully[\s\S]*Migration TaskCounts1764990000000 has been {1,2}executed successfully/,
+        /Migration CreateTasks1764150000000 has been {1,2}executed successfully[\s\S]*Migration TaskCounts1764990000000 has been {1,2}executed successfully[\s\S]*Migration TaskChanges1765200000000 has been {1,2}executed successfully/,
       );
       const second = await cli(['-d', 'ormconfig.ts', 'migration:run']);
       expect(second.code).toBe(0);
