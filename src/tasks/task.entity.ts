@@ -88,25 +88,4 @@ export class TaskCount {
   tasks: number;
 }
 
-/** A deleted task, for the change feed until the sync retention has passed; made by a trigger. */
-@Entity({ name: 'task_tombstones' })
-@Index('task_tombstones_deleted_at_idx', ['deleted_at'])
-export class TaskTombstone {
-  @PrimaryColumn({
-    type: 'varchar',
-    length: USER_ID_MAX_LENGTH,
-    primaryKeyConstraintName: 'task_tombstones_pkey',
-  })
-  user_id: string;
-
-  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'task_tombstones_pkey' })
-  change_xid: string;
-
-  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'task_tombstones_pkey' })
-  id: string;
-
-  @Column({ type: 'timestamptz', precision: 3 })
-  deleted_at: string;
-}
-
-export const TASK_ENTITIES = [Task, TaskCount, TaskTombstone];
+export const TASK_ENTITIES = [Task, TaskCount];

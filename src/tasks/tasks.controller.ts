@@ -33,8 +33,7 @@ import {
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
-import { type Changes, SYNC_ERRORS } from '../core/sync/change-feed';
-import { ChangesQuery, changesSchema } from '../core/sync/changes.dto';
+import { ChangesQuery, changesSchema, SYNC_TOKEN_EXPIRED } from '../core/sync/change-feed';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { UuidParam } from '../core/validation/uuid.pipe';
 import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './task.dto';
@@ -141,18 +140,15 @@ export class TasksController {
     operationId: 'listTaskChanges',
     summary: 'What changed since a sync token: changed tasks (current state) and deletions',
     description:
-      'Without `since`: every current task, in answers of at most `limit`, then a token. With `since` (the `next` of the previous answer): each task created or changed since, and each deleted. While `has_more`, ask again with `next` at once. A change may come twice, never zero times. A token older than SYNC_TOMBSTONE_RETENTION_DAYS is 410: sync again without `since`. An answer holds fewer than `limit` items when its JSON would pass LIST_PAGE_BYTES_MAX.',
+      'Without `since`: every current task, in answers of at most `limit`, then a token. With `since` (the `next` of the previous answer): each task created or changed since, in its current state, and each deleted. While `has_more`, ask again with `next` at once. A change may come twice, never zero times. A token older than SYNC_TOMBSTONE_RETENTION_DAYS is 410: sync again without `since`. An answer holds fewer than `limit` items when its JSON would pass LIST_PAGE_BYTES_MAX.',
   })
   @ApiOkResponse({
     description: 'Changes and deletions since the token, and the token to pass next.',
     type: TASK_CHANGES,
     headers: COMMON_RESPONSE_HEADERS,
   })
-  @ApiErrors(ERRORS.validation, SYNC_ERRORS.expired)
-  changes(
-    @CurrentUser() user: AuthenticatedUser,
-    @Query() query: ChangesQuery,
-  ): Promise<Changes<Task>> {
+  @ApiErrors(ERRORS.validation, SYNC_TOKEN_EXPIRED)
+  changes(@CurrentUser() user: AuthenticatedUser, @Query() query: ChangesQuery) {
     return this.tasks.changes(user, query, this.paging.LIST_PAGE_BYTES_MAX);
   }
 

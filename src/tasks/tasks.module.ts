@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { configProvider } from '../core/config/config';
-import { SyncConfig } from '../core/sync/sync.config';
 import { TASK_ENTITIES } from './task.entity';
 import { TasksConfig } from './tasks.config';
 import { TasksController } from './tasks.controller';
@@ -11,12 +10,7 @@ import { TasksService } from './tasks.service';
 @Module({
   imports: [TypeOrmModule.forFeature(TASK_ENTITIES)],
   controllers: [TasksController],
-  providers: [
-    configProvider(TasksConfig),
-    configProvider(SyncConfig),
-    TasksRepository,
-    TasksService,
-  ],
+  providers: [configProvider(TasksConfig), TasksRepository, TasksService],
   exports: [TasksService],
 })
 export class TasksModule {}

@@ -8,7 +8,6 @@ import {
 import { RetentionService } from '../core/database/retention';
 import { SqlExecutor, type Statement } from '../core/database/sql-executor';
 import { tombstonePurge } from '../core/sync/change-feed';
-import { SyncConfig } from '../core/sync/sync.config';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { DESCRIPTION_MAX, Task, TITLE_MAX } from './task.entity';
 import type { CreateTaskDto } from './task.dto';
@@ -53,12 +52,11 @@ export const TASKS_TABLE: OwnedTable = {
 export class TasksRepository extends OwnedRepository<Task> {
   constructor(
     sql: SqlExecutor,
-    private readonly config: TasksConfig,
-    readonly sync: SyncConfig,
+    readonly config: TasksConfig,
     retention: RetentionService,
   ) {
     super(sql, TASKS_TABLE);
-    retention.register(tombstonePurge('task_tombstones', sync.SYNC_TOMBSTONE_RETENTION_DAYS));
+    retention.register(tombstonePurge('task_tombstones', config.SYNC_TOMBSTONE_RETENTION_DAYS));
   }
 
   get quota(): number {

@@ -1,6 +1,6 @@
 import { SqlExecutor, type Statement } from '../../src/core/database/sql-executor';
-import { ChangesQuery } from '../../src/core/sync/changes.dto';
-import { encodeSyncToken, decodeSyncToken } from '../../src/core/sync/sync-token';
+import { ChangesQuery } from '../../src/core/sync/change-feed';
+import { encodeSyncToken, decodeSyncToken } from '../../src/core/sync/change-feed';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

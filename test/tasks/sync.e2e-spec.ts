@@ -1,6 +1,6 @@
 import { RetentionService } from '../../src/core/database/retention';
 import { tombstonePurge } from '../../src/core/sync/change-feed';
-import { decodeSyncToken, encodeSyncToken } from '../../src/core/sync/sync-token';
+import { decodeSyncToken, encodeSyncToken } from '../../src/core/sync/change-feed';
 import type { TaskResponse } from '../../src/tasks/task.entity';
 import type { HttpClient } from '../support/http';
 import { SyncedCopy, type TaskChanges } from '../support/sync-client';

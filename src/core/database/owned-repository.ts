@@ -7,14 +7,7 @@ import {
   PAGE_LIMIT_MAX,
   type PageRequest,
 } from '../paging/keyset';
-import {
-  type ChangeRequest,
-  type ChangeRow,
-  type Changes,
-  changesPage,
-  changesQuery,
-  type ChangeTable,
-} from '../sync/change-feed';
+import { type ChangeRequest, type Changes, changesPage, changesQuery } from '../sync/change-feed';
 import { isUuid, userIdProblem } from '../validation/identifiers';
 import { DataLayerError, InvalidInputError } from './pg-errors';
 import type { SqlExecutor, SqlResult, SqlRunner, Statement } from './sql-executor';
@@ -29,7 +22,7 @@ export interface Owner {
 export interface OwnedTable extends KeysetTable {
   /** Columns a partial update may set; their names are the fields of `changes`. */
   editable: readonly string[];
-  /** Its tombstones table, when it has a change feed (core/sync). */
+  /** When it has a change feed (core/sync). */
   tombstones?: string;
 }
 
@@ -102,14 +95,12 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return keysetPage(this.table, rows, page, query.budgeted);
   }
 
-  /** One answer of the owner's change feed; the table needs `tombstones`. */
+  /** One answer of the owner's change feed (core/sync); the table needs `tombstones`. */
   async changes(owner: Owner, request: ChangeRequest): Promise<Changes<Row>> {
-    const table = this.table as ChangeTable;
-    const now = Date.now();
-    const query = changesQuery(table, request, now);
+    const query = changesQuery(this.table, request);
     const statement = this.statement(query.name, () => query.text);
-    const { rows } = await this.run<ChangeRow>('changes', owner, statement, query.values);
-    return changesPage<Row>(table, rows, { ...request, token: query.token }, now);
+    const { rows } = await this.run('changes', owner, statement, query.values);
+    return changesPage<Row>(this.table, rows, { ...request, ...query });
   }
 
   /** The first row a statement returned, or null. */
