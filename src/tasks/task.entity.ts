@@ -16,6 +16,7 @@ export const DESCRIPTION_MAX = 10_000;
 @Check('tasks_title_not_blank', `btrim("title") <> ''`)
 @Index('tasks_user_created_idx', ['user_id', 'created_at', 'id'])
 @Index('tasks_user_completed_created_idx', ['user_id', 'completed', 'created_at', 'id'])
+@Index('tasks_user_change_idx', ['user_id', 'change_xid', 'id'])
 @OpenApiSchema({
   name: 'Task',
   description: 'A task, as every task route returns it.',
@@ -63,6 +64,10 @@ export class Task {
     description: 'ISO-8601 UTC with milliseconds; set by the database on every change.',
   })
   updated_at: string;
+
+  /** The change feed's stamp (core/sync), set by a trigger; never selected, so never shown. */
+  @Column({ type: 'bigint', default: 0 })
+  change_xid?: string;
 }
 
 /** A task as a client receives it: the row itself. */

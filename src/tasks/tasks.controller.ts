@@ -37,6 +37,7 @@ import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PAGE_LIMIT_MAX } from '../core/paging/keyset';
 import { PagingConfig } from '../core/paging/paging.config';
 import { sendPage } from '../core/paging/page-response';
+import { ChangesQuery, changesSchema, SYNC_TOKEN_EXPIRED } from '../core/sync/change-feed';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { UuidParam } from '../core/validation/uuid.pipe';
 import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './task.dto';
@@ -44,6 +45,7 @@ import { Task } from './task.entity';
 import { TASK_ERRORS } from './task.errors';
 import { TasksService } from './tasks.service';
 
+const TASK_CHANGES = changesSchema(Task, 'TaskChanges');
 const ONE_TASK_ERRORS = [...BODY_ERRORS, ERRORS.invalidUuid, TASK_ERRORS.notFound];
 
 function TaskResponse(description: string, ...errors: Parameters<typeof ApiErrors>) {
@@ -147,6 +149,23 @@ export class TasksController {
     const task = await this.tasks.create(user, body);
     reply.header('Location', `/api/${encodeURIComponent(user.id)}/tasks/${task.id}`);
     return task;
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    operationId: 'listTaskChanges',
+    summary: 'What changed since a sync token: changed tasks (current state) and deletions',
+    description:
+      'Without `since`: every current task, in answers of at most `limit`, then a token. With `since` (the `next` of the previous answer): each task created or changed since, in its current state, and each deleted. While `has_more`, ask again with `next` at once. A change may come twice, never zero times. A token older than SYNC_TOMBSTONE_RETENTION_DAYS is 410: sync again without `since`. An answer holds fewer than `limit` items when its JSON would pass LIST_PAGE_BYTES_MAX.',
+  })
+  @ApiOkResponse({
+    description: 'Changes and deletions since the token, and the token to pass next.',
+    type: TASK_CHANGES,
+    headers: COMMON_RESPONSE_HEADERS,
+  })
+  @ApiErrors(ERRORS.validation, SYNC_TOKEN_EXPIRED)
+  changes(@CurrentUser() user: AuthenticatedUser, @Query() query: ChangesQuery) {
+    return this.tasks.changes(user, query, this.paging.LIST_PAGE_BYTES_MAX);
   }
 
   @Get(':task_id')

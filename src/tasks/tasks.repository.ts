@@ -5,7 +5,9 @@ import {
   OwnedRepository,
   type OwnedTable,
 } from '../core/database/owned-repository';
+import { RetentionService } from '../core/database/retention';
 import { SqlExecutor, type Statement } from '../core/database/sql-executor';
+import { tombstonePurge } from '../core/sync/change-feed';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 import { DESCRIPTION_MAX, Task, TITLE_MAX } from './task.entity';
 import type { CreateTaskDto } from './task.dto';
@@ -38,6 +40,7 @@ export const TASKS_TABLE: OwnedTable = {
   jsonMinBytes: 180,
   editable: ['title', 'description', 'completed'],
   version: 'updated_at',
+  tombstones: 'task_tombstones',
 };
 
 /** The tasks table; every statement has the owner in its WHERE (OwnedRepository). */
@@ -45,9 +48,11 @@ export const TASKS_TABLE: OwnedTable = {
 export class TasksRepository extends OwnedRepository<Task> {
   constructor(
     sql: SqlExecutor,
-    private readonly config: TasksConfig,
+    readonly config: TasksConfig,
+    retention: RetentionService,
   ) {
     super(sql, TASKS_TABLE);
+    retention.register(tombstonePurge('task_tombstones', config.SYNC_TOMBSTONE_RETENTION_DAYS));
   }
 
   get quota(): number {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Owner } from '../core/database/owned-repository';
 import type { Page, PageRequest } from '../core/paging/keyset';
+import type { Changes, ChangesQuery } from '../core/sync/change-feed';
 import { quotaExceeded, taskNotFound } from './task.errors';
 import type { Task } from './task.entity';
 import type { CreateTaskDto, UpdateTaskDto } from './task.dto';
@@ -19,6 +20,11 @@ export class TasksService {
 
   list(owner: Owner, page: PageRequest, completed?: boolean): Promise<Page<Task>> {
     return this.tasks.list(owner, page, completed === undefined ? {} : { completed });
+  }
+
+  changes(owner: Owner, query: ChangesQuery, maxBytes: number): Promise<Changes<Task>> {
+    const retentionDays = this.tasks.config.SYNC_TOMBSTONE_RETENTION_DAYS;
+    return this.tasks.changes(owner, { ...query, maxBytes, retentionDays });
   }
 
   async get(owner: Owner, id: string): Promise<Task> {

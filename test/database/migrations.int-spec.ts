@@ -46,16 +46,28 @@ describe('migrations', () => {
       'TaskCounts1764990000000',
       'TaskVersions1765100000000',
       'IdempotencyKeys1765150000000',
+      'TaskChanges1765200000000',
     ]);
     expect(await schemaObjects(db)).toEqual({
       tables: ['tasks'],
-      indexes: ['tasks_pkey', 'tasks_user_completed_created_idx', 'tasks_user_created_idx'],
-      triggers: ['tasks_set_updated_at', 'tasks_uncount'],
+      indexes: [
+        'tasks_pkey',
+        'tasks_user_change_idx',
+        'tasks_user_completed_created_idx',
+        'tasks_user_created_idx',
+      ],
+      triggers: [
+        'tasks_set_change_xid',
+        'tasks_set_updated_at',
+        'tasks_tombstone',
+        'tasks_uncount',
+      ],
       functions: ['tasks_set_updated_at'],
     });
     expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([]);
     expect(await dataSource.showMigrations()).toBe(false);
 
+    await dataSource.undoLastMigration({ transaction: 'each' });
     await dataSource.undoLastMigration({ transaction: 'each' });
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect((await schemaObjects(db)).triggers).toEqual(['tasks_set_updated_at', 'tasks_uncount']);
@@ -77,6 +89,7 @@ describe('migrations', () => {
       'TaskCounts1764990000000',
       'TaskVersions1765100000000',
       'IdempotencyKeys1765150000000',
+      'TaskChanges1765200000000',
     ]);
     expect((await schemaObjects(db)).tables).toEqual(['tasks']);
   });
@@ -86,7 +99,7 @@ describe('migrations', () => {
       `INSERT INTO tasks (user_id, title) SELECT 'u' || (g % 3), 't' FROM generate_series(1, 10) g`,
     );
     // Back to before TaskCounts (the migrations after it first), then forward again.
-    for (const later of ['IdempotencyKeys', 'TaskVersions', 'TaskCounts']) {
+    for (const later of ['TaskChanges', 'IdempotencyKeys', 'TaskVersions', 'TaskCounts']) {
       await dataSource.undoLastMigration({ transaction: 'each' });
       expect(
         await db.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE name LIKE $1`, [`${later}%`]),
@@ -137,7 +150,7 @@ describe('migrations', () => {
       const first = await cli(['-d', 'ormconfig.ts', 'migration:run']);
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(
-        /Migration CreateTasks1764150000000 has been {1,2}executed successfully[\s\S]*Migration TaskCounts1764990000000 has been {1,2}executed successfully/,
+        /Migration CreateTasks1764150000000 has been {1,2}executed successfully[\s\S]*Migration TaskCounts1764990000000 has been {1,2}executed successfully[\s\S]*Migration TaskChanges1765200000000 has been {1,2}executed successfully/,
       );
       const second = await cli(['-d', 'ormconfig.ts', 'migration:run']);
       expect(second.code).toBe(0);

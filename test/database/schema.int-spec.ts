@@ -76,6 +76,14 @@ describe('schema made by the migrations', () => {
         is_nullable: 'NO',
         column_default: 'now()',
       },
+      {
+        column_name: 'change_xid',
+        data_type: 'bigint',
+        max_length: null,
+        precision: null,
+        is_nullable: 'NO',
+        column_default: '0',
+      },
     ]);
   });
 
@@ -110,6 +118,11 @@ describe('schema made by the migrations', () => {
         indexdef: 'CREATE UNIQUE INDEX tasks_pkey ON public.tasks USING btree (id)',
       },
       {
+        indexname: 'tasks_user_change_idx',
+        indexdef:
+          'CREATE INDEX tasks_user_change_idx ON public.tasks USING btree (user_id, change_xid, id)',
+      },
+      {
         indexname: 'tasks_user_completed_created_idx',
         indexdef:
           'CREATE INDEX tasks_user_completed_created_idx ON public.tasks USING btree (user_id, completed, created_at DESC, id DESC)',
@@ -129,8 +142,16 @@ describe('schema made by the migrations', () => {
     );
     expect(triggers).toEqual([
       {
+        tgname: 'tasks_set_change_xid',
+        def: 'CREATE TRIGGER tasks_set_change_xid BEFORE INSERT OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION set_change_xid()',
+      },
+      {
         tgname: 'tasks_set_updated_at',
         def: 'CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION tasks_set_updated_at()',
+      },
+      {
+        tgname: 'tasks_tombstone',
+        def: 'CREATE TRIGGER tasks_tombstone AFTER DELETE ON public.tasks FOR EACH ROW EXECUTE FUNCTION tasks_tombstone()',
       },
       {
         tgname: 'tasks_uncount',

@@ -7,6 +7,7 @@ import {
   PAGE_LIMIT_MAX,
   type PageRequest,
 } from '../paging/keyset';
+import { type ChangeRequest, type Changes, changesPage, changesQuery } from '../sync/change-feed';
 import { isUuid, userIdProblem } from '../validation/identifiers';
 import { ERRORS } from '../errors/api-error';
 import { DataLayerError, InvalidInputError } from './pg-errors';
@@ -26,6 +27,8 @@ export interface OwnedTable extends KeysetTable {
   editable: readonly string[];
   /** The column that changes with every write, a timestamp: the row's version (its ETag). */
   version?: string;
+  /** When it has a change feed (core/sync). */
+  tombstones?: string;
 }
 
 const USER_ID_MESSAGES = {
@@ -119,6 +122,14 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
       query.values.slice(1),
     );
     return keysetPage(this.table, rows, page, query.budgeted);
+  }
+
+  /** One answer of the owner's change feed (core/sync); the table needs `tombstones`. */
+  async changes(owner: Owner, request: ChangeRequest): Promise<Changes<Row>> {
+    const query = changesQuery(this.table, request);
+    const statement = this.statement(query.name, () => query.text);
+    const { rows } = await this.run('changes', owner, statement, query.values);
+    return changesPage<Row>(this.table, rows, { ...request, ...query });
   }
 
   /** The first row a statement returned, or null. */

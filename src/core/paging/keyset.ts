@@ -53,7 +53,7 @@ export interface KeysetTable {
 }
 
 /** A row's JSON bytes, at least: octet_length reads a text's stored size without detoasting it. */
-const rowBytesSql = (table: KeysetTable) =>
+export const rowBytesSql = (table: KeysetTable) =>
   [
     String(table.jsonMinBytes),
     ...Object.keys(table.texts).map((c) => `coalesce(octet_length(${c}), 0)`),
