@@ -75,10 +75,8 @@ export function changesQuery(table: KeysetTable & { tombstones?: string }, reque
     throw SYNC_TOKEN_EXPIRED.error('This sync token has expired; sync again without since');
   }
   // Without a position: after (from - 1, the greatest uuid), i.e. every change_xid >= from.
-  const after = token.page?.slice(3) ?? [
-    String(BigInt(token.from) - 1n),
-    'ffffffff-ffff-ffff-ffff-ffffffffffff',
-  ];
+  const start = [String(BigInt(token.from) - 1n), 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+  const after = token.page?.slice(3) ?? start;
   const where = `user_id = $1 AND (change_xid, id) > ($5::bigint, $6::uuid)
     AND change_xid < coalesce($3::bigint, snap.xmax)`;
   const order = 'ORDER BY change_xid, id LIMIT $7';
@@ -93,13 +91,8 @@ export function changesQuery(table: KeysetTable & { tombstones?: string }, reque
           UNION ALL (SELECT change_xid, ${nulls.join(', ')}, deleted_at, 0 FROM ${table.tombstones}
             WHERE ${where} AND $2::bigint > 0 ${order}) ${order}) items
       ) counted WHERE upto - bytes < $4) page ON true ORDER BY page.change_xid, page.id`;
-  const values = [
-    token.from,
-    token.page?.[0] ?? null,
-    request.maxBytes,
-    ...after,
-    request.limit + 1,
-  ];
+  const below = token.page?.[0] ?? null;
+  const values = [token.from, below, request.maxBytes, ...after, request.limit + 1];
   return { name: 'changes', text, values, token, now };
 }
 
