@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { DatabaseConnectionError } from '../../src/core/database/pg-errors';
+import { HEALTH_PING_REUSE_MS } from '../../src/core/ops/database.health';
 import { LifecycleState } from '../../src/core/ops/lifecycle';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
@@ -52,6 +53,8 @@ describe('when the database goes away and comes back', () => {
 
   it('answers 503 on ready, /health and /health/db, and 200 on live, while it is down', async () => {
     await proxy.refuse();
+    // The probes share one ping whose answer serves them for HEALTH_PING_REUSE_MS.
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_PING_REUSE_MS + 50));
 
     const ready = await get('/health/ready');
     expect(ready.status).toBe(503);
@@ -82,6 +85,7 @@ describe('when the database goes away and comes back', () => {
 
   it('recovers by itself once the database is back', async () => {
     await proxy.restore();
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_PING_REUSE_MS + 50));
     expect((await get('/health/ready')).status).toBe(200);
     expect((await get('/health/db')).body).toMatchObject({ connected: true, database: db.name });
     const { rows } = await app

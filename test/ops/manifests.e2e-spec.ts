@@ -220,6 +220,24 @@ describe('Kubernetes manifests and Dockerfile', () => {
     expect(kustomization.resources).not.toContain('secret.example.yaml');
   });
 
+  it('ship a NetworkPolicy example: the metrics port from the monitoring namespace only', () => {
+    const policy = one<K8sObject & { spec: Record<string, unknown> }>('NetworkPolicy');
+    const ports = container.ports as Array<{ name: string }>;
+    const spec = policy.spec as {
+      podSelector: { matchLabels: Record<string, string> };
+      ingress: Array<{ from?: unknown[]; ports: Array<{ port: string }> }>;
+    };
+    expect(spec.podSelector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
+    const rule = (port: string) => spec.ingress.filter((r) => r.ports.some((p) => p.port === port));
+    expect(ports.map((p) => p.name)).toEqual(expect.arrayContaining(['http', 'metrics']));
+    expect(rule('http')).toEqual([{ ports: [{ port: 'http' }] }]);
+    expect(rule('metrics')).toHaveLength(1);
+    expect(rule('metrics')[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+    expect(one<Kustomization>('Kustomization').resources).not.toContain(policy.__file);
+  });
+
   it('build a production image: multi-stage, production dependencies, non-root, tini as PID 1', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const stages = dockerfile.split(/^FROM /m).slice(1);

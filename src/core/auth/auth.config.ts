@@ -1,7 +1,7 @@
 import { IsString, Matches } from 'class-validator';
 import { AppConfig } from '../config/app.config';
 import { Config, ConfigSection } from '../config/config';
-import { EnvBool, EnvInt, EnvOptional } from '../config/env.decorators';
+import { EnvBool, EnvInt, EnvOptional, EnvOptionalInt } from '../config/env.decorators';
 import { isHttpUrl, isPostgresUrl, POSTGRES_URL, Satisfies } from '../config/validators';
 import { DatabaseConfig } from '../database/database.config';
 import { DEVELOPMENT_JWT_SECRET } from './development-secret';
@@ -43,6 +43,10 @@ export class AuthConfig {
   /** Least time between two JWKS fetches (a rotated key waits for the next one); doubled after a failure. */
   @EnvInt(100, 3_600_000)
   AUTH_JWKS_COOLDOWN_MS = 1000;
+
+  /** When set, a token whose `exp` is further than this from now is refused (seconds). */
+  @EnvOptionalInt(60, 31_536_000)
+  AUTH_MAX_TOKEN_AGE_S?: number;
 
   /** Keys are refetched after half of this and no longer trusted after all of it. */
   @EnvInt(1000, 86_400_000)

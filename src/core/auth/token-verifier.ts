@@ -48,6 +48,7 @@ export class TokenVerifier {
   private readonly options: JWTVerifyOptions;
   private readonly cache = ttlCache<AuthenticatedUser>(VERIFIED_CACHE_MAX_ENTRIES);
   private readonly toleranceMs: number;
+  private readonly maxLifetimeMs: number;
   readonly jwks: Jwks | undefined;
 
   constructor(
@@ -74,6 +75,7 @@ export class TokenVerifier {
       requiredClaims: ['exp'],
     };
     this.toleranceMs = config.AUTH_CLOCK_TOLERANCE_S * 1000;
+    this.maxLifetimeMs = (config.AUTH_MAX_TOKEN_AGE_S ?? Infinity) * 1000;
   }
 
   /** The user of a JWT verified within the last minute and not expired since; else undefined. */
@@ -107,7 +109,9 @@ export class TokenVerifier {
     if (!isValidUserId(sub)) throw new TokenRejectedError('subject');
     const user: AuthenticatedUser = { id: sub };
     const now = Date.now();
-    const expires = (verified.payload.exp as number) * 1000 + this.toleranceMs;
+    const exp = (verified.payload.exp as number) * 1000;
+    if (exp - now > this.maxLifetimeMs) throw new TokenRejectedError('claims', 'exp');
+    const expires = exp + this.toleranceMs;
     // Verified with a JWKS key: not remembered past the time that key stops being trusted.
     const hmac = verified.protectedHeader.alg.startsWith('HS');
     const trusted = hmac ? Infinity : this.jwks!.trustedUntil;
