@@ -85,6 +85,7 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
       AUTH_JWT_SECRET: '',
       AUTH_JWKS_URL: jwks.url,
       AUTH_ISSUER: 'https://issuer.test',
+      AUTH_AUDIENCE: 'tasks-api',
       RATE_LIMIT_ENABLED: 'false',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -94,7 +95,7 @@ describe('OpenTelemetry traces (the built app, exporting over OTLP/HTTP)', () =>
     });
     token = await tokenFor(
       'alice',
-      { iss: 'https://issuer.test' },
+      { iss: 'https://issuer.test', aud: 'tasks-api' },
       { key: keys.privateKey, alg: 'ES256', kid: 'k' },
     );
     const created = await app.http.post(

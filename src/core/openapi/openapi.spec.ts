@@ -101,6 +101,7 @@ describe('openapi.json', () => {
       [
         'GET /api/{user_id}/tasks',
         'POST /api/{user_id}/tasks',
+        'GET /api/{user_id}/tasks/changes',
         'GET /api/{user_id}/tasks/{task_id}',
         'PUT /api/{user_id}/tasks/{task_id}',
         'PATCH /api/{user_id}/tasks/{task_id}',
