@@ -62,6 +62,7 @@ describe('request logging (the built app, production settings)', () => {
     expect(line).toMatchObject({
       msg: 'request completed',
       req: {
+        idFromClient: true,
         method: 'GET',
         url: '/api/alice/tasks',
         headers: { 'user-agent': 'log-test-agent/1.0' },

@@ -58,8 +58,9 @@ describe('truncated', () => {
 describe('RequestLogHook', () => {
   const pino = { isLevelEnabled: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
   const hook = new RequestLogHook({ logger: pino } as unknown as PinoLogger);
-  const answer = (url: string, statusCode: number) => {
-    const request = { id: 'r1', method: 'GET', url, headers: { 'user-agent': 'ua' }, ip: '::1' };
+  const answer = (url: string, statusCode: number, sent: Record<string, string> = {}) => {
+    const headers = { 'user-agent': 'ua', ...sent };
+    const request = { id: 'r1', method: 'GET', url, headers, ip: sent.ip ?? '::1' };
     const done = jest.fn();
     hook.onResponse(
       request as unknown as FastifyRequest,
@@ -88,6 +89,17 @@ describe('RequestLogHook', () => {
       },
       'request completed',
     );
+  });
+
+  it('marks an id the client chose, and bounds a forwarded address', () => {
+    pino.isLevelEnabled.mockReturnValue(true);
+    answer('/api/alice/tasks', 404, { 'x-request-id': 'r1', ip: 'x'.repeat(100) });
+    const line = (pino.warn.mock.calls as [{ req: Record<string, unknown> }][])[0][0];
+    expect(line.req.idFromClient).toBe(true);
+    expect(line.req.remoteAddress).toBe(`${'x'.repeat(64)}…[truncated 36 bytes]`);
+    answer('/api/alice/tasks', 404, { 'x-request-id': 'not-the-id' });
+    const second = (pino.warn.mock.calls as [{ req: Record<string, unknown> }][])[1][0];
+    expect(second.req).not.toHaveProperty('idFromClient');
   });
 
   it('cuts a long URL to its bound', () => {

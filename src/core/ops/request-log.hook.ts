@@ -25,6 +25,8 @@ export const LOGGED_HEADERS = [
 export const MAX_LOGGED_URL = 512;
 /** The longest header value a line carries (a browser's user agent is about 150). */
 export const MAX_LOGGED_HEADER = 256;
+/** An address from a trusted proxy's `X-Forwarded-For` is whatever text that proxy passed on. */
+export const MAX_LOGGED_ADDRESS = 64;
 
 /**
  * `value` cut to `max` characters, saying how much was cut, so that an unauthenticated client
@@ -88,10 +90,12 @@ function requestLine(request: FastifyRequest, reply: FastifyReply) {
   return {
     req: {
       id: request.id,
+      // The client's own `X-Request-Id` (kept when sane): an id it chose, not one we vouch for.
+      ...(request.headers['x-request-id'] === request.id && { idFromClient: true }),
       method: request.method,
       url: truncated(request.url, MAX_LOGGED_URL),
       headers: loggableHeaders(request.headers),
-      remoteAddress: request.ip,
+      remoteAddress: truncated(request.ip, MAX_LOGGED_ADDRESS),
     },
     res: { statusCode: reply.statusCode },
     responseTime: Math.round(reply.elapsedTime * 100) / 100,
