@@ -65,6 +65,7 @@ describe('role timeouts set by the migration step', () => {
       'TaskCounts1764990000000',
       'TaskVersions1765100000000',
       'IdempotencyKeys1765150000000',
+      'TaskChanges1765200000000',
     ]);
     const [warning] = lines.filter((l) => l.level === 'warn');
     expect(warning.message).toMatch(/^could not set the server-side timeouts of the app role/);

@@ -11,6 +11,7 @@ const MIGRATIONS = [
   'TaskCounts1764990000000',
   'TaskVersions1765100000000',
   'IdempotencyKeys1765150000000',
+  'TaskChanges1765200000000',
 ];
 
 async function migrationRows(db: TestDatabase): Promise<string[]> {
