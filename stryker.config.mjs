@@ -2,6 +2,8 @@
 // a unit spec fail. `npm run mutation` runs Stryker once per file so the break threshold (90%)
 // holds per file; a file alone: `npx stryker run --mutate src/core/auth/bearer.ts`.
 const jest = (await import('./jest.config.js')).default;
+// scripts/mutation.sh names the mutated file's own spec: the tests that must pin it.
+const specs = process.env.STRYKER_SPEC ?? 'src/.*\\.spec\\.ts$';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -20,7 +22,12 @@ export default {
     // The unit specs only: no database, no global setup, no coverage of our own.
     config: {
       ...jest,
-      testRegex: ['src/.*\\.spec\\.ts$'],
+      testRegex: [specs],
+      // Transpile only: the type check already ran once (npm run typecheck), not per mutant.
+      transform: {
+        ...jest.transform,
+        '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+      },
       globalSetup: undefined,
       globalTeardown: undefined,
       collectCoverage: false,
@@ -28,6 +35,9 @@ export default {
     },
     enableFindRelatedTests: true,
   },
+  // A static mutant (a module-level constant) reruns every related spec; each such constant is
+  // also exercised by the per-test mutants around it.
+  ignoreStatic: true,
   concurrency: 2,
   thresholds: { high: 95, low: 90, break: 90 },
   reporters: ['clear-text', 'progress'],

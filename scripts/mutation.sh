@@ -7,6 +7,6 @@ files=$(node --input-type=module -e "console.log((await import('./stryker.config
 status=0
 for file in $files; do
   echo "== mutation testing $file"
-  npx stryker run --mutate "$file" || status=1
+  STRYKER_SPEC="${file%.ts}\\.spec\\.ts$" npx stryker run --mutate "$file" || status=1
 done
 exit "$status"
