@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', '.dev-data/', '.bench/']),
+  globalIgnores(['dist/', 'coverage/', '.dev-data/', '.bench/', '.stryker-tmp/']),
   // A disable comment that no longer disables anything is an error: no stale exceptions.
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
