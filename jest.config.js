@@ -15,6 +15,8 @@ module.exports = {
     // jose is ESM only: Node's require(esm) loads it in the app; jest needs it as CommonJS.
     '/node_modules/jose/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.cjs',
   },
+  // Stryker's sandbox copies the specs; an interrupted mutation run leaves it behind.
+  testPathIgnorePatterns: ['/node_modules/', '/.stryker-tmp/'],
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',

@@ -1,20 +1,8 @@
 import { runMigrationsLocked } from '../../src/core/database/migration-runner';
 import { runNode, startBuiltApp } from '../support/built-app';
 import { ROOT, run } from '../support/child-process';
+import { MIGRATIONS, migrationRows } from '../support/migrations';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-
-const MIGRATIONS = [
-  'CreateTasks1764150000000',
-  'TaskCounts1764990000000',
-  'TaskVersions1765100000000',
-  'IdempotencyKeys1765150000000',
-  'TaskChanges1765200000000',
-];
-
-async function migrationRows(db: TestDatabase): Promise<string[]> {
-  const rows = await db.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');
-  return rows.map((r) => r.name);
-}
 
 describe('migrations in a cluster', () => {
   const dbs: TestDatabase[] = [];

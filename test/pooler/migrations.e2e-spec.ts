@@ -4,20 +4,8 @@ import { runNode, startBuiltApp } from '../support/built-app';
 import { ROOT, run } from '../support/child-process';
 import { status, timeUntil } from '../support/ops-client';
 import { describeWithPgBouncer, usePgBouncer } from '../support/pgbouncer';
+import { MIGRATIONS, migrationRows } from '../support/migrations';
 import { TestDatabase, testEnvironment } from '../support/test-database';
-
-const MIGRATIONS = [
-  'CreateTasks1764150000000',
-  'TaskCounts1764990000000',
-  'TaskVersions1765100000000',
-  'IdempotencyKeys1765150000000',
-  'TaskChanges1765200000000',
-];
-
-async function migrationRows(db: TestDatabase): Promise<string[]> {
-  const rows = await db.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');
-  return rows.map((r) => r.name);
-}
 
 /** Advisory locks held anywhere on the server in this test's database. */
 async function advisoryLocks(db: TestDatabase): Promise<number> {
