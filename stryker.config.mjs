@@ -23,6 +23,8 @@ export default {
     config: {
       ...jest,
       testRegex: [specs],
+      // It runs inside that sandbox, which the suite's own config ignores.
+      testPathIgnorePatterns: ['/node_modules/'],
       // Transpile only: the type check already ran once (npm run typecheck), not per mutant.
       transform: {
         ...jest.transform,
