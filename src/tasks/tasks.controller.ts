@@ -26,7 +26,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '../core/auth/decorators';
 import { ERRORS } from '../core/errors/api-error';
 import { Conditional, ETAG_HEADER, IfMatch, IfNoneMatch } from '../core/http/conditional';
-import { IDEMPOTENT_ERRORS, Idempotent } from '../core/idempotency/idempotency';
+import { IDEMPOTENT_ERRORS, Idempotency, Idempotent } from '../core/idempotency/idempotency';
 import {
   ApiErrors,
   AUTHENTICATED_ROUTE_ERRORS,
@@ -77,6 +77,7 @@ export class TasksController {
   constructor(
     private readonly tasks: TasksService,
     private readonly paging: PagingConfig,
+    private readonly idempotency: Idempotency,
   ) {}
 
   @Get()
@@ -141,14 +142,16 @@ export class TasksController {
   })
   @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded, ...IDEMPOTENT_ERRORS)
   @Idempotent()
-  async create(
-    @CurrentUser() user: AuthenticatedUser,
+  create(
     @Body() body: CreateTaskDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Task> {
-    const task = await this.tasks.create(user, body);
-    reply.header('Location', `/api/${encodeURIComponent(user.id)}/tasks/${task.id}`);
-    return task;
+    return this.idempotency.once(request, reply, async (owner) => {
+      const task = await this.tasks.create(owner, body);
+      reply.header('Location', `/api/${encodeURIComponent(owner.id)}/tasks/${task.id}`);
+      return task;
+    });
   }
 
   @Get('changes')
@@ -213,11 +216,14 @@ export class TasksController {
   @IfMatch()
   @Idempotent()
   complete(
-    @CurrentUser() user: AuthenticatedUser,
     @UuidParam('task_id') id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body?: CompleteTaskDto,
   ): Promise<Task> {
-    return this.tasks.complete(user, id, body?.completed);
+    return this.idempotency.once(request, reply, (owner) =>
+      this.tasks.complete(owner, id, body?.completed),
+    );
   }
 
   @Delete(':task_id')

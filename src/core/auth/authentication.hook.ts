@@ -3,7 +3,6 @@ import type {
   FastifyReply,
   FastifyRequest,
   HookHandlerDoneFunction,
-  onRequestHookHandler,
   RouteOptions,
 } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -13,6 +12,7 @@ import {
   VerificationUnavailableError,
   verificationFailure,
 } from './auth.errors';
+import { addRouteHook } from '../http/route-config';
 import { bearerToken } from './bearer';
 import { type AuthenticatedUser, isPublicRoute } from './decorators';
 import { TokenVerifier } from './token-verifier';
@@ -54,9 +54,7 @@ export class AuthenticationHook {
   /** Fastify onRoute: protects the route unless its config says `public`. */
   readonly onRoute = (route: RouteOptions): void => {
     if (isPublicRoute(route.config)) return;
-    const own = route.onRequest;
-    const hooks: onRequestHookHandler[] = own === undefined ? [] : [own].flat();
-    route.onRequest = [...hooks, this.onRequest];
+    addRouteHook(route, 'onRequest', this.onRequest);
   };
 
   readonly onRequest = (

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { preParsingHookHandler, RouteOptions } from 'fastify';
 import type { Server } from 'node:http';
+import { addRouteHook } from './route-config';
 
 /** Methods whose requests carry a body the API reads. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -19,8 +20,7 @@ export class ExpectContinueHook {
   readonly onRoute = (route: RouteOptions): void => {
     const methods = [route.method].flat();
     if (!methods.some((method) => BODY_METHODS.has(method))) return;
-    const own = route.preParsing === undefined ? [] : [route.preParsing].flat();
-    route.preParsing = [...own, this.preParsing];
+    addRouteHook(route, 'preParsing', this.preParsing);
   };
 
   readonly preParsing: preParsingHookHandler = (request, reply, payload, done): void => {

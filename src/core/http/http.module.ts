@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { configProvider } from '../config/config';
-import { ConditionalInterceptor } from './conditional';
+import { ConditionalHook } from './conditional';
 import { ConnectionCloseHook } from './connection-close.hook';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
@@ -14,8 +13,8 @@ import { ResponseHeadersHook } from './response-headers.hook';
     ResponseHeadersHook,
     ExpectContinueHook,
     ConnectionCloseHook,
-    { provide: APP_INTERCEPTOR, useClass: ConditionalInterceptor },
+    ConditionalHook,
   ],
-  exports: [ResponseHeadersHook, ExpectContinueHook, ConnectionCloseHook],
+  exports: [ConditionalHook, ResponseHeadersHook, ExpectContinueHook, ConnectionCloseHook],
 })
 export class HttpModule {}

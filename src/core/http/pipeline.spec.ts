@@ -7,6 +7,7 @@ import { RequestLogHook } from '../ops/request-log.hook';
 import { MetricsHook } from '../ops/metrics.hook';
 import { serveDocs } from '../openapi/docs';
 import { ConnectionCloseHook } from './connection-close.hook';
+import { ConditionalHook } from './conditional';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { installPipeline } from './pipeline';
 import { serverOptions } from './server';
@@ -41,6 +42,7 @@ function recordingApp() {
   labelled(ResponseHeadersHook, 'onRequest');
   labelled(AuthenticationHook, 'onRoute');
   labelled(ExpectContinueHook, 'onRoute');
+  labelled(ConditionalHook, 'onRoute');
   hooks.get(ExpectContinueHook)!.deferContinue = () => added.push('checkContinue deferred');
   labelled(ConnectionCloseHook, 'onSend');
   labelled(RequestLogHook, 'onResponse');
@@ -71,6 +73,7 @@ describe('installPipeline', () => {
       'onRoute: AuthenticationHook.onRoute',
       'onRoute: ExpectContinueHook.onRoute',
       'parser application/json',
+      'onRoute: ConditionalHook.onRoute',
       'onSend: ConnectionCloseHook.onSend',
       'onResponse: RequestLogHook.onResponse',
       'onResponse: MetricsHook.onResponse',

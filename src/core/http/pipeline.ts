@@ -8,6 +8,7 @@ import { MetricsHook } from '../ops/metrics.hook';
 import { METRICS_PATH } from '../ops/metrics.server';
 import { OpsConfig } from '../ops/ops.config';
 import { RequestLogHook } from '../ops/request-log.hook';
+import { ConditionalHook } from './conditional';
 import { ConnectionCloseHook } from './connection-close.hook';
 import { holdConnections } from './connection-limits';
 import { corsOptions } from './cors';
@@ -21,7 +22,7 @@ import { recordClientAborts, runOnServerErrors } from './server-errors';
 /**
  * THE request path, in the order a request meets it. Fastify hooks where they must run before
  * Nest (a 401 is answered before the body is read) or after the answer; Nest's own steps (guard,
- * pipe, interceptors, controller, filter) are declared in app.module.ts and run at step 5.
+ * pipe, controller, filter) are declared in app.module.ts and run at step 5.
  * Call before `app.init()`: the authentication hook must see each route as it is registered.
  */
 export function installPipeline(app: NestFastifyApplication, config: Config): void {
@@ -53,6 +54,9 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   fastify.addHook('onRoute', app.get(AuthenticationHook).onRoute);
   fastify.addHook('onRoute', expectContinue.onRoute);
   registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  //    On a `@Conditional` controller's routes: a write's If-Match (428 when required), before
+  //    Nest; the answer's ETag when it is serialized; 304 for a GET whose If-None-Match holds it.
+  fastify.addHook('onRoute', app.get(ConditionalHook).onRoute);
 
   // 5. Nest: the per-user rate limit (APP_GUARD), validation (APP_PIPE), the controller, the
   //    service and its SQL; any error, from here or above, is rendered by the APP_FILTER.

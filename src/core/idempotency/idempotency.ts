@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  applyDecorators,
-  type CallHandler,
-  type ExecutionContext,
-  Global,
-  Injectable,
-  Module,
-  type NestInterceptor,
-  type OnModuleInit,
-  UseInterceptors,
-} from '@nestjs/common';
+import { applyDecorators, Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, lastValueFrom, type Observable } from 'rxjs';
+import type { AuthenticatedUser } from '../auth/decorators';
 import { ConfigSection, configProvider } from '../config/config';
 import { EnvInt } from '../config/env.decorators';
 import { PURGE_BATCH, RetentionService } from '../database/retention';
@@ -63,60 +53,63 @@ const PURGE = {
 };
 
 /**
- * `Idempotency-Key` on a route: the first request's answer (status, body, Location) is stored per
+ * `Idempotency-Key` on a write: the first request's answer (status, body, Location) is stored per
  * user and key in the transaction of its own writes (they run on the owner's `runner`), a repeat
  * gets it again with `Idempotent-Replayed: true`. Errors roll all back: nothing is remembered.
+ * Called by the handler, not an interceptor: any Nest interceptor costs every request of its
+ * route (a create lost a third of its throughput), a request without the header pays nothing.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
+export class Idempotency {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly config: IdempotencyConfig,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.getArgByIndex<FastifyRequest>(0);
+  /** `write` for the request's user, once per `Idempotency-Key` when the request has one. */
+  once<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    write: (owner: AuthenticatedUser) => Promise<T>,
+  ): Promise<T> {
     const key = request.headers['idempotency-key'];
-    if (key === undefined || !request.user) return next.handle();
+    const user = request.user;
+    if (!user) throw new Error('Idempotency.once() on a @Public() route, which has no user');
+    if (key === undefined) return write(user);
     if (typeof key !== 'string' || !KEY.test(key)) {
       const problem = 'must be 1 to 255 printable ASCII characters';
       throw validationError(`Idempotency-Key: ${problem}`, { 'Idempotency-Key': [problem] });
     }
-    const reply = context.getArgByIndex<FastifyReply>(1);
-    const user = request.user;
     const hash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('base64url');
     const { IDEMPOTENCY_KEY_TTL_S: ttl, IDEMPOTENCY_KEYS_PER_USER_MAX: max } = this.config;
-    return from(
-      this.sql
-        .transaction(BEGIN, async (tx: SqlRunner): Promise<unknown> => {
-          const { rows } = await tx.run<{ claimed: number }>(CLAIM, [user.id, key, hash, ttl, max]);
-          if (rows[0].claimed === 0) return this.replay(tx, user.id, key, hash, reply);
-          request.user = { ...user, runner: tx } as typeof user;
-          const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-          const location = reply.getHeader('location') ?? null;
-          await tx.run(COMPLETE, [user.id, key, reply.statusCode, JSON.stringify(body), location]);
-          return body;
-        })
-        .catch((error: Error & { code?: string }) => {
-          if ((error.cause as { code?: string } | undefined)?.code !== '55P03') throw error;
-          throw ERRORS.idempotencyKeyInUse.error(
-            'A request with this Idempotency-Key is still running; retry shortly',
-            {},
-            { 'Retry-After': '1' },
-          );
-        }),
-    );
+    return this.sql
+      .transaction(BEGIN, async (tx: SqlRunner): Promise<T> => {
+        const { rows } = await tx.run<{ claimed: number }>(CLAIM, [user.id, key, hash, ttl, max]);
+        if (rows[0].claimed === 0) return this.replay<T>(tx, user.id, key, hash, reply);
+        const body = await write({ ...user, runner: tx } as AuthenticatedUser);
+        const location = reply.getHeader('location') ?? null;
+        await tx.run(COMPLETE, [user.id, key, reply.statusCode, JSON.stringify(body), location]);
+        return body;
+      })
+      .catch((error: Error & { code?: string }) => {
+        if ((error.cause as { code?: string } | undefined)?.code !== '55P03') throw error;
+        throw ERRORS.idempotencyKeyInUse.error(
+          'A request with this Idempotency-Key is still running; retry shortly',
+          {},
+          { 'Retry-After': '1' },
+        );
+      });
   }
 
-  private async replay(
+  private async replay<T>(
     tx: SqlRunner,
     owner: string,
     key: string,
     hash: string,
     reply: FastifyReply,
-  ) {
+  ): Promise<T> {
     type Row = { request_hash: string; status: number; body: unknown; location: string | null };
     const [first] = (await tx.run<Row>(FIND, [owner, key])).rows;
     if (first.request_hash !== hash) {
@@ -126,19 +119,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     reply.code(first.status).header('Idempotent-Replayed', 'true');
     if (first.location) reply.header('Location', first.location);
-    return first.body;
+    return first.body as T;
   }
 }
 
 export const IDEMPOTENT_ERRORS = [ERRORS.idempotencyKeyInUse, ERRORS.idempotencyKeyMismatch];
 
 /**
- * Accepts `Idempotency-Key` on a route whose writes go through the owner's repositories; list
+ * Documents `Idempotency-Key` on a route whose handler writes through `Idempotency.once`; list
  * IDEMPOTENT_ERRORS in its `@ApiErrors` (one call per route, or a status's codes are replaced).
  */
 export const Idempotent = (): MethodDecorator =>
   applyDecorators(
-    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
@@ -149,8 +141,8 @@ export const Idempotent = (): MethodDecorator =>
 
 @Global()
 @Module({
-  providers: [configProvider(IdempotencyConfig), IdempotencyInterceptor],
-  exports: [IdempotencyConfig, IdempotencyInterceptor],
+  providers: [configProvider(IdempotencyConfig), Idempotency],
+  exports: [IdempotencyConfig, Idempotency],
 })
 export class IdempotencyModule implements OnModuleInit {
   constructor(
