@@ -89,7 +89,8 @@ export class ConditionalHook {
     const field = route.config?.version;
     if (field === undefined) return;
     const methods = [route.method].flat();
-    if (methods.some((method) => WRITES.has(method))) addRouteHook(route, 'preHandler', this.ifMatch);
+    if (methods.some((method) => WRITES.has(method)))
+      addRouteHook(route, 'preHandler', this.ifMatch);
     addRouteHook(route, 'preSerialization', tagWith(field));
     if (methods.includes('GET')) addRouteHook(route, 'onSend', notModified);
   };
