@@ -30,8 +30,10 @@ export default {
         ...jest.transform,
         '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
       },
-      globalSetup: undefined,
-      globalTeardown: undefined,
+      // null, not undefined: Stryker passes these options on as JSON, which drops an undefined
+      // key, and the runner then keeps jest.config.js's own (the PostgreSQL setup and dist build).
+      globalSetup: null,
+      globalTeardown: null,
       collectCoverage: false,
       coverageThreshold: undefined,
     },

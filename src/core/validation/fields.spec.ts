@@ -3,6 +3,7 @@ import { DECORATORS } from '@nestjs/swagger';
 import { ApiError } from '../errors/api-error';
 import {
   BooleanField,
+  BooleanParam,
   EnumParam,
   IntegerParam,
   refusedControls,
@@ -17,6 +18,10 @@ const LINES: TextRule = { maxLength: 9, multiline: true, description: 'Lines.' }
 
 class Named {
   @TextField(NAME)
+  x?: string;
+}
+class Titled {
+  @TextField({ trim: true, minLength: 1, maxLength: 5, description: 'A title.' })
   x?: string;
 }
 class Noted {
@@ -34,6 +39,14 @@ class Flagged {
 class Paged {
   @IntegerParam({ min: 1, max: 500, default: 100, description: 'Page size.' })
   x: number;
+}
+class Offset {
+  @IntegerParam({ min: 0, max: 9, description: 'An offset.' })
+  x?: number;
+}
+class Switched {
+  @BooleanParam({ default: false, description: 'A switch.' })
+  x: boolean;
 }
 class Sorted {
   @EnumParam({ values: ['desc', 'asc'], default: 'desc', description: 'Order.' })
@@ -63,6 +76,15 @@ describe('TextField', () => {
     expect(outcome(Named, 'abcde')).toEqual({ error: 'at most 4 characters' });
     expect(outcome(Named, null)).toEqual({ error: 'must be a string' });
     expect(outcome(Named, ['ab'])).toEqual({ error: 'must be a string' });
+  });
+
+  it('one character required: blank (or only white space) is refused as blank', () => {
+    expect(outcome(Titled, ' a ')).toBe('a');
+    expect(outcome(Titled, '😀')).toBe('😀');
+    for (const blank of ['', '   ', '\t']) {
+      expect(outcome(Titled, blank)).toEqual({ error: 'must not be blank' });
+    }
+    expect(documented(Titled)).toMatchObject({ minLength: 1, maxLength: 5 });
   });
 
   it('control characters (C0, DEL) and lone surrogates refused; trimmed white space is not in the text', () => {
@@ -119,6 +141,7 @@ describe('TextField', () => {
     });
     expect(documented(Noted)).toMatchObject({ maxLength: 3, nullable: true, default: null });
     expect(documented(Noted)).not.toHaveProperty('minLength');
+    expect(documented(Named)).not.toHaveProperty('nullable');
   });
 });
 
@@ -142,6 +165,17 @@ describe('query parameters', () => {
   it('IntegerParam: decimal digits within the range, as a number; the default when absent', () => {
     expect(outcome(Paged, '500', 'query')).toBe(500);
     expect(outcome(Paged, '007', 'query')).toBe(7);
+    expect(outcome(Paged, '5', 'query')).toBe(5);
+    // Up to 15 digits, so a number is exact (below 2^53) before the range is judged.
+    expect(outcome(Paged, '000000000000123', 'query')).toBe(123);
+    expect(outcome(Paged, '0000000000000123', 'query')).toEqual({
+      error: 'must be an integer from 1 to 500',
+    });
+    // Empty is not zero, and a sign is not a digit, even where 0 is in the range.
+    expect(outcome(Offset, '0', 'query')).toBe(0);
+    for (const bad of ['', '-0', '+0']) {
+      expect(outcome(Offset, bad, 'query')).toEqual({ error: 'must be an integer from 0 to 9' });
+    }
     expect(outcome(Paged, undefined, 'query')).toBe(100);
     for (const bad of ['0', '501', 'abc', '1.5', '-1', '', '1e2', ' 5', '5 ', '0x10', '１']) {
       expect(outcome(Paged, bad, 'query')).toEqual({
@@ -163,5 +197,20 @@ describe('query parameters', () => {
       expect(outcome(Sorted, bad, 'query')).toEqual({ error: 'must be desc or asc' });
     }
     expect(documented(Sorted)).toMatchObject({ enum: ['desc', 'asc'], default: 'desc' });
+  });
+
+  it('BooleanParam: true or false, spelled exactly, as a boolean; the default when absent', () => {
+    expect(outcome(Switched, 'true', 'query')).toBe(true);
+    expect(outcome(Switched, 'false', 'query')).toBe(false);
+    expect(outcome(Switched, undefined, 'query')).toBe(false);
+    for (const bad of ['TRUE', 'False', '1', '0', 'yes', '']) {
+      expect(outcome(Switched, bad, 'query')).toEqual({ error: 'must be true or false' });
+    }
+    expect(documented(Switched)).toMatchObject({
+      type: Boolean,
+      description: 'A switch.',
+      default: false,
+      required: false,
+    });
   });
 });

@@ -1,9 +1,38 @@
 import {
   hasFewerCodePointsThan,
   hasMoreCodePointsThan,
+  isUuid,
   isValidUserId,
   userIdProblem,
 } from './identifiers';
+
+const ID = '0b6f8f3e-7d2a-4c1e-9f7a-2d3c4b5a6e7f';
+
+describe('isUuid', () => {
+  it('takes a uuid of any version, in either case', () => {
+    for (const id of [
+      ID,
+      ID.toUpperCase(),
+      '00000000-0000-0000-0000-000000000000',
+      'A0b1C2d3-e4F5-6789-abcd-EF0123456789',
+    ])
+      expect({ id, uuid: isUuid(id) }).toEqual({ id, uuid: true });
+  });
+
+  it('refuses anything else, including values that only print as a uuid', () => {
+    const others: unknown[] = [
+      '',
+      'not-a-uuid',
+      `${ID}0`,
+      `{${ID}}`,
+      ID.replace(/-/g, ''),
+      `${ID}\n`,
+    ];
+    others.push(`x${ID}`, ID.replace('b', 'g'), undefined, null, 42, [ID], { toString: () => ID });
+    for (const value of others)
+      expect({ value, uuid: isUuid(value) }).toEqual({ value, uuid: false });
+  });
+});
 
 describe('hasMoreCodePointsThan', () => {
   it('counts code points, so a character outside the BMP is one, not two', () => {
