@@ -68,6 +68,14 @@ describe('client address', () => {
     expect(addressKey('64:ff9b::192.0.2.33')).toBe('64:ff9b:0:0::/64');
   });
 
+  it('counts an IPv4 tail as the two groups it is when filling in ::', () => {
+    // 1:0:3:4:5:6 then 1.2.3.4 as 0102:0304: the /64 is 1:0:3:4, not 1:0:0:3.
+    expect(addressKey('1::3:4:5:6:1.2.3.4')).toBe('1:0:3:4::/64');
+    expect(addressKey('1:0:3:4:5:6:1.2.3.4')).toBe('1:0:3:4::/64');
+    expect(addressKey('1:2:3:4:5:6:255.255.0.1')).toBe('1:2:3:4::/64');
+    expect(addressKey('::1.2.3.4')).toBe('0:0:0:0::/64');
+  });
+
   it('expands :: wherever it stands, so each spelling of an address has one key', () => {
     const spellings = [
       ['2001:db8:0:1:2:3:4:5', '2001:db8::1:2:3:4:5', '2001:0DB8:0000:0001:2:3:4:5'],

@@ -50,8 +50,10 @@ export function addressKey(ip: string): string {
   const [head, tail = ''] = ip.toLowerCase().split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === '' ? [] : tail.split(':');
-  // Without `::` (tail ''), no group is filled in, or one past the /64 after an IPv4 tail.
-  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  // An IPv4 tail (`1::3:4:5:6:1.2.3.4`) stands for two groups; without `::` nothing is filled in.
+  const ipv4Tail = ip.includes('.') ? 1 : 0;
+  const filled = Array<string>(8 - left.length - right.length - ipv4Tail).fill('0');
+  const groups = [...left, ...filled, ...right];
   return `${groups
     .slice(0, 4)
     .map((group) => group.replace(/^0+(?=.)/, ''))
