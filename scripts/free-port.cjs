@@ -1,7 +1,7 @@
-// A port nobody listens on right now, on loopback. CommonJS so that pgbouncer.cjs (required by
+// A port nobody listens on right now, on loopback, and whether one is listened on. CommonJS so that pgbouncer.cjs (required by
 // jest) and the .mjs scripts share it.
 'use strict';
-const { createServer } = require('node:net');
+const { connect, createServer } = require('node:net');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -15,4 +15,16 @@ function freePort() {
   });
 }
 
-module.exports = { freePort };
+/** True once something accepts connections on 127.0.0.1:port (a child process we started). */
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+module.exports = { canConnect, freePort };

@@ -7,9 +7,8 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { connect } = require('node:net');
 const { tmpdir } = require('node:os');
-const { freePort } = require('./free-port.cjs');
+const { canConnect, freePort } = require('./free-port.cjs');
 const { join } = require('node:path');
 
 const DEFAULT_BINARY = '/usr/sbin/pgbouncer';
@@ -32,17 +31,6 @@ function pgBouncerVersion(binary) {
   const out = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout ?? '';
   const match = /PgBouncer (\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
   return match ? match.slice(1).map((n) => Number(n ?? 0)) : undefined;
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 const quoteAuth = (value) => `"${String(value).replace(/"/g, '""')}"`;

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/free-port.cjs';
+import { canConnect, freePort } from '../../scripts/free-port.cjs';
 
 /** REDIS_SERVER_BIN, else Debian's /usr/bin/redis-server, else PATH; undefined when none. */
 function findRedisServer(): string | undefined {
@@ -45,17 +44,6 @@ export interface RedisServer {
   /** Starts it again on the same port (empty: nothing is saved). */
   start(): Promise<void>;
   close(): Promise<void>;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** A redis-server child process on a free loopback port, in a temporary folder, saving nothing. */
