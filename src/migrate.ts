@@ -10,37 +10,22 @@ import { runMigrationsLocked } from './core/database/migration-runner';
 import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { createRootLogger } from './core/ops/logging.module';
 
-/**
- * The compiled migrations this build knows. None means a broken build (`nest start --watch`
- * rewrites dist/ without dist/migrations), not an up-to-date database: migrating "nothing" and
- * exiting 0 would let a release run against a schema it never checked.
- */
-function knownMigrationFiles(): string[] {
-  const dir = dirname(MIGRATIONS_GLOB);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.js$/.test(f)) : [];
-}
-
-/**
- * `npm run migration:run:prod` (`node dist/migrate.js`): the production migration
- * command, for a Kubernetes Job or init container. Compiled JavaScript only, no ts-node.
- * JSON log lines on stdout; exit 0 when the schema is up to date, 1 otherwise.
- */
+/** `npm run migration:run:prod`, for a Kubernetes Job: exit 0 when the schema is up to date. */
 async function main(): Promise<number> {
   loadEnvFile();
   let config;
   try {
-    // Migrations need the database settings only, not the API's token configuration.
     config = loadConfig(process.env, [AppConfig, DatabaseConfig]);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
-  // The app's logger, without the app: same format, same stdout handling.
   const env = config.get(DatabaseConfig);
   const logger = createRootLogger(config.get(AppConfig)).child({ context: 'Migrations' });
-  if (knownMigrationFiles().length === 0) {
-    const dir = dirname(MIGRATIONS_GLOB);
+  const dir = dirname(MIGRATIONS_GLOB);
+  // None is a broken build (`nest start --watch` drops dist/migrations), not an up-to-date schema.
+  if (!existsSync(dir) || !readdirSync(dir).some((file) => file.endsWith('.js'))) {
     logger.error(
       { dir },
       `no migrations found in ${dir}: this build is incomplete, run \`npm run build\``,
@@ -52,8 +37,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const url = env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL;
-    // A failing migration's SQL error is worth reading as is; a connection failure gets the
-    // operator's sentence (host, user, database; never the password).
+    // A failing migration's SQL error reads as is; a connection failure gets the operator's sentence.
     const { code, query } = (error ?? {}) as { code?: unknown; query?: unknown };
     const reason =
       typeof code === 'string' && code !== '' && query === undefined

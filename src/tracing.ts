@@ -1,7 +1,6 @@
-// Imported first by main.ts: the instrumentations patch http, pg and fastify as they are required.
+// Imported first by main.ts, which reads .env too late for the OTEL_* variables.
 import { existsSync } from 'node:fs';
 import { startTracing } from './core/ops/tracing';
 
-// The OTEL_* variables may be in .env, which main.ts reads too late for this.
 if (existsSync('.env')) process.loadEnvFile('.env');
 startTracing(process.env);

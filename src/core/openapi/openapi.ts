@@ -13,7 +13,7 @@ import { COMMON_RESPONSE_HEADERS } from './error-responses';
 import { BEARER_AUTH } from './openapi.constants';
 import { optionalBodySchemas } from '../validation/shape';
 
-/** /metrics is a plain Fastify route (src/metrics), which Nest's scanner cannot see. */
+/** /metrics is a plain Fastify route, which Nest's scanner cannot see. */
 const METRICS_OPERATION: OperationObject = {
   operationId: 'metrics',
   summary: 'Prometheus metrics',
@@ -32,9 +32,8 @@ const METRICS_OPERATION: OperationObject = {
 const TOP_LEVEL_ORDER = ['openapi', 'info', 'servers', 'tags', 'paths', 'components'];
 
 /**
- * The OpenAPI 3 document of the app, from the controllers' decorators. Deterministic: object keys
- * are sorted (except property lists, which keep the declared order), and nothing in it depends on
- * the time, the host or the environment, so `npm run openapi` makes the same file every time.
+ * The app's OpenAPI 3 document, deterministic so `npm run openapi` makes the same file every
+ * time: keys sorted (property lists keep the declared order), nothing from time, host or env.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -79,21 +78,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   const sorted = canonical(document) as Record<string, unknown>;
   // The top level in the order people read it; everything below is sorted.
-  const ordered: Record<string, unknown> = {};
-  for (const key of TOP_LEVEL_ORDER) if (key in sorted) ordered[key] = sorted[key];
-  return Object.assign(ordered, sorted) as unknown as OpenAPIObject;
+  const top = TOP_LEVEL_ORDER.filter((key) => key in sorted).map((key) => [key, sorted[key]]);
+  return Object.assign(Object.fromEntries(top), sorted) as OpenAPIObject;
 }
 
-/**
- * Path parameters first, in the order the path names them, then the rest as declared: where
- * the decorator that declares a parameter sits (class or method) does not move it.
- */
+/** Path parameters first, in the path's order, wherever their decorator sits; then the rest. */
 function pathPosition(path: string, parameter: ParameterObject | ReferenceObject): number {
   if ('$ref' in parameter || parameter.in !== 'path') return Number.MAX_SAFE_INTEGER;
   return path.indexOf(`{${parameter.name}}`);
 }
 
-/** The document as the file `openapi.json` holds it. */
 export function serializeOpenApiDocument(document: OpenAPIObject): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -101,12 +95,9 @@ export function serializeOpenApiDocument(document: OpenAPIObject): string {
 function canonical(value: unknown, keepOrder = false): unknown {
   if (Array.isArray(value)) return value.map((item) => canonical(item));
   if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value);
-  if (!keepOrder) keys.sort();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const child = (value as Record<string, unknown>)[key];
-    if (child !== undefined) out[key] = canonical(child, key === 'properties');
-  }
-  return out;
+  const entries = Object.entries(value).filter(([, child]) => child !== undefined);
+  if (!keepOrder) entries.sort(([a], [b]) => (a < b ? -1 : 1));
+  return Object.fromEntries(
+    entries.map(([key, child]) => [key, canonical(child, key === 'properties')]),
+  );
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../database/pg-errors';
 import { SqlExecutor } from '../database/sql-executor';
+import type { DatabaseProbeDto as DatabaseProbe } from './health.dto';
 
 const PING = { name: 'health_ping', text: 'SELECT current_database() AS database' };
 
@@ -10,16 +11,9 @@ export const HEALTH_DB_TIMEOUT_MS = 2000;
 /** A ping's answer serves every probe for this long: a flood of them costs one query a second. */
 export const HEALTH_PING_REUSE_MS = 1000;
 
-export type DatabaseProbe = {
-  connected: boolean;
-  latency_ms: number | null;
-  database: string | null;
-};
-
 /**
- * A real round trip to PostgreSQL under a timeout, reported the terminus way. Every health
- * endpoint shares one ping: at most one in flight, its answer reused briefly, so public probes
- * take at most one of the API's pool connections whatever their number.
+ * A round trip to PostgreSQL under a timeout, shared by every health endpoint (one in flight, its
+ * answer reused briefly), so public probes take at most one pool connection whatever their number.
  */
 @Injectable()
 export class DatabaseHealthIndicator {
@@ -55,6 +49,6 @@ export class DatabaseHealthIndicator {
   async check(key: string) {
     const indicator = this.indicators.check(key);
     const probe = await this.probe();
-    return probe.connected ? indicator.up(probe) : indicator.down(probe);
+    return probe.connected ? indicator.up({ ...probe }) : indicator.down({ ...probe });
   }
 }

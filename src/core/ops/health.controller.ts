@@ -1,12 +1,4 @@
-import {
-  applyDecorators,
-  Controller,
-  Get,
-  HttpStatus,
-  NotFoundException,
-  Res,
-  Type,
-} from '@nestjs/common';
+import { applyDecorators, Controller, Get, NotFoundException, Res, Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -31,10 +23,8 @@ function HealthResponses(type: Type<unknown>, ok: string, down?: string) {
 }
 
 /**
- * Probes for Kubernetes and operators: no token, never rate limited, no request logging when they
- * succeed. Unhealthy answers are 503 with `Retry-After`, and their body keeps the report a person
- * needs. The detailed ones (`/health`, `/health/db`) move to the metrics port when the operator
- * says so (OpsConfig), and the API port then answers them 404.
+ * Probes: no token, no rate limit; unhealthy is 503 with `Retry-After` and the report. `/health`
+ * and `/health/db` move to the metrics port when OpsConfig says so, and answer 404 here.
  */
 @ApiTags('health')
 @Public()
@@ -129,5 +119,5 @@ export class HealthController {
 }
 
 function unavailable(reply: FastifyReply): void {
-  reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('Retry-After', String(RETRY_AFTER_S));
+  reply.status(503).header('Retry-After', String(RETRY_AFTER_S));
 }

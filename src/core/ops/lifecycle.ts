@@ -22,29 +22,15 @@ export class LifecycleState {
 }
 
 /** Fastify's close (waits for in-flight requests), then Nest's (its hooks end the pool). */
-export interface Closable {
-  closeListener?(): Promise<void>;
-  close(): Promise<void>;
-}
+export type Closable = { closeListener?(): Promise<void>; close(): Promise<void> };
+export type ShutdownLogger = Record<'info' | 'error', (message: string) => void>;
 
-export interface ShutdownLogger {
-  info(message: string): void;
-  error(message: string): void;
-}
-
-export interface ShutdownOptions {
-  /** Time to keep serving, not ready, so the load balancer stops sending. */
-  drainDelayMs: number;
-  /** Time `close()` may take (in-flight requests, pool) before the exit is forced. */
-  timeoutMs: number;
-}
-
-export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * The shutdown an orchestrator expects: on the first signal readiness turns 503 at once, the
- * process serves for the drain delay, closes (listener, in-flight requests, pool) and exits 0; a
- * second signal, a failure or the timeout exits 1. Free of `process`, so tests drive it in-process.
+ * On the first signal readiness turns 503 at once, the process serves for the drain delay (so the
+ * load balancer stops sending), closes and exits 0; a second signal, a failure or `timeoutMs` of
+ * closing exits 1. Free of `process`, so tests drive it in-process.
  */
 export class GracefulShutdown {
   private startedAt: number | undefined;
@@ -55,7 +41,7 @@ export class GracefulShutdown {
     private readonly app: Closable,
     private readonly lifecycle: { markShuttingDown(): void },
     private readonly logger: ShutdownLogger,
-    private readonly options: ShutdownOptions,
+    private readonly options: { drainDelayMs: number; timeoutMs: number },
     private readonly exit: (code: number) => void,
   ) {}
 

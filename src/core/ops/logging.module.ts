@@ -19,11 +19,7 @@ export const TURN_BUFFER_BYTES = 8 * 1024;
 type SonicBoom = ReturnType<typeof pino.destination>;
 const unflushed = new Set<SonicBoom>();
 
-/**
- * pino's own destination (sonic-boom, synchronous writes) holding the lines of one turn of the
- * event loop and writing them together at its end: one write per batch of requests under load,
- * a line at once when idle. Lines a turn still holds when the process exits are written then.
- */
+/** pino's sonic-boom, written at the end of each event-loop turn: one write per batch under load. */
 export function stdoutDestination(fd = 1): DestinationStream & { flush(done?: () => void): void } {
   const stream = pino.destination({ dest: fd, sync: true, minLength: TURN_BUFFER_BYTES });
   if (unflushed.size === 0) process.once('exit', flushAllAtExit);
@@ -57,17 +53,10 @@ function flushAllAtExit(): void {
 
 /** JSON lines on stdout; pretty in development only (`pino-pretty` is a dev dependency). */
 export function createRootLogger(env: AppConfig, destination?: DestinationStream): Logger {
-  if (env.NODE_ENV === 'development') {
-    return pino({
-      level: env.LOG_LEVEL,
-      mixin: traceLogFields,
-      transport: {
-        target: 'pino-pretty',
-        options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
-      },
-    });
-  }
-  return pino({ level: env.LOG_LEVEL, mixin: traceLogFields }, destination ?? stdoutDestination());
+  const options = { level: env.LOG_LEVEL, mixin: traceLogFields };
+  if (env.NODE_ENV !== 'development') return pino(options, destination ?? stdoutDestination());
+  const pretty = { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' };
+  return pino({ ...options, transport: { target: 'pino-pretty', options: pretty } });
 }
 
 /** Makes the root logger injectable, and writes out what it holds when the app closes. */
@@ -90,9 +79,8 @@ class RootLoggerModule implements OnApplicationShutdown {
 }
 
 /**
- * One way to log: a `PinoLogger` with its context, `@InjectPinoLogger('Context')` (outside a
- * provider, `contextLogger`); nestjs-pino's `Logger` carries Nest's own lines. Request lines are
- * RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware.
+ * One way to log: `@InjectPinoLogger('Context')` (outside a provider, `contextLogger`). Request
+ * lines are RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware.
  */
 @Module({})
 export class LoggingModule {
@@ -114,7 +102,7 @@ export class LoggingModule {
   }
 }
 
-/** The logger `@InjectPinoLogger(context)` would give, for code that is not a provider. */
+/** What `@InjectPinoLogger(context)` would give, for code that is not a provider. */
 export async function contextLogger(
   app: INestApplicationContext,
   context: string,

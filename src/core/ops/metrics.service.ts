@@ -3,17 +3,12 @@ import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client
 import { SqlExecutor } from '../database/sql-executor';
 
 /** The route label of a request that matched no route: never the raw URL (unbounded, may hold ids). */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 /** Upper bounds (seconds) of the duration histogram's buckets. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Series {
-  labels: { route: string; method: string; status: string };
-  count: number;
-  sum: number;
-  /** Requests per bucket, not cumulative. */
-  inBucket: number[];
-}
+/** `inBucket`: requests per bucket, not cumulative. */
+type Series = { labels: Record<string, string>; count: number; sum: number; inBucket: number[] };
 type Sample = { labels: Record<string, string | number>; value: number; metricName?: string };
 
 /**
@@ -33,12 +28,8 @@ export class RequestMetrics {
     }
     series.count += 1;
     series.sum += seconds;
-    for (let i = 0; i < DURATION_BUCKETS.length; i++) {
-      if (seconds <= DURATION_BUCKETS[i]) {
-        series.inBucket[i] += 1;
-        break;
-      }
-    }
+    const bucket = DURATION_BUCKETS.findIndex((le) => seconds <= le);
+    if (bucket >= 0) series.inBucket[bucket] += 1;
   }
 
   metrics(): Metric[] {

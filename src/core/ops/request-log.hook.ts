@@ -7,12 +7,8 @@ import { CLIENT_CLOSED_REQUEST } from '../errors/error-response';
 /** Paths whose successful requests are not logged: probes every few seconds are noise. */
 const QUIET_WHEN_OK = /^\/(health|metrics)(\/|\?|$)/;
 
-/**
- * The request headers a line carries, when sent. An allowlist, not a list of secrets to mask:
- * a credential in a header nobody thought of (`X-Api-Key`, a session header of a proxy) can
- * never reach the log, and a line stays a few hundred bytes whatever a browser sends.
- */
-export const LOGGED_HEADERS = [
+/** An allowlist, not secrets to mask: a credential in a header nobody thought of never logs. */
+const LOGGED_HEADERS = [
   'user-agent',
   'referer',
   'origin',
@@ -21,18 +17,13 @@ export const LOGGED_HEADERS = [
   'x-forwarded-for',
 ] as const;
 
-/** The longest URL a line carries; a real one is far shorter, a hostile one 8 KB. */
+// Bounds, so that an unauthenticated client cannot write kilobytes of log per 401.
 export const MAX_LOGGED_URL = 512;
-/** The longest header value a line carries (a browser's user agent is about 150). */
 export const MAX_LOGGED_HEADER = 256;
-/** An address from a trusted proxy's `X-Forwarded-For` is whatever text that proxy passed on. */
-export const MAX_LOGGED_ADDRESS = 64;
+/** A trusted proxy's `X-Forwarded-For` address is whatever text that proxy passed on. */
+const MAX_LOGGED_ADDRESS = 64;
 
-/**
- * `value` cut to `max` characters, saying how much was cut, so that an unauthenticated client
- * cannot write kilobytes of log per 401. Node's URL and header strings hold one character per
- * byte received, so the count is in bytes.
- */
+/** Node's URL and header strings hold one character per byte received: the count is in bytes. */
 export function truncated(value: string, max: number): string {
   return value.length <= max
     ? value
@@ -46,7 +37,6 @@ export function loggableHeaders(
   for (const name of LOGGED_HEADERS) {
     const value = headers[name];
     if (value === undefined) continue;
-    // A header sent twice arrives joined into one string (or, for a few, as an array).
     out[name] = truncated(Array.isArray(value) ? value.join(', ') : value, MAX_LOGGED_HEADER);
   }
   return out;
@@ -60,11 +50,8 @@ export function requestLogLevel(url: string, status: number): Level | undefined 
 }
 
 /**
- * onResponse: the access log, one line per answered request once it is sent: id, method, URL,
- * allowlisted headers, client address, status and Fastify's measured time, each value bounded
- * (a line stays under ~2.5 KB whatever the client sends). A Fastify hook, not pino-http as Nest
- * middleware, which would run @fastify/middie and an AsyncLocalStorage on every request; the
- * exceptions filter takes the request id from the request instead.
+ * onResponse: the access log, one bounded line per answered request. A Fastify hook: pino-http
+ * as Nest middleware would run @fastify/middie and an AsyncLocalStorage on every request.
  */
 @Injectable()
 export class RequestLogHook {
@@ -76,7 +63,7 @@ export class RequestLogHook {
     done: HookHandlerDoneFunction,
   ): void => {
     const level = requestLogLevel(request.url, reply.statusCode);
-    // The pino instance itself: the level is checked before the line is built.
+    // The level is checked before the line is built.
     const pino = this.logger.logger;
     if (level !== undefined && pino.isLevelEnabled(level)) {
       const aborted = reply.statusCode === CLIENT_CLOSED_REQUEST;
@@ -90,7 +77,7 @@ function requestLine(request: FastifyRequest, reply: FastifyReply) {
   return {
     req: {
       id: request.id,
-      // The client's own `X-Request-Id` (kept when sane): an id it chose, not one we vouch for.
+      // The client's own `X-Request-Id`: an id it chose, not one we vouch for.
       ...(request.headers['x-request-id'] === request.id && { idFromClient: true }),
       method: request.method,
       url: truncated(request.url, MAX_LOGGED_URL),

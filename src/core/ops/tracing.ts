@@ -12,10 +12,8 @@ let sdk: NodeSDK | undefined;
 export let traceLogFields: (() => object) | undefined;
 
 /**
- * OpenTelemetry traces over OTLP/HTTP, configured by the standard OTEL_* variables and started
- * only when an OTLP endpoint is set; otherwise none of its packages is loaded. Started by the
- * preload src/tracing.ts, before http, pg and fastify are first required: that is when the
- * instrumentations patch them.
+ * OpenTelemetry traces over OTLP/HTTP when an endpoint is set (else none of its packages loads),
+ * from the preload src/tracing.ts: the instrumentations patch http, pg and fastify as required.
  */
 export function startTracing(env: NodeJS.ProcessEnv): void {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -44,13 +42,11 @@ export function startTracing(env: NodeJS.ProcessEnv): void {
       // The SQL text only: its parameters are user data and tokens.
       new pg.PgInstrumentation({ enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
       new redis.IORedisInstrumentation({ requireParentSpan: true }),
-      // fetch: the JWKS.
-      new undici.UndiciInstrumentation(),
+      new undici.UndiciInstrumentation(), // fetch: the JWKS
     ],
   });
   sdk.start();
-  // The server span named for its route (`GET /api/:user_id/tasks`), as Fastify's own
-  // instrumentation would, without its two more spans per request.
+  // The server span named for its route, without Fastify's instrumentation's two spans more.
   subscribe('fastify.initialization', (message) => {
     (message as { fastify: FastifyInstance }).fastify.addHook('onRequest', (request, _, done) => {
       const rpc = getRPCMetadata(context.active());
