@@ -7,10 +7,7 @@ import type { Config } from './core/config/config';
 import { installPipeline } from './core/http/pipeline';
 import { serverOptions } from './core/http/server';
 
-/**
- * The whole application, built the same for `main.ts` and the tests, so the tests exercise what
- * production runs. It does not listen.
- */
+/** The whole application, built the same for `main.ts` and the tests; it does not listen. */
 export async function createApp(
   config: Config,
   options: { extraModules?: Array<Type | DynamicModule> } = {},

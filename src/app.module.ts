@@ -7,9 +7,8 @@ import { DatabaseModule } from './core/database/database.module';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { HttpModule } from './core/http/http.module';
 import { IdempotencyModule } from './core/idempotency/idempotency';
-import { HealthModule } from './core/ops/health.module';
 import { LoggingModule } from './core/ops/logging.module';
-import { MetricsModule } from './core/ops/metrics.module';
+import { OpsModule } from './core/ops/ops.module';
 import { PagingModule } from './core/paging/paging.module';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 import { RateLimitModule } from './core/rate-limit/rate-limit.module';
@@ -30,13 +29,12 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(),
         DatabaseModule,
-        HealthModule,
+        OpsModule,
         HttpModule,
         AuthModule,
         RateLimitModule.forRoot(config.get(RateLimitConfig)),
         PagingModule,
         IdempotencyModule,
-        MetricsModule,
         ...FEATURES,
         ...extraModules,
       ],

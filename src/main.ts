@@ -85,11 +85,7 @@ function describe(config: Config): string {
 /** Database failures get their own sentence; a port that cannot be bound names it and its setting. */
 function describeStartupError(error: unknown, config: Config): string {
   if (error instanceof DatabaseStartupError) return error.message;
-  const { code, syscall, port } = (error ?? {}) as {
-    code?: unknown;
-    syscall?: unknown;
-    port?: unknown;
-  };
+  const { code, syscall, port } = (error ?? {}) as Record<string, unknown>;
   const http = config.get(HttpConfig);
   if (syscall === 'listen' && typeof code === 'string') {
     const ops = config.get(OpsConfig);

@@ -17,16 +17,14 @@ export function serveDocs(fastify: FastifyInstance, document: OpenAPIObject): vo
   const route = { config: PUBLIC_ROUTE };
   const page = (_: FastifyRequest, reply: FastifyReply) =>
     reply.type('text/html; charset=utf-8').send(SWAGGER_UI_HTML);
-  fastify.get(DOCS_PATH, route, page);
-  fastify.get(`${DOCS_PATH}/`, route, page);
+  for (const path of [DOCS_PATH, `${DOCS_PATH}/`]) fastify.get(path, route, page);
   fastify.get(OPENAPI_JSON_PATH, route, (_, reply) =>
     reply.type('application/json; charset=utf-8').send(json),
   );
   fastify.get(`${DOCS_PATH}/swagger-initializer.js`, route, (_, reply) =>
     reply.type('application/javascript; charset=utf-8').send(SWAGGER_UI_INIT),
   );
-  // The folder only: requiring the package itself would load its multi-megabyte bundles into
-  // every process, docs visited or not.
+  // The folder only: requiring the package would load its megabytes of bundles into every process.
   const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
   for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
     let content: Buffer | undefined;

@@ -1,19 +1,17 @@
 import { ApiSchema, type SchemaObject } from '@nestjs/swagger';
 
-export interface OpenApiSchemaOptions {
+/**
+ * `@ApiSchema` plus the schema-level keywords it has no option for: @nestjs/swagger copies every
+ * key of its options but `name` into the schema, as it does `description`.
+ */
+export function OpenApiSchema(options: {
   name: string;
   description?: string;
   /** No other properties: a body that refuses unknown fields, or a response of exact shape. */
   closed?: boolean;
   /** The fewest properties an instance has (a partial update sends at least one). */
   minProperties?: number;
-}
-
-/**
- * `@ApiSchema` plus the schema-level keywords it has no option for: @nestjs/swagger copies every
- * key of its options but `name` into the schema, as it does `description`.
- */
-export function OpenApiSchema(options: OpenApiSchemaOptions): ClassDecorator {
+}): ClassDecorator {
   const { name, description, closed, minProperties } = options;
   const keywords: SchemaObject = {};
   if (closed) keywords.additionalProperties = false;

@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** name and version from package.json, which sits two levels up from both src/ and dist/ files. */
-export const APP_INFO: { name: string; version: string } = (() => {
-  const file = join(__dirname, '..', '..', '..', 'package.json');
-  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
-  return { name: String(pkg.name), version: String(pkg.version) };
-})();
+/** package.json sits two levels up from both src/ and dist/ files. */
+const pkg = readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8');
+export const APP_INFO = { version: String((JSON.parse(pkg) as { version?: unknown }).version) };
 
 /** Whether the process has begun to shut down; readiness reads it, shutdown sets it. */
 @Injectable()
@@ -52,10 +49,6 @@ export class GracefulShutdown {
     return () => {
       for (const signal of SHUTDOWN_SIGNALS) target.off(signal, handler);
     };
-  }
-
-  get inProgress(): boolean {
-    return this.startedAt !== undefined;
   }
 
   async handle(signal: string): Promise<void> {

@@ -2,25 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { MetricsService } from './metrics.service';
 
-/**
- * onResponse: counts every answered request by the route template and the time Fastify measured.
- * `scrape` serves the raw `/metrics` route, which no Nest guard (auth, rate limit) runs on.
- */
+/** onResponse counts each answer; `scrape` serves the raw `/metrics` route (no Nest guard runs). */
 @Injectable()
 export class MetricsHook {
   constructor(private readonly metrics: MetricsService) {}
 
   readonly onResponse = (
     request: FastifyRequest,
-    reply: FastifyReply,
+    { statusCode, elapsedTime }: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void => {
-    this.metrics.observe(
-      request.routeOptions.url,
-      request.method,
-      reply.statusCode,
-      reply.elapsedTime,
-    );
+    this.metrics.observe(request.routeOptions.url, request.method, statusCode, elapsedTime);
     done();
   };
 

@@ -9,19 +9,19 @@ export const METRICS_PATH = '/metrics';
 
 /** The liveness path, answered here too: the same answer as the API's `/health/live`. */
 export const LIVE_PATH = '/health/live';
-const LIVE_BODY = JSON.stringify({ status: 'ok' });
 const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf-8' };
 
 /**
- * `/metrics` on a port of its own (OpsConfig.metricsPort), which can stay inside the cluster
- * while the API's is exposed; a bare node:http server, so nothing of the API applies. It answers
- * the manifests' liveness probe too: the API port may be full (HTTP_MAX_CONNECTIONS) under a
- * flood, and a pod that is only busy must not be restarted.
+ * `/metrics` on a port of its own, which can stay inside the cluster; a bare node:http server.
+ * It answers the liveness probe too: under a flood the API port may be full (HTTP_MAX_CONNECTIONS),
+ * and a pod that is only busy must not be restarted.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: Server | undefined;
-  private readonly routes = new Map<string, () => Promise<{ ok: boolean; body: object }>>();
+  private readonly routes = new Map<string, () => Promise<{ ok: boolean; body: object }>>([
+    [LIVE_PATH, () => Promise.resolve({ ok: true, body: { status: 'ok' } })],
+  ]);
 
   constructor(
     private readonly metrics: MetricsService,
@@ -34,10 +34,6 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (port === undefined) return;
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
-      if (req.method === 'GET' && path === LIVE_PATH) {
-        res.writeHead(200, JSON_TYPE).end(LIVE_BODY);
-        return;
-      }
       const route = this.routes.get(path);
       if (req.method === 'GET' && route) {
         void route().then(({ ok, body }) =>

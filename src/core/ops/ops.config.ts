@@ -38,10 +38,9 @@ export class OpsConfig {
     const http = config.get(HttpConfig);
     this.metricsPort = port === http.PORT ? undefined : port;
     this.metricsHost = http.HOST;
-    return this.HEALTH_DETAILS_ON_METRICS_PORT && this.metricsPort === undefined
-      ? [
-          'HEALTH_DETAILS_ON_METRICS_PORT needs a metrics port of its own: set METRICS_PORT (other than PORT)',
-        ]
-      : [];
+    if (!this.HEALTH_DETAILS_ON_METRICS_PORT || this.metricsPort !== undefined) return [];
+    return [
+      'HEALTH_DETAILS_ON_METRICS_PORT needs a metrics port of its own: set METRICS_PORT (other than PORT)',
+    ];
   }
 }

@@ -55,10 +55,8 @@ export function startTracing(env: NodeJS.ProcessEnv): void {
     });
   });
   traceLogFields = () => {
-    const span = trace.getActiveSpan();
-    if (span === undefined) return {};
-    const { traceId, spanId } = span.spanContext();
-    return { trace_id: traceId, span_id: spanId };
+    const ids = trace.getActiveSpan()?.spanContext();
+    return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
   };
 }
 

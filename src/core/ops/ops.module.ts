@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { configProvider } from '../config/config';
+import { DatabaseHealthIndicator } from './database.health';
+import { HealthController } from './health.controller';
+import { LifecycleState } from './lifecycle';
+import { MetricsHook } from './metrics.hook';
+import { MetricsServer } from './metrics.server';
+import { MetricsService } from './metrics.service';
+import { OpsConfig } from './ops.config';
+
+const EXPORTED = [LifecycleState, MetricsService, MetricsServer, MetricsHook];
+
+/** `/health*` (terminus), the shutdown state, Prometheus metrics and their own listener. */
+@Global()
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [configProvider(OpsConfig), DatabaseHealthIndicator, ...EXPORTED],
+  exports: EXPORTED,
+})
+export class OpsModule {}
