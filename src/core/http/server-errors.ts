@@ -8,16 +8,19 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { CLIENT_CLOSED_REQUEST, clientAborted, errorBody } from '../errors/error-response';
+import {
+  CLIENT_CLOSED_REQUEST,
+  clientAborted,
+  errorBody,
+  type ErrorResponse,
+} from '../errors/error-response';
 import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.hook';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
-/** The pipeline's hooks an answer of the router runs by hand, as Fastify runs none for it. */
+/** The pipeline's header-only onRequest hooks and its onResponse hooks (log line, metrics). */
 export interface ServerErrorHooks {
-  /** Synchronous onRequest hooks that only set headers (request id, security headers). */
   onRequest: Hook[];
-  /** onResponse hooks: the log line and the metrics. */
   onResponse: Hook[];
 }
 
@@ -28,23 +31,18 @@ export function runOnServerErrors(fastify: FastifyInstance, hooks: ServerErrorHo
   hooksOf.set(fastify, hooks);
 }
 
-interface Answer {
-  status: number;
-  code: string;
-  message: string;
+type Answer = Pick<ErrorResponse, 'status' | 'code' | 'message'>;
+
+function invalid(status: number, message: string): Answer {
+  return { status, code: 'VALIDATION_ERROR', message };
 }
 
-/** The path is never echoed: it is what the client got wrong, and may be 8 KB of anything. */
-function routerAnswer(error: FastifyError): Answer {
-  switch (error.code) {
-    case 'FST_ERR_BAD_URL':
-      return { status: 400, code: 'VALIDATION_ERROR', message: 'The URL is not validly encoded' };
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return { status: 414, code: 'VALIDATION_ERROR', message: 'A path segment is too long' };
-    default:
-      return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
-  }
-}
+// The path is never echoed: it is what the client got wrong, and may be 8 KB of anything.
+const ROUTER_ANSWERS: Record<string, Answer> = {
+  FST_ERR_BAD_URL: invalid(400, 'The URL is not validly encoded'),
+  FST_ERR_MAX_PARAM_LENGTH: invalid(414, 'A path segment is too long'),
+};
+const INTERNAL: Answer = { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 
 const noop = () => undefined;
 
@@ -59,12 +57,10 @@ export function answerRouterError(
 ): void {
   const hooks = hooksOf.get(request.server);
   for (const hook of hooks?.onRequest ?? []) hook(request, reply, noop);
-  if (hooks !== undefined && hooks.onResponse.length > 0) {
-    reply.raw.once('finish', () => {
-      for (const hook of hooks.onResponse) hook(request, reply, noop);
-    });
-  }
-  const answer = routerAnswer(error);
+  reply.raw.once('finish', () => {
+    for (const hook of hooks?.onResponse ?? []) hook(request, reply, noop);
+  });
+  const answer = ROUTER_ANSWERS[error.code] ?? INTERNAL;
   void reply
     .code(answer.status)
     .type('application/json; charset=utf-8')
@@ -87,23 +83,9 @@ const RAW_HEADERS = Object.entries({ ...helmetHeaders(), ...NO_STORE })
   .map(([name, value]) => `${name}: ${value}\r\n`)
   .join('');
 
-function clientAnswer(error: NodeJS.ErrnoException): Answer {
-  switch (error.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return {
-        status: 431,
-        code: 'VALIDATION_ERROR',
-        message: 'The request headers are too large',
-      };
-    default:
-      return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is not valid HTTP' };
-  }
-}
-
 /**
- * Fastify's `clientErrorHandler`: Node's parser refused the request, or the client was too slow.
- * No request exists, so the contract's answer goes straight to the socket, then it is closed; a
- * timed-out client is not answered (it is not listening), only closed.
+ * Fastify's `clientErrorHandler`: Node's parser refused the request (no request exists, so the
+ * answer goes straight to the socket, then it is closed), or the client was too slow (closed).
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -112,7 +94,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
     return;
   }
   const requestId = randomUUID();
-  const answer = clientAnswer(error);
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? invalid(431, 'The request headers are too large')
+      : invalid(400, 'The request is not valid HTTP');
   const body = JSON.stringify(errorBody({ ...answer, details: {} }, requestId));
   socket.end(
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n` +
