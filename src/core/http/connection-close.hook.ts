@@ -14,14 +14,13 @@ export function bodyLeftUnread(raw: IncomingMessage): boolean {
   return announced && !raw.readableEnded;
 }
 
-/** After a refusal, how long and how much of the unread body is read and discarded before closing. */
+/** After a refusal, how long and how much of the unread body is read and discarded. */
 export const LINGER_MS = 2_000;
 export const LINGER_MAX_BYTES = 4 * 2 ** 20;
 
 /**
- * Lingering close (RFC 9112 section 9.6): once the answer is written, half-close and read what the
- * client still sends, within bounds, then close. Closing at once with unread bytes makes the kernel
- * reset the connection, which discards the answer the client has not read yet.
+ * Lingering close (RFC 9112 9.6): half-close, read what the client still sends, then close; closing
+ * with unread bytes makes the kernel reset the connection, discarding the unread answer.
  */
 export function lingerOnClose(raw: IncomingMessage): void {
   const socket = raw.socket;
@@ -35,17 +34,10 @@ export function lingerOnClose(raw: IncomingMessage): void {
   };
 }
 
-/** The length of a payload as onSend sees it (a string or a buffer; a stream counts as 0). */
-function payloadLength(payload: unknown): number {
-  if (typeof payload === 'string') return payload.length;
-  return Buffer.isBuffer(payload) ? payload.length : 0;
-}
-
 /**
- * onSend: a large answer gets the short write-stall timeout, so a client that stops reading is
- * reset and frees the page it held. `Connection: close` while shutting down (keep-alive clients
- * move to another pod during the drain) and on a refusal with an unread body (else Node would
- * read and discard the rest, or wait for a body that trickles in forever), closed lingering.
+ * onSend: a large answer gets the short write-stall timeout, so a client that stops reading frees
+ * it. `Connection: close` while draining (clients move to another pod) and on a refusal with an
+ * unread body (else Node reads it all, or waits for one that trickles in forever).
  */
 @Injectable()
 export class ConnectionCloseHook {
@@ -67,9 +59,8 @@ export class ConnectionCloseHook {
     const refused = reply.statusCode >= 400 && bodyLeftUnread(request.raw);
     if (refused) lingerOnClose(request.raw);
     if (this.lifecycle.isShuttingDown || refused) reply.header('Connection', 'close');
-    if (payloadLength(payload) > LARGE_RESPONSE_CHARS) {
-      request.raw.socket?.setTimeout(this.stallTimeoutMs);
-    }
+    const length = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.length : 0;
+    if (length > LARGE_RESPONSE_CHARS) request.raw.socket?.setTimeout(this.stallTimeoutMs);
     done(null, payload);
   };
 }

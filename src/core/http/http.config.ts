@@ -22,7 +22,7 @@ export class HttpConfig {
   @EnvInt(0, 1_000_000)
   HTTP_MAX_CONNECTIONS = 4096;
 
-  /** Most of them one client address holds (IPv6: its /64; not a trusted proxy). Unset: half the cap. */
+  /** Most of them one client address holds (IPv6: its /64). Unset: half the cap. */
   @EnvOptionalInt(0, 1_000_000)
   HTTP_MAX_CONNECTIONS_PER_ADDRESS?: number;
 
@@ -52,10 +52,7 @@ export class HttpConfig {
   @EnvBool()
   REQUIRE_IF_MATCH = false;
 
-  /**
-   * Derived: socket silence that closes a connection. While the server works the socket is silent
-   * too, so it is the longest healthy wait: a JWKS fetch, one query to its deadline, a margin.
-   */
+  /** Derived: socket silence that closes a connection; the longest healthy wait, plus a margin. */
   socketTimeoutMs: number;
   /** Derived: the per-address share in effect (0: none). */
   connectionsPerAddress: number;

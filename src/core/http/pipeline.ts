@@ -14,10 +14,9 @@ import { holdConnections } from './connection-limits';
 import { corsOptions } from './cors';
 import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
-import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body-parser';
-import { answerWrongMethods } from './method-not-allowed';
+import { registerJsonBodyParser } from './json-body-parser';
 import { ResponseHeadersHook } from './response-headers.hook';
-import { recordClientAborts, runOnServerErrors } from './server-errors';
+import { answerWrongMethods, recordClientAborts, runOnServerErrors } from './server-errors';
 
 /**
  * THE request path, in the order a request meets it. Nest's own steps (guards, pipe, controller,
@@ -48,7 +47,7 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   fastify.decorateRequest('user', null);
   fastify.addHook('onRoute', app.get(AuthenticationHook).onRoute);
   fastify.addHook('onRoute', expectContinue.onRoute);
-  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  registerJsonBodyParser(fastify);
   fastify.addHook('onRoute', app.get(ConditionalHook).onRoute);
 
   // 5. Nest: the rate limit (APP_GUARD), validation (APP_PIPE), the controller, the service and

@@ -8,6 +8,7 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { ERRORS } from '../errors/api-error';
 import {
   CLIENT_CLOSED_REQUEST,
   clientAborted,
@@ -19,10 +20,7 @@ import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.h
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
 /** The pipeline's header-only onRequest hooks and its onResponse hooks (log line, metrics). */
-export interface ServerErrorHooks {
-  onRequest: Hook[];
-  onResponse: Hook[];
-}
+type ServerErrorHooks = Record<'onRequest' | 'onResponse', Hook[]>;
 
 const hooksOf = new WeakMap<FastifyInstance, ServerErrorHooks>();
 
@@ -46,10 +44,7 @@ const INTERNAL: Answer = { status: 500, code: 'INTERNAL_ERROR', message: 'Intern
 
 const noop = () => undefined;
 
-/**
- * Fastify's `frameworkErrors`: the router's refusals reach no route, so no hook runs for them; they
- * are answered in the contract's body, running the pipeline's header, log and metric hooks here.
- */
+/** Fastify's `frameworkErrors`: the router's refusals reach no route, so the hooks run here. */
 export function answerRouterError(
   error: FastifyError,
   request: FastifyRequest,
@@ -65,6 +60,32 @@ export function answerRouterError(
     .code(answer.status)
     .type('application/json; charset=utf-8')
     .send(errorBody({ ...answer, details: {} }, String(request.id)));
+}
+
+/**
+ * 405 with `Allow` where the router says 404 but the path is a route's under other methods; paths
+ * are kept as patterns, tested only for a request that matched no route.
+ */
+export function answerWrongMethods(fastify: FastifyInstance): void {
+  const paths = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  fastify.addHook('onRoute', function recordPath(route) {
+    const literal = route.url.replace(/[.*+?^${}()[\]\\]/g, '\\$&');
+    const source = `^${literal.replace(/:[^/]+/g, '[^/]+')}/?$`;
+    const known = paths.get(source) ?? { pattern: new RegExp(source), methods: new Set() };
+    for (const method of [route.method].flat()) known.methods.add(method);
+    paths.set(source, known);
+  });
+  fastify.addHook('onRequest', function answerWrongMethod(request, _reply, done) {
+    if (!request.is404) return done();
+    const path = request.url.split('?', 1)[0];
+    const allowed = new Set<string>();
+    for (const { pattern, methods } of paths.values())
+      if (pattern.test(path)) for (const method of methods) allowed.add(method);
+    if (allowed.size === 0 || allowed.has(request.method)) return done();
+    const allow = [...allowed].sort().join(', ');
+    const message = `${request.method} is not allowed here; allowed: ${allow}`;
+    done(ERRORS.methodNotAllowed.error(message, {}, { Allow: allow }));
+  });
 }
 
 /** A client that hung up mid-body gets no answer, so no onResponse: its line and count, as 499. */
