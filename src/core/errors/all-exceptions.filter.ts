@@ -27,10 +27,7 @@ export class LogLimiter {
   }
 }
 
-/**
- * Renders every failure as the contract's error body. A 5xx is logged once per cause per interval:
- * a 503 is an expected outage, logged without a stack; a 500 with it.
- */
+/** Every failure as the contract's error body; a 5xx logged once per cause (a 503 stackless). */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly limiter = new LogLimiter();

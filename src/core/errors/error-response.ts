@@ -38,10 +38,7 @@ function response(def: ErrorDef, message: string, details: ErrorDetails = {}): E
   return { status: def.status, code: def.code, message, details };
 }
 
-/**
- * Status, code and message for anything thrown while serving a request: an ApiError says its own
- * answer; anything unknown is a 500 whose text never leaves the process.
- */
+/** The answer to anything thrown; an unknown error is a 500 whose text never leaves the process. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof ApiError) {
     const { code, details, headers } = error;

@@ -32,10 +32,7 @@ export function trustProxyOption(value: string): string[] | false {
   return entries.length === 0 ? false : entries;
 }
 
-/**
- * The key a client address is counted under: IPv4 as it is (IPv4-mapped too), IPv6 by its /64,
- * the block one subscriber is usually given, so varying the low bits makes no new client.
- */
+/** The key a client is counted under: IPv4 as is (mapped too), IPv6 by its /64 (a subscriber). */
 export function addressKey(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1];

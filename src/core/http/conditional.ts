@@ -43,10 +43,7 @@ export const ETAG_HEADER: HeadersObject = {
   },
 };
 
-/**
- * A controller whose rows carry `field` as their version: ETag on one-row answers, 304 on a
- * matching `If-None-Match`, a write's `If-Match` passed to the repository (via ConditionalHook).
- */
+/** A controller whose rows carry `field` as their version (ETag, 304, If-Match): see the hook. */
 export const Conditional = (field: string): ClassDecorator => WithRouteConfig({ version: field });
 
 /** Documents `If-Match` on a write of a `@Conditional` controller. */

@@ -18,10 +18,7 @@ export function bodyLeftUnread(raw: IncomingMessage): boolean {
 export const LINGER_MS = 2_000;
 export const LINGER_MAX_BYTES = 4 * 2 ** 20;
 
-/**
- * Lingering close (RFC 9112 9.6): half-close, read what the client still sends, then close; closing
- * with unread bytes makes the kernel reset the connection, discarding the unread answer.
- */
+/** Lingering close (RFC 9112 9.6): closing with unread bytes would reset the unread answer. */
 export function lingerOnClose(raw: IncomingMessage): void {
   const socket = raw.socket;
   socket.destroySoon = () => {
@@ -35,9 +32,8 @@ export function lingerOnClose(raw: IncomingMessage): void {
 }
 
 /**
- * onSend: a large answer gets the short write-stall timeout, so a client that stops reading frees
- * it. `Connection: close` while draining (clients move to another pod) and on a refusal with an
- * unread body (else Node reads it all, or waits for one that trickles in forever).
+ * onSend: the write-stall timeout on a large answer; `Connection: close` while draining and on a
+ * refusal with an unread body (else Node reads it all, or waits for one that trickles in forever).
  */
 @Injectable()
 export class ConnectionCloseHook {

@@ -36,10 +36,7 @@ export function connectionTimeouts(env: HttpConfig) {
   };
 }
 
-/**
- * At most HTTP_MAX_CONNECTIONS, and a share per client address so one client cannot hold them all
- * (a trusted proxy speaks for many). A silent one with unsent bytes is reset to free the buffers.
- */
+/** The connection caps (a trusted proxy speaks for many: no share); silent ones are ended. */
 export function holdConnections(server: Server, env: HttpConfig): void {
   if (env.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = env.HTTP_MAX_CONNECTIONS;
   server.on('timeout', endSilentConnection);
@@ -63,6 +60,7 @@ export function holdConnections(server: Server, env: HttpConfig): void {
   });
 }
 
+/** A reset frees the unsent bytes of a client that stopped reading at once. */
 export function endSilentConnection(socket: Socket): void {
   if (socket.writableLength > 0) socket.resetAndDestroy();
   else socket.destroy();

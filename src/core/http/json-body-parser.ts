@@ -8,7 +8,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * `application/json` only (else 415), at most BODY_LIMIT_BYTES (else 413); an empty body is no body.
+ * `application/json` only (else 415), at most BODY_LIMIT_BYTES (else 413); empty is no body.
  * Why not Fastify's own parser: docs/architecture.md, "Kept hand-written".
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {

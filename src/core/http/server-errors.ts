@@ -62,10 +62,7 @@ export function answerRouterError(
     .send(errorBody({ ...answer, details: {} }, String(request.id)));
 }
 
-/**
- * 405 with `Allow` where the router says 404 but the path is a route's under other methods; paths
- * are kept as patterns, tested only for a request that matched no route.
- */
+/** 405 with `Allow` where the router says 404 but the path is a route's under other methods. */
 export function answerWrongMethods(fastify: FastifyInstance): void {
   const paths = new Map<string, { pattern: RegExp; methods: Set<string> }>();
   fastify.addHook('onRoute', function recordPath(route) {
@@ -104,10 +101,7 @@ const RAW_HEADERS = Object.entries({ ...helmetHeaders(), ...NO_STORE })
   .map(([name, value]) => `${name}: ${value}\r\n`)
   .join('');
 
-/**
- * Fastify's `clientErrorHandler`: Node's parser refused the request (no request exists, so the
- * answer goes straight to the socket, then it is closed), or the client was too slow (closed).
- */
+/** Fastify's `clientErrorHandler`: no request exists, so the answer is written to the socket. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) {

@@ -7,13 +7,9 @@ import { BODY_LIMIT_BYTES } from './json-body-parser';
 import { requestIdFor } from './response-headers.hook';
 import { answerClientError, answerRouterError } from './server-errors';
 
-/**
- * The longest path parameter the router takes (else 414): a user id of 255 characters, each an
- * astral code point percent-encoded as 12 (`%F0%9F%98%80`).
- */
+/** The longest path parameter (else 414): the longest user id, astral code points encoded. */
 export const MAX_PARAM_LENGTH = USER_ID_MAX_LENGTH * 12;
 
-/** The Fastify server the pipeline runs on: every phase of a connection bounded. */
 export function serverOptions(config: Config) {
   const http = config.get(HttpConfig);
   return {
