@@ -13,11 +13,9 @@ const MAX_CAUSES = 256;
 export class LogLimiter {
   private readonly last = new Map<string, { at: number; skipped: number }>();
 
-  constructor(private readonly intervalMs = ERROR_LOG_INTERVAL_MS) {}
-
   admit(cause: string, now = Date.now()): number | undefined {
     const seen = this.last.get(cause);
-    if (seen && now - seen.at < this.intervalMs) {
+    if (seen && now - seen.at < ERROR_LOG_INTERVAL_MS) {
       seen.skipped += 1;
       return undefined;
     }

@@ -7,10 +7,8 @@ import { LARGE_RESPONSE_CHARS, writeStallTimeoutMs } from './connection-limits';
 
 /** The request announced a body nobody read to its end (refused before parsing, or cut off). */
 export function bodyLeftUnread(raw: IncomingMessage): boolean {
-  const { headers } = raw;
-  const announced =
-    headers['transfer-encoding'] !== undefined ||
-    (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  const length = raw.headers['content-length'];
+  const announced = raw.headers['transfer-encoding'] !== undefined || (length ?? '0') !== '0';
   return announced && !raw.readableEnded;
 }
 

@@ -7,9 +7,6 @@ import { DatabaseConfig } from '../database/database.config';
 import { isTrustedProxies } from './client-address';
 import { isCorsOrigins } from './cors';
 
-/** What the socket timeout allows beyond the longest silence of a healthy request. */
-const SOCKET_TIMEOUT_MARGIN_MS = 2_000;
-
 @ConfigSection('http')
 export class HttpConfig {
   @EnvInt(0, 65535)
@@ -61,9 +58,7 @@ export class HttpConfig {
     this.connectionsPerAddress =
       this.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? Math.ceil(this.HTTP_MAX_CONNECTIONS / 2);
     this.socketTimeoutMs =
-      config.get(AuthConfig).AUTH_JWKS_TIMEOUT_MS +
-      config.get(DatabaseConfig).deadlineMs +
-      SOCKET_TIMEOUT_MARGIN_MS;
+      config.get(AuthConfig).AUTH_JWKS_TIMEOUT_MS + config.get(DatabaseConfig).deadlineMs + 2_000;
     return this.CORS_CREDENTIALS === true && this.CORS_ORIGINS.trim() === '*'
       ? ['CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins']
       : [];

@@ -29,18 +29,16 @@ export function runOnServerErrors(fastify: FastifyInstance, hooks: ServerErrorHo
   hooksOf.set(fastify, hooks);
 }
 
-type Answer = Pick<ErrorResponse, 'status' | 'code' | 'message'>;
-
-function invalid(status: number, message: string): Answer {
-  return { status, code: 'VALIDATION_ERROR', message };
+function refusal(status: number, message: string, code = ERRORS.validation.code): ErrorResponse {
+  return { status, code, message, details: {} };
 }
 
 // The path is never echoed: it is what the client got wrong, and may be 8 KB of anything.
-const ROUTER_ANSWERS: Record<string, Answer> = {
-  FST_ERR_BAD_URL: invalid(400, 'The URL is not validly encoded'),
-  FST_ERR_MAX_PARAM_LENGTH: invalid(414, 'A path segment is too long'),
+const ROUTER_ANSWERS: Record<string, ErrorResponse> = {
+  FST_ERR_BAD_URL: refusal(400, 'The URL is not validly encoded'),
+  FST_ERR_MAX_PARAM_LENGTH: refusal(414, 'A path segment is too long'),
 };
-const INTERNAL: Answer = { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+const INTERNAL = refusal(500, 'Internal server error', ERRORS.internal.code);
 
 const noop = () => undefined;
 
@@ -59,7 +57,7 @@ export function answerRouterError(
   void reply
     .code(answer.status)
     .type('application/json; charset=utf-8')
-    .send(errorBody({ ...answer, details: {} }, String(request.id)));
+    .send(errorBody(answer, String(request.id)));
 }
 
 /** 405 with `Allow` where the router says 404 but the path is a route's under other methods. */
@@ -111,9 +109,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   const requestId = randomUUID();
   const answer =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? invalid(431, 'The request headers are too large')
-      : invalid(400, 'The request is not valid HTTP');
-  const body = JSON.stringify(errorBody({ ...answer, details: {} }, requestId));
+      ? refusal(431, 'The request headers are too large')
+      : refusal(400, 'The request is not valid HTTP');
+  const body = JSON.stringify(errorBody(answer, requestId));
   socket.end(
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n` +
       `${REQUEST_ID_HEADER}: ${requestId}\r\n${RAW_HEADERS}` +
