@@ -35,14 +35,12 @@ export function lingerOnClose(raw: IncomingMessage): void {
  */
 @Injectable()
 export class ConnectionCloseHook {
-  private readonly stallTimeoutMs: number;
+  private readonly stallTimeoutMs = writeStallTimeoutMs(this.env);
 
   constructor(
     private readonly lifecycle: LifecycleState,
-    env: HttpConfig,
-  ) {
-    this.stallTimeoutMs = writeStallTimeoutMs(env);
-  }
+    private readonly env: HttpConfig,
+  ) {}
 
   readonly onSend = (
     request: FastifyRequest,

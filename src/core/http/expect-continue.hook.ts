@@ -14,9 +14,8 @@ export class ExpectContinueHook {
   }
 
   readonly onRoute = (route: RouteOptions): void => {
-    const methods = [route.method].flat();
-    if (!methods.some((method) => BODY_METHODS.has(method))) return;
-    addRouteHook(route, 'preParsing', this.preParsing);
+    if ([route.method].flat().some((method) => BODY_METHODS.has(method)))
+      addRouteHook(route, 'preParsing', this.preParsing);
   };
 
   readonly preParsing: preParsingHookHandler = (request, reply, payload, done): void => {

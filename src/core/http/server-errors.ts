@@ -102,10 +102,7 @@ const RAW_HEADERS = Object.entries({ ...helmetHeaders(), ...NO_STORE })
 /** Fastify's `clientErrorHandler`: no request exists, so the answer is written to the socket. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) return void socket.destroy();
   const requestId = randomUUID();
   const answer =
     error.code === 'HPE_HEADER_OVERFLOW'
