@@ -6,18 +6,16 @@ import { errorBody, toErrorResponse } from './error-response';
 
 /** A failure's cause is logged at most once per this interval, whatever the number of requests. */
 export const ERROR_LOG_INTERVAL_MS = 10_000;
-/** Causes remembered at once; past it the memory starts over (a cause may then log again). */
+/** Causes remembered at once; past it the memory starts over. */
 const MAX_CAUSES = 256;
 
 /** At most one line per cause per interval; `admit` says how many were left out before it. */
 export class LogLimiter {
   private readonly last = new Map<string, { at: number; skipped: number }>();
 
-  constructor(private readonly intervalMs = ERROR_LOG_INTERVAL_MS) {}
-
   admit(cause: string, now = Date.now()): number | undefined {
     const seen = this.last.get(cause);
-    if (seen && now - seen.at < this.intervalMs) {
+    if (seen && now - seen.at < ERROR_LOG_INTERVAL_MS) {
       seen.skipped += 1;
       return undefined;
     }
@@ -27,12 +25,7 @@ export class LogLimiter {
   }
 }
 
-/**
- * Renders every failure, from Nest, Fastify (body parsing, 404) or our code, as the contract's
- * `{code, message, detail, details, request_id}`; the client sees only the code and a fixed
- * message. A 5xx is logged with the request id, the user and the data-layer operation, once per
- * cause per interval: a 503 is expected (an outage) and logged without a stack, a 500 with it.
- */
+/** Every failure as the contract's error body; a 5xx logged once per cause (a 503 stackless). */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly limiter = new LogLimiter();

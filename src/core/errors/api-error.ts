@@ -2,23 +2,10 @@ import { HttpException } from '@nestjs/common';
 
 export type ErrorDetails = Record<string, unknown>;
 
-/** The error body every failure is rendered as. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  /** `message` again, under RFC 9457's name: what FastAPI-style clients show to the person. */
-  detail: string;
-  details: ErrorDetails;
-  request_id: string;
-}
-
 /** Seconds a client is asked to wait (`Retry-After`) when the service cannot answer for now. */
 export const RETRY_AFTER_S = 5;
 
-/**
- * An HttpException that knows its whole answer: status, contract code, message, details and the
- * headers that go with it (`Retry-After`, `WWW-Authenticate`). The exceptions filter renders it as is.
- */
+/** An HttpException that knows its whole answer, headers included; the filter renders it as is. */
 export class ApiError extends HttpException {
   constructor(
     status: number,
@@ -33,15 +20,11 @@ export class ApiError extends HttpException {
 
 const registered: ErrorDef[] = [];
 
-/**
- * One error a feature answers with: its status, code, and what it means for the OpenAPI document.
- * Every definition is registered, so the document's `ErrorCode` enum lists what the app can say.
- */
+/** One error a feature answers with; registered, so the OpenAPI `ErrorCode` enum lists them all. */
 export class ErrorDef {
   constructor(
     readonly status: number,
     readonly code: string,
-    /** For client authors: when this is answered. */
     readonly description: string,
     /** Headers that always come with it, documented by name. */
     readonly headers: readonly string[] = [],

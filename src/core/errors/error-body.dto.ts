@@ -1,15 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OpenApiSchema } from '../openapi/schema.decorator';
-import { errorCodes } from './api-error';
-import type { ErrorBody, ErrorDetails } from './api-error';
+import { errorCodes, type ErrorDetails } from './api-error';
 
-/** The OpenAPI schema of {@link ErrorBody}; documentation only, never instantiated. */
+/** The body of every error answer, and its OpenAPI schema; never instantiated. */
 @OpenApiSchema({
   name: 'Error',
   description: 'The body of every error response, whatever produced it.',
   closed: true,
 })
-export class ErrorBodyDto implements ErrorBody {
+export class ErrorBodyDto {
   @ApiProperty({ enum: errorCodes, enumName: 'ErrorCode', example: 'NOT_FOUND' })
   code: string;
 

@@ -1,14 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { DatabaseConnectionError, InvalidInputError } from '../database/pg-errors';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser';
-import {
-  ApiError,
-  type ErrorBody,
-  type ErrorDef,
-  type ErrorDetails,
-  ERRORS,
-  RETRY_AFTER_S,
-} from './api-error';
+import { ApiError, type ErrorDef, type ErrorDetails, ERRORS, RETRY_AFTER_S } from './api-error';
+import type { ErrorBodyDto } from './error-body.dto';
 
 export interface ErrorResponse {
   status: number;
@@ -40,50 +34,42 @@ export function clientAborted(error: unknown): boolean {
   return code === 'ECONNRESET' && message === 'aborted';
 }
 
-/**
- * Status, code and message for anything thrown while serving a request: an ApiError says its own
- * answer; the data layer's errors are answered by kind; the framework's refusals get fixed texts;
- * anything else is a 500 whose text never leaves the process.
- */
+function response(def: ErrorDef, message: string, details: ErrorDetails = {}): ErrorResponse {
+  return { status: def.status, code: def.code, message, details };
+}
+
+/** The answer to anything thrown; an unknown error is a 500 whose text never leaves the process. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof ApiError) {
     const { code, details, headers } = error;
-    const response = { status: error.getStatus(), code, message: error.message, details };
-    return headers ? { ...response, headers } : response;
+    const answer = { status: error.getStatus(), code, message: error.message, details };
+    return headers ? { ...answer, headers } : answer;
   }
   if (error instanceof InvalidInputError) {
     const fields = error.field ? { [error.field]: [error.message] } : {};
-    return {
-      status: 400,
-      code: ERRORS.validation.code,
-      message: error.message,
-      details: { fields },
-    };
+    return response(ERRORS.validation, error.message, { fields });
   }
   if (error instanceof DatabaseConnectionError) {
-    return {
-      status: 503,
-      code: ERRORS.unavailable.code,
-      message: 'The database is unavailable, retry later',
-      details: {},
-      headers: { 'Retry-After': String(RETRY_AFTER_S) },
-    };
+    const headers = { 'Retry-After': String(RETRY_AFTER_S) };
+    return { ...response(ERRORS.unavailable, 'The database is unavailable, retry later'), headers };
   }
   if (clientAborted(error)) {
     return { status: CLIENT_CLOSED_REQUEST, code: 'CLIENT_ABORTED', message: '', details: {} };
   }
   if (error instanceof HttpException) {
-    const status = error.getStatus();
-    const [def, message] = BY_STATUS[status] ?? [ERRORS.internal, 'Internal server error'];
-    return { status, code: def.code, message, details: {} };
+    const [def, message] = BY_STATUS[error.getStatus()] ?? [
+      ERRORS.internal,
+      'Internal server error',
+    ];
+    return { ...response(def, message), status: error.getStatus() };
   }
-  return { status: 500, code: ERRORS.internal.code, message: 'Internal server error', details: {} };
+  return response(ERRORS.internal, 'Internal server error');
 }
 
-/** The body of an error answer, for the filter and the server's own answers. `detail` = `message`. */
+/** The body of an error answer, for the filter and the server's own answers. */
 export function errorBody(
   { code, message, details }: Pick<ErrorResponse, 'code' | 'message' | 'details'>,
   requestId: string,
-): ErrorBody {
+): ErrorBodyDto {
   return { code, message, detail: message, details, request_id: requestId };
 }

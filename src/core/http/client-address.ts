@@ -1,21 +1,15 @@
 import { compile } from '@fastify/proxy-addr';
 import { isIP } from 'node:net';
 
-/**
- * TRUSTED_PROXIES: only a peer among them may name the client in `X-Forwarded-For` (Fastify's
- * `trustProxy`); with none, `request.ip` is the socket's peer, so no client chooses its address.
- */
-export function parseTrustedProxies(value: string): string[] {
+/** The entries of a comma-separated setting (TRUSTED_PROXIES, CORS_ORIGINS), trimmed. */
+export function commaList(value: string): string[] {
   return value
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
 }
 
-/**
- * An IPv4 or IPv6 address, or a CIDR range of one (`10.0.0.0/8`, `fd00::/8`), in plain decimal
- * spelling, and one that Fastify's own parser (proxy-addr) takes: what passes here starts.
- */
+/** An IP address or CIDR range in plain decimal spelling that proxy-addr (Fastify) also takes. */
 export function isProxyEntry(entry: string): boolean {
   const [address, prefix, ...rest] = entry.split('/');
   if (isIP(address) === 0 || rest.length > 0) return false;
@@ -29,20 +23,16 @@ export function isProxyEntry(entry: string): boolean {
 }
 
 export function isTrustedProxies(value: unknown): boolean {
-  return typeof value === 'string' && parseTrustedProxies(value).every(isProxyEntry);
+  return typeof value === 'string' && commaList(value).every(isProxyEntry);
 }
 
-/** Fastify's `trustProxy` server option for TRUSTED_PROXIES (false: trust no one). */
+/** Fastify's `trustProxy` for TRUSTED_PROXIES: only they may name the client (false: no one). */
 export function trustProxyOption(value: string): string[] | false {
-  const entries = parseTrustedProxies(value);
+  const entries = commaList(value);
   return entries.length === 0 ? false : entries;
 }
 
-/**
- * The key a client address is counted under: an IPv4 address as it is (IPv4-mapped IPv6 too),
- * an IPv6 address by its /64, the block one subscriber is usually given, so that one client
- * cannot become 2^64 clients by varying the low bits of its address.
- */
+/** The key a client is counted under: IPv4 as is (mapped too), IPv6 by its /64 (a subscriber). */
 export function addressKey(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1];

@@ -19,10 +19,7 @@ export function etagOf(version: string): string {
   return `"${Date.parse(version).toString(36)}"`;
 }
 
-/**
- * The versions an `If-Match` accepts (strong comparison, so weak and foreign tags match nothing);
- * undefined for `*`, any existing row.
- */
+/** The versions an `If-Match` accepts (strong comparison); undefined for `*`, any existing row. */
 export function ifMatchVersions(header: string): string[] | undefined {
   const tags = header.split(',').map((tag) => tag.trim());
   if (tags.includes('*')) return undefined;
@@ -46,12 +43,7 @@ export const ETAG_HEADER: HeadersObject = {
   },
 };
 
-/**
- * A controller whose rows carry `field` as their version: answers with one row get its ETag, a
- * GET whose `If-None-Match` matches (a page's ETag included) is 304, and a write's `If-Match`
- * rides on the owner to the repository, which compares it in the write's own statement. Done by
- * ConditionalHook's route hooks: a Nest interceptor here cost a GET 40% of its throughput.
- */
+/** A controller whose rows carry `field` as their version (ETag, 304, If-Match): see the hook. */
 export const Conditional = (field: string): ClassDecorator => WithRouteConfig({ version: field });
 
 /** Documents `If-Match` on a write of a `@Conditional` controller. */
@@ -80,7 +72,7 @@ export const IfNoneMatch = (): MethodDecorator =>
     }),
   );
 
-/** Fastify route hooks for the routes of a `@Conditional` controller; pipeline.ts adds onRoute. */
+/** Fastify route hooks for the routes of a `@Conditional` controller. */
 @Injectable()
 export class ConditionalHook {
   constructor(private readonly config: HttpConfig) {}

@@ -4,12 +4,8 @@ import { compile } from '@fastify/proxy-addr';
 import { addressKey, trustProxyOption } from './client-address';
 import type { HttpConfig } from './http.config';
 
-/**
- * How long a connection may take over each phase, and how many the process holds
- * (docs/operations.md, "Connections"): each bound frees what a client that stops half-way holds.
- */
-
-/** All request headers, from the first byte of the request: a real client sends them at once. */
+// Each phase of a connection is bounded, so a client that stops half-way frees what it holds
+// (docs/operations.md, "Connections").
 export const HEADERS_TIMEOUT_MS = 10_000;
 
 /** The whole request, body included (64 KiB in 30 s is 2 KiB/s); above the headers' timeout. */
@@ -28,7 +24,6 @@ export function writeStallTimeoutMs(env: HttpConfig): number {
   return Math.min(WRITE_STALL_TIMEOUT_MS, env.socketTimeoutMs);
 }
 
-/** The timeouts as Fastify's server options (and Node's, under `http`). */
 export function connectionTimeouts(env: HttpConfig) {
   return {
     connectionTimeout: env.socketTimeoutMs,
@@ -41,13 +36,7 @@ export function connectionTimeouts(env: HttpConfig) {
   };
 }
 
-/**
- * At most HTTP_MAX_CONNECTIONS (0: no cap): past it Node closes a new connection on accept, before
- * the process runs out of file descriptors; and at most its share per client address, so that one
- * client cannot hold them all (a trusted proxy speaks for many and has no share). A silent
- * connection that still holds unsent bytes is reset (RST), freeing the kernel's send buffer at
- * once; any other is closed normally.
- */
+/** The connection caps (a trusted proxy speaks for many: no share); silent ones are ended. */
 export function holdConnections(server: Server, env: HttpConfig): void {
   if (env.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = env.HTTP_MAX_CONNECTIONS;
   server.on('timeout', endSilentConnection);
@@ -71,6 +60,7 @@ export function holdConnections(server: Server, env: HttpConfig): void {
   });
 }
 
+/** A reset frees the unsent bytes of a client that stopped reading at once. */
 export function endSilentConnection(socket: Socket): void {
   if (socket.writableLength > 0) socket.resetAndDestroy();
   else socket.destroy();

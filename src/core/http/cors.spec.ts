@@ -1,11 +1,12 @@
 import { expect } from '@jest/globals';
 import { loadAppConfig } from '../../app.module';
 import { HttpConfig } from './http.config';
-import { corsOptions, isCorsOrigins, parseCorsOrigins } from './cors';
+import { commaList } from './client-address';
+import { corsOptions, isCorsOrigins } from './cors';
 
 describe('CORS', () => {
-  it('isCorsOrigins and parseCorsOrigins', () => {
-    expect(parseCorsOrigins(' http://a.example ,, https://b.example:8443 ')).toEqual([
+  it('isCorsOrigins and the origins list', () => {
+    expect(commaList(' http://a.example ,, https://b.example:8443 ')).toEqual([
       'http://a.example',
       'https://b.example:8443',
     ]);

@@ -1,30 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { commaList } from './client-address';
 import type { HttpConfig } from './http.config';
 import { REQUEST_ID_HEADER } from './response-headers.hook';
 
 type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[0]>;
-
-export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-export const CORS_ALLOWED_HEADERS = [
-  ...'Authorization Content-Type If-Match If-None-Match Idempotency-Key'.split(' '),
-  REQUEST_ID_HEADER,
-];
-export const CORS_EXPOSED_HEADERS = [
-  ...'ETag Idempotent-Replayed Location Link X-Next-Cursor Retry-After'.split(' '),
-  REQUEST_ID_HEADER,
-  'RateLimit-Policy',
-  'RateLimit',
-];
-/** How long a browser may cache a preflight answer. */
-export const CORS_MAX_AGE_S = 600;
-
-/** The origins of a CORS_ORIGINS value: `['*']`, a list, or `[]` for none. */
-export function parseCorsOrigins(value: string): string[] {
-  return value
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
-}
 
 /** An origin exactly as a browser sends it: scheme, host and port only, no path or slash. */
 function isOrigin(value: string): boolean {
@@ -39,21 +18,29 @@ function isOrigin(value: string): boolean {
 /** What CORS_ORIGINS may hold: empty, `*` alone, or a list of origins. */
 export function isCorsOrigins(value: unknown): boolean {
   if (typeof value !== 'string') return false;
-  const origins = parseCorsOrigins(value);
+  const origins = commaList(value);
   if (origins.includes('*')) return origins.length === 1;
   return origins.every(isOrigin);
 }
 
 /** CORS for browser frontends, from CORS_ORIGINS and CORS_CREDENTIALS; undefined when off. */
 export function corsOptions(env: HttpConfig): CorsOptions | undefined {
-  const origins = parseCorsOrigins(env.CORS_ORIGINS);
+  const origins = commaList(env.CORS_ORIGINS);
   if (origins.length === 0) return undefined;
   return {
     origin: origins.length === 1 && origins[0] === '*' ? '*' : origins,
-    methods: CORS_METHODS,
-    allowedHeaders: CORS_ALLOWED_HEADERS,
-    exposedHeaders: CORS_EXPOSED_HEADERS,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      ...'Authorization Content-Type If-Match If-None-Match Idempotency-Key'.split(' '),
+      REQUEST_ID_HEADER,
+    ],
+    exposedHeaders: [
+      ...'ETag Idempotent-Replayed Location Link X-Next-Cursor Retry-After'.split(' '),
+      REQUEST_ID_HEADER,
+      'RateLimit-Policy',
+      'RateLimit',
+    ],
     credentials: env.CORS_CREDENTIALS,
-    maxAge: CORS_MAX_AGE_S,
+    maxAge: 600, // seconds a browser may cache a preflight answer
   };
 }

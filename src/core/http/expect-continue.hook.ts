@@ -6,21 +6,16 @@ import { addRouteHook } from './route-config';
 /** Methods whose requests carry a body the API reads. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/**
- * `100 Continue` only once the request may send its body: Node would answer it as soon as the
- * headers arrive; deferred, a 401/403 goes out without it and the body is never sent.
- */
+/** `100 Continue` only once authenticated (Node sends it at once): a 401 saves sending the body. */
 @Injectable()
 export class ExpectContinueHook {
   deferContinue(server: Server): void {
     server.on('checkContinue', (req, res) => server.emit('request', req, res));
   }
 
-  /** Fastify onRoute: only routes that read a body pay for the hook. */
   readonly onRoute = (route: RouteOptions): void => {
-    const methods = [route.method].flat();
-    if (!methods.some((method) => BODY_METHODS.has(method))) return;
-    addRouteHook(route, 'preParsing', this.preParsing);
+    if ([route.method].flat().some((method) => BODY_METHODS.has(method)))
+      addRouteHook(route, 'preParsing', this.preParsing);
   };
 
   readonly preParsing: preParsingHookHandler = (request, reply, payload, done): void => {

@@ -7,9 +7,6 @@ import { DatabaseConfig } from '../database/database.config';
 import { isTrustedProxies } from './client-address';
 import { isCorsOrigins } from './cors';
 
-/** What the socket timeout allows beyond the longest silence of a healthy request. */
-const SOCKET_TIMEOUT_MARGIN_MS = 2_000;
-
 @ConfigSection('http')
 export class HttpConfig {
   @EnvInt(0, 65535)
@@ -22,7 +19,7 @@ export class HttpConfig {
   @EnvInt(0, 1_000_000)
   HTTP_MAX_CONNECTIONS = 4096;
 
-  /** Most of them one client address holds (IPv6: its /64; not a trusted proxy). Unset: half the cap. */
+  /** Most of them one client address holds (IPv6: its /64). Unset: half the cap. */
   @EnvOptionalInt(0, 1_000_000)
   HTTP_MAX_CONNECTIONS_PER_ADDRESS?: number;
 
@@ -52,10 +49,7 @@ export class HttpConfig {
   @EnvBool()
   REQUIRE_IF_MATCH = false;
 
-  /**
-   * Derived: socket silence that closes a connection. While the server works the socket is silent
-   * too, so it is the longest healthy wait: a JWKS fetch, one query to its deadline, a margin.
-   */
+  /** Derived: socket silence that closes a connection; the longest healthy wait, plus a margin. */
   socketTimeoutMs: number;
   /** Derived: the per-address share in effect (0: none). */
   connectionsPerAddress: number;
@@ -64,9 +58,7 @@ export class HttpConfig {
     this.connectionsPerAddress =
       this.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? Math.ceil(this.HTTP_MAX_CONNECTIONS / 2);
     this.socketTimeoutMs =
-      config.get(AuthConfig).AUTH_JWKS_TIMEOUT_MS +
-      config.get(DatabaseConfig).deadlineMs +
-      SOCKET_TIMEOUT_MARGIN_MS;
+      config.get(AuthConfig).AUTH_JWKS_TIMEOUT_MS + config.get(DatabaseConfig).deadlineMs + 2_000;
     return this.CORS_CREDENTIALS === true && this.CORS_ORIGINS.trim() === '*'
       ? ['CORS_CREDENTIALS is invalid: cannot be true when CORS_ORIGINS is *; list the origins']
       : [];

@@ -7,14 +7,7 @@ import { HttpConfig } from './http.config';
 import { ResponseHeadersHook } from './response-headers.hook';
 
 /** The pipeline's own hooks; pipeline.ts puts them in order. */
-@Module({
-  providers: [
-    configProvider(HttpConfig),
-    ResponseHeadersHook,
-    ExpectContinueHook,
-    ConnectionCloseHook,
-    ConditionalHook,
-  ],
-  exports: [ConditionalHook, ResponseHeadersHook, ExpectContinueHook, ConnectionCloseHook],
-})
+const HOOKS = [ResponseHeadersHook, ExpectContinueHook, ConnectionCloseHook, ConditionalHook];
+
+@Module({ providers: [configProvider(HttpConfig), ...HOOKS], exports: HOOKS })
 export class HttpModule {}

@@ -8,19 +8,14 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * `application/json` is the only body accepted (else 415), at most `bodyLimit` (else 413). Ours
- * rather than Fastify's default parser, which decodes leniently (invalid UTF-8 then reads as a
- * Content-Length mismatch) and refuses a `__proto__` key as malformed: JSON.parse makes it an own
- * property, and validation names it as the unknown field it is. An empty body is no body.
+ * `application/json` only (else 415), at most BODY_LIMIT_BYTES (else 413); empty is no body.
+ * Why not Fastify's own parser: docs/architecture.md, "Kept hand-written".
  */
-export function registerJsonBodyParser(
-  fastify: FastifyInstance,
-  bodyLimit = BODY_LIMIT_BYTES,
-): void {
+export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit },
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },
     (_request, body, done) => {
       let text: string;
       try {

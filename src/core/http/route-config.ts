@@ -11,10 +11,8 @@ declare module 'fastify' {
 }
 
 /**
- * Adds `config` to the Fastify route config of a handler, or of every handler of a controller:
- * the pipeline's route hooks (pipeline.ts) read it once, when the route is registered, so a
- * request pays only for the hooks its route has. Merged, as `@RouteConfig` is not: write
- * `@RouteConfig` below these, or it replaces them.
+ * Adds `config` to the Fastify route config of a handler or of a controller's handlers, read by the
+ * onRoute hooks. Merged, as `@RouteConfig` is not: write `@RouteConfig` below, or it replaces it.
  */
 export function WithRouteConfig(config: object): ClassDecorator & MethodDecorator {
   const decorate = (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {

@@ -8,18 +8,19 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { CLIENT_CLOSED_REQUEST, clientAborted, errorBody } from '../errors/error-response';
+import { ERRORS } from '../errors/api-error';
+import {
+  CLIENT_CLOSED_REQUEST,
+  clientAborted,
+  errorBody,
+  type ErrorResponse,
+} from '../errors/error-response';
 import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.hook';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
-/** The pipeline's hooks an answer of the router runs by hand, as Fastify runs none for it. */
-export interface ServerErrorHooks {
-  /** Synchronous onRequest hooks that only set headers (request id, security headers). */
-  onRequest: Hook[];
-  /** onResponse hooks: the log line and the metrics. */
-  onResponse: Hook[];
-}
+/** The pipeline's header-only onRequest hooks and its onResponse hooks (log line, metrics). */
+type ServerErrorHooks = Record<'onRequest' | 'onResponse', Hook[]>;
 
 const hooksOf = new WeakMap<FastifyInstance, ServerErrorHooks>();
 
@@ -28,30 +29,20 @@ export function runOnServerErrors(fastify: FastifyInstance, hooks: ServerErrorHo
   hooksOf.set(fastify, hooks);
 }
 
-interface Answer {
-  status: number;
-  code: string;
-  message: string;
+function refusal(status: number, message: string, code = ERRORS.validation.code): ErrorResponse {
+  return { status, code, message, details: {} };
 }
 
-/** The path is never echoed: it is what the client got wrong, and may be 8 KB of anything. */
-function routerAnswer(error: FastifyError): Answer {
-  switch (error.code) {
-    case 'FST_ERR_BAD_URL':
-      return { status: 400, code: 'VALIDATION_ERROR', message: 'The URL is not validly encoded' };
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return { status: 414, code: 'VALIDATION_ERROR', message: 'A path segment is too long' };
-    default:
-      return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
-  }
-}
+// The path is never echoed: it is what the client got wrong, and may be 8 KB of anything.
+const ROUTER_ANSWERS: Record<string, ErrorResponse> = {
+  FST_ERR_BAD_URL: refusal(400, 'The URL is not validly encoded'),
+  FST_ERR_MAX_PARAM_LENGTH: refusal(414, 'A path segment is too long'),
+};
+const INTERNAL = refusal(500, 'Internal server error', ERRORS.internal.code);
 
 const noop = () => undefined;
 
-/**
- * Fastify's `frameworkErrors`: the router's refusals reach no route, so no hook runs for them; they
- * are answered in the contract's body, running the pipeline's header, log and metric hooks here.
- */
+/** Fastify's `frameworkErrors`: the router's refusals reach no route, so the hooks run here. */
 export function answerRouterError(
   error: FastifyError,
   request: FastifyRequest,
@@ -59,16 +50,37 @@ export function answerRouterError(
 ): void {
   const hooks = hooksOf.get(request.server);
   for (const hook of hooks?.onRequest ?? []) hook(request, reply, noop);
-  if (hooks !== undefined && hooks.onResponse.length > 0) {
-    reply.raw.once('finish', () => {
-      for (const hook of hooks.onResponse) hook(request, reply, noop);
-    });
-  }
-  const answer = routerAnswer(error);
+  reply.raw.once('finish', () => {
+    for (const hook of hooks?.onResponse ?? []) hook(request, reply, noop);
+  });
+  const answer = ROUTER_ANSWERS[error.code] ?? INTERNAL;
   void reply
     .code(answer.status)
     .type('application/json; charset=utf-8')
-    .send(errorBody({ ...answer, details: {} }, String(request.id)));
+    .send(errorBody(answer, String(request.id)));
+}
+
+/** 405 with `Allow` where the router says 404 but the path is a route's under other methods. */
+export function answerWrongMethods(fastify: FastifyInstance): void {
+  const paths = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  fastify.addHook('onRoute', function recordPath(route) {
+    const literal = route.url.replace(/[.*+?^${}()[\]\\]/g, '\\$&');
+    const source = `^${literal.replace(/:[^/]+/g, '[^/]+')}/?$`;
+    const known = paths.get(source) ?? { pattern: new RegExp(source), methods: new Set() };
+    for (const method of [route.method].flat()) known.methods.add(method);
+    paths.set(source, known);
+  });
+  fastify.addHook('onRequest', function answerWrongMethod(request, _reply, done) {
+    if (!request.is404) return done();
+    const path = request.url.split('?', 1)[0];
+    const allowed = new Set<string>();
+    for (const { pattern, methods } of paths.values())
+      if (pattern.test(path)) for (const method of methods) allowed.add(method);
+    if (allowed.size === 0 || allowed.has(request.method)) return done();
+    const allow = [...allowed].sort().join(', ');
+    const message = `${request.method} is not allowed here; allowed: ${allow}`;
+    done(ERRORS.methodNotAllowed.error(message, {}, { Allow: allow }));
+  });
 }
 
 /** A client that hung up mid-body gets no answer, so no onResponse: its line and count, as 499. */
@@ -87,33 +99,16 @@ const RAW_HEADERS = Object.entries({ ...helmetHeaders(), ...NO_STORE })
   .map(([name, value]) => `${name}: ${value}\r\n`)
   .join('');
 
-function clientAnswer(error: NodeJS.ErrnoException): Answer {
-  switch (error.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return {
-        status: 431,
-        code: 'VALIDATION_ERROR',
-        message: 'The request headers are too large',
-      };
-    default:
-      return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is not valid HTTP' };
-  }
-}
-
-/**
- * Fastify's `clientErrorHandler`: Node's parser refused the request, or the client was too slow.
- * No request exists, so the contract's answer goes straight to the socket, then it is closed; a
- * timed-out client is not answered (it is not listening), only closed.
- */
+/** Fastify's `clientErrorHandler`: no request exists, so the answer is written to the socket. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) return void socket.destroy();
   const requestId = randomUUID();
-  const answer = clientAnswer(error);
-  const body = JSON.stringify(errorBody({ ...answer, details: {} }, requestId));
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? refusal(431, 'The request headers are too large')
+      : refusal(400, 'The request is not valid HTTP');
+  const body = JSON.stringify(errorBody(answer, requestId));
   socket.end(
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n` +
       `${REQUEST_ID_HEADER}: ${requestId}\r\n${RAW_HEADERS}` +

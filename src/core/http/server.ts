@@ -7,13 +7,6 @@ import { BODY_LIMIT_BYTES } from './json-body-parser';
 import { requestIdFor } from './response-headers.hook';
 import { answerClientError, answerRouterError } from './server-errors';
 
-/**
- * The longest path parameter the router takes (else 414): a user id of 255 characters, each an
- * astral code point percent-encoded as 12 (`%F0%9F%98%80`).
- */
-export const MAX_PARAM_LENGTH = USER_ID_MAX_LENGTH * 12;
-
-/** The Fastify server the pipeline runs on: every phase of a connection bounded. */
 export function serverOptions(config: Config) {
   const http = config.get(HttpConfig);
   return {
@@ -22,7 +15,8 @@ export function serverOptions(config: Config) {
     // A request arriving on a kept-alive connection while the listener closes gets a 503.
     return503OnClosing: true,
     ...connectionTimeouts(http),
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The longest user id, astral code points percent-encoded as 12 characters each; else 414.
+    routerOptions: { maxParamLength: USER_ID_MAX_LENGTH * 12 },
     // What the router and Node's parser refuse is answered in the contract's body too.
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
