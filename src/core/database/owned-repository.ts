@@ -39,9 +39,8 @@ const USER_ID_MESSAGES = {
 };
 
 /**
- * The base of every repository of owned rows. Each statement takes the owner first and has
- * `user_id = $1` in its WHERE, so another user's row is, to the caller, a row that does not exist
- * (null / false). Statements are named by shape and prepared once per connection.
+ * The base of every repository of owned rows: each statement has `user_id = $1` in its WHERE, so
+ * another user's row is, to the caller, one that does not exist (null / false).
  */
 export abstract class OwnedRepository<Row extends QueryResultRow & { id: string }> {
   private readonly statements = new Map<string, Statement>();
@@ -74,9 +73,8 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
   }
 
   /**
-   * An UPDATE (`set`) or DELETE (null) of the owner's row `values[0]`, under the owner's `ifMatch`
-   * in the same statement, so of concurrent writes with one version exactly one applies. No row:
-   * null when the owner has none, 412 when it has one at another version.
+   * An UPDATE (`set`) or DELETE (null) of the owner's row `values[0]`, `ifMatch` checked in the
+   * same statement so of concurrent writes with one version one applies; 412 at another version.
    */
   protected async write(
     operation: string,
@@ -115,12 +113,8 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     }
     const query = keysetQuery(this.table, { user_id: owner.id, ...filters }, page);
     const statement = this.statement(query.name, () => query.text);
-    const { rows } = await this.run<Row & { fits?: boolean }>(
-      'list',
-      owner,
-      statement,
-      query.values.slice(1),
-    );
+    const values = query.values.slice(1);
+    const { rows } = await this.run<Row & { fits?: boolean }>('list', owner, statement, values);
     return keysetPage(this.table, rows, page, query.budgeted);
   }
 
@@ -132,7 +126,6 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return changesPage<Row>(this.table, rows, { ...request, ...query });
   }
 
-  /** The first row a statement returned, or null. */
   protected async first(
     operation: string,
     owner: Owner,
@@ -143,11 +136,7 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return rows[0] ?? null;
   }
 
-  /**
-   * Runs `statement` with the owner's id as $1 and `values` after it, on the owner's transaction
-   * when it has one. A missing or malformed owner is refused before any SQL runs; what fails is
-   * named by `operation` for its log line.
-   */
+  /** `statement` with the owner's id as $1, on its transaction if any; `operation` goes to logs. */
   protected async run<T extends QueryResultRow>(
     operation: string,
     owner: Owner,
@@ -166,12 +155,10 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
 
   /** The statement of one shape, made once and named `<table>_<shape>`. */
   protected statement(shape: string, text: () => string): Statement {
-    let statement = this.statements.get(shape);
-    if (!statement) {
-      statement = { name: `${this.table.name}_${shape}`, text: text() };
-      this.statements.set(shape, statement);
+    if (!this.statements.has(shape)) {
+      this.statements.set(shape, { name: `${this.table.name}_${shape}`, text: text() });
     }
-    return statement;
+    return this.statements.get(shape)!;
   }
 }
 

@@ -67,14 +67,15 @@ export function mapPgError(error: unknown): DataLayerError {
   return new DataLayerError('Unexpected database error', { cause: error });
 }
 
-/** `work`, or an ETIMEDOUT rejection (mapped as unavailable) after `ms`; the work is not cancelled. */
+/** An error mapPgError reads as "database unavailable". */
+export const timeoutError = (message: string) =>
+  Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+
+/** `work`, or an ETIMEDOUT rejection after `ms`; the work is not cancelled. */
 export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      ms,
-    );
+    timer = setTimeout(() => reject(timeoutError('timeout')), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
