@@ -41,10 +41,7 @@ export function describeServerTimeouts(found: ServerTimeouts, env: DatabaseConfi
   );
 }
 
-/**
- * Proves at startup that the database answers in time and logs the timeouts really in effect (a
- * pooler may drop what was asked); a failure stops the boot with one line, never the password.
- */
+/** At startup: the database answers in time; logs the timeouts in effect (a pooler may drop some). */
 @Injectable()
 export class DatabaseVerifier implements OnApplicationBootstrap {
   constructor(

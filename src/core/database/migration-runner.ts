@@ -1,3 +1,4 @@
+import { escapeIdentifier } from 'pg';
 import { DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from './database.config';
 import { buildDataSourceOptions } from './data-source-options';
@@ -9,9 +10,8 @@ const MIGRATION_LOCK_KEY = '7361736b73006d67';
 export type MigrationLogger = Record<'info' | 'warn', (fields: object, message: string) => void>;
 
 /**
- * Applies the pending migrations in one transaction that first takes a transaction-scoped
- * advisory lock: concurrent runs queue on it, the first applies, the others find nothing pending.
- * Transaction-scoped so a transaction pooler keeps lock and work on one server connection.
+ * One transaction under a transaction-scoped advisory lock (a pooler keeps lock and work on one
+ * server connection): concurrent runs queue, the first applies, the others find nothing pending.
  */
 export async function runMigrationsLocked(
   env: DatabaseConfig,
@@ -57,12 +57,7 @@ export async function runMigrationsLocked(
   }
 }
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/**
- * Server-side bounds as defaults of the app's role: a transaction pooler passes neither the
- * startup packet's nor a session SET. When the role may not set them, the warning says what to run.
- */
+/** Role defaults, since a transaction pooler passes neither the startup packet nor a session SET. */
 async function setRoleTimeouts(
   runner: QueryRunner,
   env: DatabaseConfig,
@@ -73,7 +68,7 @@ async function setRoleTimeouts(
     database: string;
   }>;
   const wanted = env.serverTimeouts;
-  const target = `ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)}`;
+  const target = `ALTER ROLE ${escapeIdentifier(role)} IN DATABASE ${escapeIdentifier(database)}`;
   const statements = [
     `${target} SET statement_timeout = ${wanted.statementTimeoutMs}`,
     `${target} SET idle_in_transaction_session_timeout = ${wanted.idleInTransactionTimeoutMs}`,

@@ -58,7 +58,7 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return this.first('findOne', owner, statement, [checkId(id)]);
   }
 
-  /** Sets the fields present in `changes`; null when the owner has no such row. */
+  /** Null when the owner has no such row. */
   async update(owner: Owner, id: string, changes: Partial<Row>): Promise<Row | null> {
     const fields = this.table.editable.filter((field) => changes[field] !== undefined);
     if (fields.length === 0) throw new InvalidInputError('Nothing to update');
@@ -67,7 +67,6 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return this.write('update', owner, `update_${fields.join('_')}`, `SET ${set}`, values);
   }
 
-  /** True when the owner's row was deleted, false when the owner has no such row. */
   async delete(owner: Owner, id: string): Promise<boolean> {
     return (await this.write('delete', owner, 'delete', null, [checkId(id)])) !== null;
   }
@@ -102,7 +101,6 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return row;
   }
 
-  /** One keyset page of the owner's rows where each `filters` column equals its value. */
   async list(
     owner: Owner,
     page: PageRequest,
@@ -118,7 +116,7 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return keysetPage(this.table, rows, page, query.budgeted);
   }
 
-  /** One answer of the owner's change feed (core/sync); the table needs `tombstones`. */
+  /** The table needs `tombstones`. */
   async changes(owner: Owner, request: ChangeRequest): Promise<Changes<Row>> {
     const query = changesQuery(this.table, request);
     const statement = this.statement(query.name, () => query.text);
@@ -153,7 +151,6 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     }
   }
 
-  /** The statement of one shape, made once and named `<table>_<shape>`. */
   protected statement(shape: string, text: () => string): Statement {
     if (!this.statements.has(shape)) {
       this.statements.set(shape, { name: `${this.table.name}_${shape}`, text: text() });

@@ -45,10 +45,7 @@ const INVALID_INPUT: Record<string, string> = {
   '23514': 'Value is not allowed',
 };
 
-/**
- * By SQLSTATE class: 08, 53, 57P0x and 57014 (statement timeout) mean the database is unavailable
- * for now; 22 (data) and 23 (integrity) mean the input; the rest is generic.
- */
+/** By SQLSTATE class: 08, 53, 57P0x, 57014 (statement timeout): unavailable; 22 and 23: input. */
 export function mapPgError(error: unknown): DataLayerError {
   if (error instanceof DataLayerError) return error;
   const { code = '', message = '', column } = (error ?? {}) as Record<string, string | undefined>;

@@ -19,7 +19,6 @@ export interface SqlRunner {
 }
 
 export interface SqlExecutorOptions {
-  /** One bound for a call, waiting for a pooled connection included. */
   deadlineMs: number;
   prepared: PreparedStatementMode;
   /** Told once when `auto` falls back to unnamed statements. */
@@ -32,10 +31,7 @@ const NAME_CONFLICTS = new Set(['42P05', '26000']);
 const TIMESTAMPTZ = 1184;
 const parseTimestamptz = types.getTypeParser(TIMESTAMPTZ) as (text: string) => Date;
 
-/**
- * A timestamptz as the API shows it, ISO-8601 UTC with milliseconds; UTC text is rearranged
- * without a Date in between (docs/architecture.md), any other offset goes through one.
- */
+/** A timestamptz as ISO-8601 UTC; UTC text is rearranged without a Date (docs/architecture.md). */
 export function isoTimestamp(text: string): string {
   if (text.length >= 22 && text.endsWith('+00') && text[10] === ' ' && text[4] === '-') {
     const fraction = `${text.slice(20, -3)}000`.slice(0, 3);
@@ -51,10 +47,7 @@ const TYPES = {
       : (types.getTypeParser(oid, format as 'text') as (value: string) => unknown),
 };
 
-/**
- * Parameterised SQL on a pg pool, every call under one deadline, every driver error mapped to the
- * data layer's (pg-errors.ts). The app's repositories and the session store each run one.
- */
+/** Parameterised SQL on a pg pool, each call under one deadline, errors mapped by pg-errors. */
 export class SqlExecutor implements SqlRunner {
   private prepare: boolean;
 
@@ -105,9 +98,8 @@ export class SqlExecutor implements SqlRunner {
   }
 
   /**
-   * `work` on one connection between `begin` (BEGIN and any SET LOCAL, no parameters) and COMMIT;
-   * ROLLBACK when it throws, the connection destroyed if that fails or a call passed its deadline.
-   * Statements run unnamed: a name conflict there would abort the transaction, not be retried.
+   * `work` between `begin` (BEGIN and any SET LOCAL) and COMMIT, or ROLLBACK. Statements run
+   * unnamed: a name conflict would abort the transaction, not be retried.
    */
   async transaction<T>(begin: string, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const connecting = this.poolOf().connect();
@@ -142,7 +134,6 @@ export class SqlExecutor implements SqlRunner {
     }
   }
 
-  /** Connections open, idle, callers waiting, and the most there may be, for metrics. */
   poolStats() {
     const pool = this.poolOf() as Pool | undefined;
     return {
