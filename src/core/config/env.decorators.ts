@@ -19,7 +19,6 @@ const toBool = ({ value }: Value) => {
 export const EnvInt = (min: number, max: number) =>
   applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
 
-/** true/false, 1/0, yes/no, on/off. */
 export const EnvBool = () => applyDecorators(Transform(toBool), IsBoolean());
 
 /** A variable that may be unset (blank is unset), checked by `validators` when set. */

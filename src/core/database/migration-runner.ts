@@ -9,10 +9,7 @@ const MIGRATION_LOCK_KEY = '7361736b73006d67';
 
 export type MigrationLogger = Record<'info' | 'warn', (fields: object, message: string) => void>;
 
-/**
- * One transaction under a transaction-scoped advisory lock (a pooler keeps lock and work on one
- * server connection): concurrent runs queue, the first applies, the others find nothing pending.
- */
+/** Runs queue on a transaction-scoped lock, which a pooler keeps on one server connection. */
 export async function runMigrationsLocked(
   env: DatabaseConfig,
   logger: MigrationLogger,
@@ -57,7 +54,7 @@ export async function runMigrationsLocked(
   }
 }
 
-/** Role defaults, since a transaction pooler passes neither the startup packet nor a session SET. */
+/** Role defaults: a transaction pooler passes neither the startup packet nor a session SET. */
 async function setRoleTimeouts(
   runner: QueryRunner,
   env: DatabaseConfig,

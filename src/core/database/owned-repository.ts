@@ -38,10 +38,7 @@ const USER_ID_MESSAGES = {
   nul: 'user id must not contain NUL',
 };
 
-/**
- * The base of every repository of owned rows: each statement has `user_id = $1` in its WHERE, so
- * another user's row is, to the caller, one that does not exist (null / false).
- */
+/** Every statement has `user_id = $1` in its WHERE: another user's row reads as a missing one. */
 export abstract class OwnedRepository<Row extends QueryResultRow & { id: string }> {
   private readonly statements = new Map<string, Statement>();
 

@@ -41,10 +41,8 @@ export function isoTimestamp(text: string): string {
 }
 
 const TYPES = {
-  getTypeParser: (oid: number, format?: string): ((value: string) => unknown) =>
-    oid === TIMESTAMPTZ
-      ? isoTimestamp
-      : (types.getTypeParser(oid, format as 'text') as (value: string) => unknown),
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === TIMESTAMPTZ ? isoTimestamp : types.getTypeParser(oid, format),
 };
 
 /** Parameterised SQL on a pg pool, each call under one deadline, errors mapped by pg-errors. */
@@ -58,10 +56,7 @@ export class SqlExecutor implements SqlRunner {
     this.prepare = options.prepared !== false;
   }
 
-  /**
-   * On the deadline the connection is destroyed, not returned: its answer may never come. Under
-   * `auto`, a name conflict switches to unnamed statements for good and retries the call.
-   */
+  /** On the deadline the connection is destroyed, not returned: its answer may never come. */
   run<T extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<SqlResult<T>> {
     const name = this.prepare ? statement.name : undefined;
     const query = { name, text: statement.text, values, types: TYPES };
@@ -80,6 +75,7 @@ export class SqlExecutor implements SqlRunner {
         if (name === undefined || prepared !== 'auto' || !NAME_CONFLICTS.has(code)) {
           return reject(mapPgError(error));
         }
+        // `auto` met a pooler that cannot keep named statements: unnamed from now on.
         if (this.prepare) onUnnamed?.(code, statement.name);
         this.prepare = false;
         resolve(this.run<T>(statement, values));
