@@ -6,10 +6,8 @@ import { getMetadataStorage, validateSync, ValidationError } from 'class-validat
 
 export type EnvironmentInput = Record<string, string | undefined>;
 
-/** A section may check rules that span variables (or sections) and derive values from them. */
-interface CheckedSection {
-  check?(config: Config): string[];
-}
+/** A section may check rules that span variables (or sections). */
+type CheckedSection = { check?(config: Config): string[] };
 
 const sections = new Map<Type, string>();
 

@@ -19,22 +19,13 @@ const toBool = ({ value }: Value) => {
 export const EnvInt = (min: number, max: number) =>
   applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
 
-/** Unset or blank is undefined. */
-export const EnvOptionalInt = (min: number, max: number) =>
-  applyDecorators(
-    Transform((v) => toInt({ value: blankToUndefined(v) })),
-    IsOptional(),
-    IsInt(),
-    Min(min),
-    Max(max),
-  );
-
-/** true/false, 1/0, yes/no, on/off. */
 export const EnvBool = () => applyDecorators(Transform(toBool), IsBoolean());
 
 /** A variable that may be unset (blank is unset), checked by `validators` when set. */
 export const EnvOptional = (...validators: PropertyDecorator[]) =>
   applyDecorators(Transform(blankToUndefined), IsOptional(), ...validators);
+
+export const EnvOptionalInt = (min: number, max: number) => EnvOptional(EnvInt(min, max));
 
 /** A blank value is unset (so required validators say "required"). */
 export const EnvRequired = (...validators: PropertyDecorator[]) =>

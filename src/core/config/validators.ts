@@ -6,32 +6,21 @@ export function Satisfies(predicate: (value: unknown) => boolean, message: strin
   return ValidateBy({ name: predicate.name, validator }, { message: `$property ${message}` });
 }
 
-function parsedUrl(value: unknown): URL | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
+/** `value` as a URL with a host and one of `schemes`, or undefined. */
+function urlOf(value: unknown, ...schemes: string[]): URL | undefined {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  return url && schemes.includes(url.protocol) && url.hostname !== '' ? url : undefined;
 }
 
 /** A postgres:// or postgresql:// URL with a host and a database name. */
 export function isPostgresUrl(value: unknown): boolean {
-  const url = parsedUrl(value);
-  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) return false;
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  return url.hostname !== '' && database !== '' && !database.includes('/');
+  const url = urlOf(value, 'postgres:', 'postgresql:');
+  const database = url ? decodeURIComponent(url.pathname.slice(1)) : '';
+  return database !== '' && !database.includes('/');
 }
 
-export function isHttpUrl(value: unknown): boolean {
-  const url = parsedUrl(value);
-  return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-}
-
-export function isRedisUrl(value: unknown): boolean {
-  const url = parsedUrl(value);
-  return !!url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
-}
+export const isHttpUrl = (value: unknown): boolean => !!urlOf(value, 'http:', 'https:');
+export const isRedisUrl = (value: unknown): boolean => !!urlOf(value, 'redis:', 'rediss:');
 
 export const POSTGRES_URL =
   'must be a postgres:// or postgresql:// URL with a host and a database name';

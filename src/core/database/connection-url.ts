@@ -24,11 +24,8 @@ function sslFor(mode: string | null): false | TlsOptions {
 }
 
 export function redactUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '<unparseable url>';
-  }
+  if (!URL.canParse(value)) return '<unparseable url>';
+  const url = new URL(value);
+  if (url.password) url.password = '***';
+  return url.toString();
 }

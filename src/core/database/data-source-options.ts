@@ -19,15 +19,9 @@ export function buildDataSourceOptions(
 ): PostgresDataSourceOptions {
   const migrations = purpose === 'migrations';
   const url = migrations ? config.migrationsUrl : config.DATABASE_URL;
-  const { host, port, username, password, database, ssl } = parsePostgresUrl(url);
   return {
     type: 'postgres',
-    host,
-    port,
-    username,
-    password,
-    database,
-    ssl,
+    ...parsePostgresUrl(url),
     entities,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: MIGRATIONS_TABLE,

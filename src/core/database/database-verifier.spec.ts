@@ -2,7 +2,6 @@ import { AppConfig } from '../config/app.config';
 import { loadConfig } from '../config/config';
 import { DatabaseConfig } from './database.config';
 import { describeServerTimeouts } from './database-verifier';
-import { wantedServerTimeouts } from './migration-runner';
 
 const env = loadConfig(
   { DATABASE_URL: 'postgres://app@h/db', DATABASE_STATEMENT_TIMEOUT_MS: '3000' },
@@ -11,7 +10,7 @@ const env = loadConfig(
 
 describe('server-side timeouts', () => {
   it('wants statement_timeout as configured and twice that for idle transactions', () => {
-    expect(wantedServerTimeouts(env)).toEqual({
+    expect(env.serverTimeouts).toEqual({
       statementTimeoutMs: 3000,
       idleInTransactionTimeoutMs: 6000,
     });

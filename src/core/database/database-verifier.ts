@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { DatabaseConfig } from './database.config';
 import { parsePostgresUrl } from './connection-url';
 import { MIGRATIONS_TABLE } from './data-source-options';
-import { type ServerTimeouts, wantedServerTimeouts } from './migration-runner';
 import { withTimeout } from './pg-errors';
 import { explainDatabaseStartupError } from './startup-errors';
 
@@ -16,11 +15,11 @@ const SERVER_SETTINGS_QUERY = `SELECT current_database() AS database,
   (SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout') AS "statementTimeoutMs",
   (SELECT setting::int FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout') AS "idleInTransactionTimeoutMs"`;
 
-const PENDING_QUERY = `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`;
+type ServerTimeouts = DatabaseConfig['serverTimeouts'];
 
 /** The startup log line about the timeouts in effect on a server connection. */
 export function describeServerTimeouts(found: ServerTimeouts, env: DatabaseConfig) {
-  const wanted = wantedServerTimeouts(env);
+  const wanted = env.serverTimeouts;
   const deadline = env.deadlineMs;
   const fields = { ...found, clientDeadlineMs: deadline };
   const report = (level: 'info' | 'warn', message: string) => ({ level, fields, message });
@@ -42,10 +41,7 @@ export function describeServerTimeouts(found: ServerTimeouts, env: DatabaseConfi
   );
 }
 
-/**
- * Proves at startup that the database answers in time and logs the timeouts really in effect (a
- * pooler may drop what was asked); a failure stops the boot with one line, never the password.
- */
+/** At startup: the database answers in time; logs the timeouts in effect (a pooler may drop some). */
 @Injectable()
 export class DatabaseVerifier implements OnApplicationBootstrap {
   constructor(
@@ -75,14 +71,12 @@ export class DatabaseVerifier implements OnApplicationBootstrap {
   }
 
   private async logMigrationState(): Promise<void> {
-    const [{ hasTable }] = await this.dataSource.query<{ hasTable: boolean }[]>(PENDING_QUERY, [
-      MIGRATIONS_TABLE,
-    ]);
+    const [{ hasTable }] = await this.dataSource.query<{ hasTable: boolean }[]>(
+      `SELECT to_regclass($1) IS NOT NULL AS "hasTable"`,
+      [MIGRATIONS_TABLE],
+    );
     const pending = hasTable ? await this.dataSource.showMigrations() : true;
-    if (pending) {
-      this.logger.warn('database has pending migrations: run `npm run migration:run`');
-    } else {
-      this.logger.info('database migrations up to date');
-    }
+    if (pending) this.logger.warn('database has pending migrations: run `npm run migration:run`');
+    else this.logger.info('database migrations up to date');
   }
 }

@@ -5,9 +5,6 @@ import { isPostgresUrl, POSTGRES_URL, Satisfies } from '../config/validators';
 export const PREPARED_STATEMENT_MODES = ['auto', true, false] as const;
 export type PreparedStatementMode = (typeof PREPARED_STATEMENT_MODES)[number];
 
-/** How much longer than the statement timeout a call may take, waiting for a connection included. */
-export const QUERY_TIMEOUT_GRACE_MS = 1000;
-
 @ConfigSection('database')
 export class DatabaseConfig {
   @EnvRequired(Satisfies(isPostgresUrl, POSTGRES_URL))
@@ -26,10 +23,7 @@ export class DatabaseConfig {
   @EnvInt(100, 3_600_000)
   DATABASE_STATEMENT_TIMEOUT_MS = 5000;
 
-  /**
-   * Named prepared statements. `auto`: on until a pooler that cannot keep them answers with a
-   * name conflict, then unnamed for the rest of the process; `true`/`false` force them.
-   */
+  /** Named prepared statements; `auto`: until a pooler refuses them (SqlExecutor). */
   @EnvChoice(PREPARED_STATEMENT_MODES)
   DATABASE_PREPARED_STATEMENTS: PreparedStatementMode = 'auto';
 
@@ -37,9 +31,15 @@ export class DatabaseConfig {
   @EnvBool()
   MIGRATIONS_RUN_ON_STARTUP = false;
 
-  /** The one bound of a database call, waiting for a pooled connection included. */
+  /** The one bound of a database call: the statement timeout and a second to get a connection. */
   get deadlineMs(): number {
-    return this.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_GRACE_MS;
+    return this.DATABASE_STATEMENT_TIMEOUT_MS + 1000;
+  }
+
+  /** What the migration step sets as the app role's defaults (migration-runner.ts). */
+  get serverTimeouts() {
+    const statementTimeoutMs = this.DATABASE_STATEMENT_TIMEOUT_MS;
+    return { statementTimeoutMs, idleInTransactionTimeoutMs: statementTimeoutMs * 2 };
   }
 
   get migrationsUrl(): string {

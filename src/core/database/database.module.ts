@@ -11,10 +11,7 @@ import { DatabaseVerifier } from './database-verifier';
 import { RetentionService } from './retention';
 import { SqlExecutor } from './sql-executor';
 
-/**
- * TypeORM's DataSource (schema, migrations, the pool) and the SqlExecutor every repository runs
- * its SQL with. Entities are registered by their module (`TypeOrmModule.forFeature`).
- */
+/** TypeORM's DataSource (the pool) and the SqlExecutor; entities come from `forFeature`. */
 @Global()
 @Module({
   imports: [

@@ -1,32 +1,15 @@
+import { escapeIdentifier } from 'pg';
 import { DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from './database.config';
 import { buildDataSourceOptions } from './data-source-options';
 import { parsePostgresUrl } from './connection-url';
 
 /** The advisory lock key of every migration run ("tasks-api migrations"). */
-export const MIGRATION_LOCK_KEY = '7361736b73006d67';
-const LOCK_KEY_SQL = `('x' || $1)::bit(64)::bigint`;
+const MIGRATION_LOCK_KEY = '7361736b73006d67';
 
-export interface MigrationLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-}
+export type MigrationLogger = Record<'info' | 'warn', (fields: object, message: string) => void>;
 
-export type ServerTimeouts = ReturnType<typeof wantedServerTimeouts>;
-
-export function wantedServerTimeouts(env: DatabaseConfig) {
-  return {
-    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    idleInTransactionTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS * 2,
-  };
-}
-
-/**
- * Applies the pending migrations in one transaction that first takes a transaction-scoped
- * advisory lock: concurrent runs queue on it, the first applies, the others find nothing pending.
- * A transaction pooler keeps lock, check and work on one server connection (a session lock could
- * be released on another); a crash frees it. A migration that cannot run in a transaction is refused.
- */
+/** Runs queue on a transaction-scoped lock, which a pooler keeps on one server connection. */
 export async function runMigrationsLocked(
   env: DatabaseConfig,
   logger: MigrationLogger,
@@ -41,7 +24,8 @@ export async function runMigrationsLocked(
     await runner.query('SET LOCAL statement_timeout = 0');
     await runner.query('SET LOCAL idle_in_transaction_session_timeout = 0');
     logger.info({}, 'waiting for the migration lock');
-    await runner.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY_SQL})`, [MIGRATION_LOCK_KEY]);
+    const lock = `SELECT pg_advisory_xact_lock(('x' || $1)::bit(64)::bigint)`;
+    await runner.query(lock, [MIGRATION_LOCK_KEY]);
     logger.info({ waitedMs: Math.round(performance.now() - started) }, 'migration lock acquired');
     let applied;
     try {
@@ -70,13 +54,7 @@ export async function runMigrationsLocked(
   }
 }
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/**
- * Server-side bounds as defaults of the app's role: the startup packet cannot carry them through
- * a transaction pooler and a session SET does not survive one. When the role may not set them,
- * the migrations still commit and the warning says what to run.
- */
+/** Role defaults: a transaction pooler passes neither the startup packet nor a session SET. */
 async function setRoleTimeouts(
   runner: QueryRunner,
   env: DatabaseConfig,
@@ -86,8 +64,8 @@ async function setRoleTimeouts(
   const [{ database }] = (await runner.query('SELECT current_database() AS database')) as Array<{
     database: string;
   }>;
-  const wanted = wantedServerTimeouts(env);
-  const target = `ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)}`;
+  const wanted = env.serverTimeouts;
+  const target = `ALTER ROLE ${escapeIdentifier(role)} IN DATABASE ${escapeIdentifier(database)}`;
   const statements = [
     `${target} SET statement_timeout = ${wanted.statementTimeoutMs}`,
     `${target} SET idle_in_transaction_session_timeout = ${wanted.idleInTransactionTimeoutMs}`,

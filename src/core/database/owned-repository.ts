@@ -38,11 +38,7 @@ const USER_ID_MESSAGES = {
   nul: 'user id must not contain NUL',
 };
 
-/**
- * The base of every repository of owned rows. Each statement takes the owner first and has
- * `user_id = $1` in its WHERE, so another user's row is, to the caller, a row that does not exist
- * (null / false). Statements are named by shape and prepared once per connection.
- */
+/** Every statement has `user_id = $1` in its WHERE: another user's row reads as a missing one. */
 export abstract class OwnedRepository<Row extends QueryResultRow & { id: string }> {
   private readonly statements = new Map<string, Statement>();
 
@@ -59,7 +55,7 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return this.first('findOne', owner, statement, [checkId(id)]);
   }
 
-  /** Sets the fields present in `changes`; null when the owner has no such row. */
+  /** Null when the owner has no such row. */
   async update(owner: Owner, id: string, changes: Partial<Row>): Promise<Row | null> {
     const fields = this.table.editable.filter((field) => changes[field] !== undefined);
     if (fields.length === 0) throw new InvalidInputError('Nothing to update');
@@ -68,15 +64,13 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return this.write('update', owner, `update_${fields.join('_')}`, `SET ${set}`, values);
   }
 
-  /** True when the owner's row was deleted, false when the owner has no such row. */
   async delete(owner: Owner, id: string): Promise<boolean> {
     return (await this.write('delete', owner, 'delete', null, [checkId(id)])) !== null;
   }
 
   /**
-   * An UPDATE (`set`) or DELETE (null) of the owner's row `values[0]`, under the owner's `ifMatch`
-   * in the same statement, so of concurrent writes with one version exactly one applies. No row:
-   * null when the owner has none, 412 when it has one at another version.
+   * An UPDATE (`set`) or DELETE (null) of the owner's row `values[0]`, `ifMatch` checked in the
+   * same statement so of concurrent writes with one version one applies; 412 at another version.
    */
   protected async write(
     operation: string,
@@ -104,7 +98,6 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return row;
   }
 
-  /** One keyset page of the owner's rows where each `filters` column equals its value. */
   async list(
     owner: Owner,
     page: PageRequest,
@@ -115,16 +108,12 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     }
     const query = keysetQuery(this.table, { user_id: owner.id, ...filters }, page);
     const statement = this.statement(query.name, () => query.text);
-    const { rows } = await this.run<Row & { fits?: boolean }>(
-      'list',
-      owner,
-      statement,
-      query.values.slice(1),
-    );
+    const values = query.values.slice(1);
+    const { rows } = await this.run<Row & { fits?: boolean }>('list', owner, statement, values);
     return keysetPage(this.table, rows, page, query.budgeted);
   }
 
-  /** One answer of the owner's change feed (core/sync); the table needs `tombstones`. */
+  /** The table needs `tombstones`. */
   async changes(owner: Owner, request: ChangeRequest): Promise<Changes<Row>> {
     const query = changesQuery(this.table, request);
     const statement = this.statement(query.name, () => query.text);
@@ -132,7 +121,6 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return changesPage<Row>(this.table, rows, { ...request, ...query });
   }
 
-  /** The first row a statement returned, or null. */
   protected async first(
     operation: string,
     owner: Owner,
@@ -143,11 +131,7 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     return rows[0] ?? null;
   }
 
-  /**
-   * Runs `statement` with the owner's id as $1 and `values` after it, on the owner's transaction
-   * when it has one. A missing or malformed owner is refused before any SQL runs; what fails is
-   * named by `operation` for its log line.
-   */
+  /** `statement` with the owner's id as $1, on its transaction if any; `operation` goes to logs. */
   protected async run<T extends QueryResultRow>(
     operation: string,
     owner: Owner,
@@ -164,14 +148,11 @@ export abstract class OwnedRepository<Row extends QueryResultRow & { id: string 
     }
   }
 
-  /** The statement of one shape, made once and named `<table>_<shape>`. */
   protected statement(shape: string, text: () => string): Statement {
-    let statement = this.statements.get(shape);
-    if (!statement) {
-      statement = { name: `${this.table.name}_${shape}`, text: text() };
-      this.statements.set(shape, statement);
+    if (!this.statements.has(shape)) {
+      this.statements.set(shape, { name: `${this.table.name}_${shape}`, text: text() });
     }
-    return statement;
+    return this.statements.get(shape)!;
   }
 }
 

@@ -45,10 +45,7 @@ const INVALID_INPUT: Record<string, string> = {
   '23514': 'Value is not allowed',
 };
 
-/**
- * By SQLSTATE class: 08, 53, 57P0x and 57014 (statement timeout) mean the database is unavailable
- * for now; 22 (data) and 23 (integrity) mean the input; the rest is generic.
- */
+/** By SQLSTATE class: 08, 53, 57P0x, 57014 (statement timeout): unavailable; 22 and 23: input. */
 export function mapPgError(error: unknown): DataLayerError {
   if (error instanceof DataLayerError) return error;
   const { code = '', message = '', column } = (error ?? {}) as Record<string, string | undefined>;
@@ -67,14 +64,15 @@ export function mapPgError(error: unknown): DataLayerError {
   return new DataLayerError('Unexpected database error', { cause: error });
 }
 
-/** `work`, or an ETIMEDOUT rejection (mapped as unavailable) after `ms`; the work is not cancelled. */
+/** An error mapPgError reads as "database unavailable". */
+export const timeoutError = (message: string) =>
+  Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+
+/** `work`, or an ETIMEDOUT rejection after `ms`; the work is not cancelled. */
 export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      ms,
-    );
+    timer = setTimeout(() => reject(timeoutError('timeout')), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

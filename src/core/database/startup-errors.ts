@@ -3,14 +3,12 @@ import type { PgConnectionParts } from './connection-url';
 /** `severity` is set on a message from the server or a pooler, never on a socket error. */
 type DriverError = { code?: string; message?: string; severity?: string };
 
-const MAX_SERVER_MESSAGE = 200;
-
 /** One bounded line without the password (a message could echo a URL) or terminal controls. */
 function quoteServerMessage(message: string, target: PgConnectionParts): string {
   let text = message.replace(/\p{Cc}+/gu, ' ');
   text = text.replace(/\b(postgres(?:ql)?:\/\/[^:@\s/]*):[^@\s]*@/gi, '$1:***@');
-  if (target.password) text = text.split(target.password).join('***');
-  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
+  if (target.password) text = text.replaceAll(target.password, '***');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** A failure to reach the database as one line an operator can act on, never the password. */
@@ -22,15 +20,11 @@ export function explainDatabaseStartupError(error: unknown, target: PgConnection
   if (code === '28P01' || code === '28000' || refusedLogin) {
     return `database authentication failed for user "${target.username}" at ${where} (check the user and password in DATABASE_URL)`;
   }
-  if (code === '3D000') {
-    return `database "${target.database}" does not exist at ${where}`;
-  }
+  if (code === '3D000') return `database "${target.database}" does not exist at ${where}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `database host "${target.host}" cannot be resolved`;
   }
-  if (code === 'ECONNREFUSED') {
-    return `database unreachable: connection refused at ${where}`;
-  }
+  if (code === 'ECONNREFUSED') return `database unreachable: connection refused at ${where}`;
   if (typeof severity === 'string' && severity !== '') {
     // The server or a pooler said why (PgBouncer's FATAL 08P01 "unsupported startup parameter").
     return `database server at ${where} answered ${severity} ${code}: ${quoteServerMessage(message, target)}`;
