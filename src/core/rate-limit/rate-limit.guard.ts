@@ -11,10 +11,8 @@ const SKIP_RATE_LIMIT = 'skipRateLimit';
 export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
 
 /**
- * RATE_LIMIT_LIMIT requests per window per authenticated user (the authentication hook has set
- * `request.user`), or per client address when there is none: one budget across all routes. Every
- * answer it admits carries the RateLimit headers; raw Fastify routes (/metrics, /docs) never
- * reach a guard.
+ * RATE_LIMIT_LIMIT requests per window per user (the authentication hook ran before), or per
+ * client address when there is none; every answer it admits carries the RateLimit headers.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {

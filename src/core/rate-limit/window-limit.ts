@@ -3,7 +3,6 @@ import { WindowCounter, type WindowCount } from './window-counter';
 
 /** Where a limit counts: this process, or Redis shared by every replica (redis-store.ts). */
 export interface CounterStore {
-  /** Counts one hit for `key`: its hits in the current window and the seconds left. */
   hit(key: string): Promise<WindowCount>;
   /** Takes one hit back. */
   undo(key: string): void;
@@ -17,11 +16,7 @@ export function processStore(windowMs: number): CounterStore {
   };
 }
 
-/**
- * `quota` hits per key per fixed window, described by the headers of
- * draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy: "default";q=600;w=60` and
- * `RateLimit: "default";r=599;t=42`.
- */
+/** `quota` hits per key per fixed window, told in draft-ietf-httpapi-ratelimit-headers' headers. */
 export class WindowLimit {
   private readonly policy: string;
 
@@ -50,16 +45,10 @@ export class WindowLimit {
 }
 
 /** 429 RATE_LIMITED, with `Retry-After` (when the window ends) and the RateLimit headers. */
-export function rateLimited({
-  resetInS,
-  headers,
-}: {
-  resetInS: number;
-  headers: Record<string, string>;
-}) {
+export function rateLimited(state: { resetInS: number; headers: Record<string, string> }) {
   return ERRORS.rateLimited.error(
     'Too many requests, retry later',
-    { retry_after_s: resetInS },
-    { 'Retry-After': String(resetInS), ...headers },
+    { retry_after_s: state.resetInS },
+    { 'Retry-After': String(state.resetInS), ...state.headers },
   );
 }
