@@ -19,7 +19,7 @@ declare module 'fastify' {
   }
 }
 
-/** One log line per this interval while the JWKS or session store is unreachable, not one per request. */
+/** While the JWKS or session store is unreachable: one log line per interval, not per request. */
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /** Per-client bound on costly verifications: spent before each, given back by a valid token. */
@@ -27,10 +27,7 @@ export abstract class VerificationBudget {
   abstract spend(request: FastifyRequest): Promise<() => void>;
 }
 
-/**
- * A valid bearer token on every route not marked `@Public()`; 403 when the route's `:user_id` is
- * someone else. A hook, not a guard: it answers 401 before the body is read.
- */
+/** A valid bearer token on every route not `@Public()`; a hook, so 401 comes before the body. */
 @Injectable()
 export class AuthenticationHook {
   private lastOutageLog = 0;

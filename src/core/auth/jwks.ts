@@ -16,8 +16,7 @@ const JWKS_BACKOFF_MAX_MS = 60_000;
 
 /**
  * An identity provider's keys, fetched and cached by jose; this decides when to fetch, which jose
- * cannot (docs/security.md): a `kid` missing from a copy older than the request waits for the next
- * allowed fetch, single-flight, AUTH_JWKS_COOLDOWN_MS apart, backing off after failures.
+ * cannot: single-flight, AUTH_JWKS_COOLDOWN_MS apart, backing off (docs/security.md).
  */
 export class Jwks {
   /** jose records each successful fetch here (`uat`). */

@@ -54,10 +54,8 @@ interface SessionRow {
 type Outcome = { user: AuthenticatedUser } | { refused: TokenRejectedError };
 
 /**
- * Better Auth's opaque session tokens, looked up with an unnamed SELECT (it may sit behind a
- * transaction pooler) on a pool of its own. Answers, found or not, are kept for
- * AUTH_SESSIONS_CACHE_MS (never past the session's expiry), one query per token at a time, keyed
- * by SHA-256 so the token is kept nowhere. The store not answering is a 503, never a 401.
+ * Better Auth's session tokens, looked up unnamed (a transaction pooler may be in front), one query
+ * per token at a time; answers cached by the token's SHA-256, so the token is kept nowhere.
  */
 export class SessionStore {
   private readonly statement = { name: 'session_lookup', text: sessionLookupSql(this.config) };

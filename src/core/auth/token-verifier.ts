@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto';
-import { HttpException } from '@nestjs/common';
+import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { isValidUserId } from '../validation/identifiers';
-import type { AuthConfig } from './auth.config';
+import { AuthConfig } from './auth.config';
 import {
   type RejectionReason,
   TokenRejectedError,
@@ -11,7 +11,7 @@ import {
 import { isCanonicalCompactJws } from './bearer';
 import type { AuthenticatedUser } from './decorators';
 import { Jwks } from './jwks';
-import { cacheUntil, type SessionStore, ttlCache } from './session-store';
+import { cacheUntil, SessionStore, ttlCache } from './session-store';
 
 const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** What a JWKS may verify. Never `none`, never an HMAC (that would be algorithm confusion). */
@@ -22,9 +22,6 @@ const ASYMMETRIC_ALGORITHMS = [
 
 /** Called before a costly step of a verification; rejects when the client may not take it. */
 export type Spend = () => Promise<void>;
-type GetKey = (
-  ...args: [...Parameters<JWTVerifyGetKey>, spend: Spend | undefined]
-) => ReturnType<JWTVerifyGetKey>;
 
 /** Anything longer is not a token this service issued or accepts; refused before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -32,33 +29,28 @@ export const VERIFIED_CACHE_MAX_AGE_MS = 60_000;
 export const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
 
 /**
- * Bearer tokens: JWTs (HS* with AUTH_JWT_SECRET, the rest with the JWKS, never crosswise), or,
- * without dots, Better Auth sessions. Verified JWTs are cached by their exact text, which is safe
- * because only a token's one canonical spelling is ever verified (bearer.ts).
+ * JWTs (HS* with the secret, the rest with the JWKS, never crosswise) or, without dots, sessions.
+ * Verified JWTs are cached by their exact text: only the canonical spelling verifies (bearer.ts).
  */
+@Injectable()
 export class TokenVerifier {
-  private readonly key: GetKey | undefined;
+  private readonly secretKey: ReturnType<typeof hmacKeys> | undefined;
   private readonly options: JWTVerifyOptions;
   private readonly cache = ttlCache<AuthenticatedUser>(VERIFIED_CACHE_MAX_ENTRIES);
   readonly jwks: Jwks | undefined;
 
   constructor(
     private readonly config: AuthConfig,
-    private readonly sessions?: Pick<SessionStore, 'lookup'>,
+    @Inject(SessionStore) private readonly sessions?: Pick<SessionStore, 'lookup'> | null,
   ) {
-    const secretKey = config.AUTH_JWT_SECRET ? hmacKeys(config.AUTH_JWT_SECRET) : undefined;
+    this.secretKey = config.AUTH_JWT_SECRET ? hmacKeys(config.AUTH_JWT_SECRET) : undefined;
     this.jwks = config.AUTH_JWKS_URL ? new Jwks(config) : undefined;
-    const jwks = this.jwks?.getKey;
-    if (secretKey === undefined && jwks === undefined && sessions === undefined) {
+    if (!this.secretKey && !this.jwks && !sessions) {
       throw new Error('TokenVerifier needs a secret, a JWKS URL or a session store');
     }
-    // jose checks `algorithms` before asking for the key, so the alg here is one of the list.
-    if (secretKey || jwks) {
-      this.key = (header, token, spend) =>
-        header.alg.startsWith('HS') ? secretKey!(header.alg) : jwks!(header, token, spend);
-    }
+    const hmac = this.secretKey ? HMAC_ALGORITHMS : [];
     this.options = {
-      algorithms: [...(secretKey ? HMAC_ALGORITHMS : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])],
+      algorithms: [...hmac, ...(this.jwks ? ASYMMETRIC_ALGORITHMS : [])],
       issuer: config.AUTH_ISSUER,
       audience: config.audiences,
       clockTolerance: config.AUTH_CLOCK_TOLERANCE_S,
@@ -77,17 +69,18 @@ export class TokenVerifier {
     if (hit !== undefined) return hit;
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('malformed');
     if (!token.includes('.')) {
-      if (this.sessions !== undefined) return this.sessions.lookup(token, spend);
+      if (this.sessions) return this.sessions.lookup(token, spend);
       throw new TokenRejectedError('malformed');
     }
     if (!isCanonicalCompactJws(token)) throw new TokenRejectedError('malformed');
-    const key = this.key;
-    if (key === undefined) throw new TokenRejectedError('algorithm');
-    const { payload, protectedHeader } = await jwtVerify(
-      token,
-      (header, input) => key(header, input, spend),
-      this.options,
-    ).catch((error: unknown) => Promise.reject(classify(error)));
+    const { secretKey, jwks } = this;
+    if (!secretKey && !jwks) throw new TokenRejectedError('algorithm');
+    // jose checks `algorithms` before asking for the key, so the alg here is one of the list.
+    const key: JWTVerifyGetKey = (header, input) =>
+      header.alg.startsWith('HS') ? secretKey!(header.alg) : jwks!.getKey(header, input, spend);
+    const { payload, protectedHeader } = await jwtVerify(token, key, this.options).catch(
+      (error: unknown) => Promise.reject(classify(error)),
+    );
     if (!isValidUserId(payload.sub)) throw new TokenRejectedError('subject');
     const user: AuthenticatedUser = { id: payload.sub };
     const now = Date.now();

@@ -10,10 +10,7 @@ const SKIP_RATE_LIMIT = 'skipRateLimit';
 /** A controller never limited (health probes). */
 export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
 
-/**
- * RATE_LIMIT_LIMIT requests per window per user (the authentication hook ran before), or per
- * client address when there is none; every answer it admits carries the RateLimit headers.
- */
+/** RATE_LIMIT_LIMIT requests per window per user, or per address without one; RateLimit headers. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(

@@ -5,12 +5,12 @@ import { VerificationBudget } from '../auth/authentication.hook';
 import { addressKey } from '../http/client-address';
 import { RateLimitConfig } from './rate-limit.config';
 import { RedisCounters } from './redis-store';
-import { processStore, rateLimited, WindowLimit } from './window-limit';
+import { WindowCounter } from './window-counter';
+import { rateLimited, WindowLimit } from './window-limit';
 
 /**
- * The service's limits, in Redis when configured, else in the process. Also the budget of costly
- * verifications per client address: counted before each starts (so pipelined requests cannot
- * overshoot), given back when the token proved valid.
+ * The service's limits, in Redis when configured. Also the per-address budget of costly
+ * verifications: taken before each starts (pipelining cannot overshoot), refunded by a valid token.
  */
 @Injectable()
 export class RateLimits extends VerificationBudget implements OnApplicationShutdown {
@@ -27,27 +27,24 @@ export class RateLimits extends VerificationBudget implements OnApplicationShutd
     super();
     const ttl = config.RATE_LIMIT_TTL_MS;
     const limit = (name: string, quota: number, store: string) =>
-      new WindowLimit(name, quota, ttl, redis?.store(store, ttl) ?? processStore(ttl));
+      new WindowLimit(name, quota, ttl, redis?.store(store, ttl) ?? new WindowCounter(ttl));
     this.user = limit('default', config.RATE_LIMIT_LIMIT, 'user');
     this.verification = limit('verification', config.RATE_LIMIT_REFUSED_LIMIT, 'verification');
   }
 
   async spend(request: FastifyRequest): Promise<() => void> {
-    this.warnIfForwardedIgnored(request);
+    // Behind a proxy not in TRUSTED_PROXIES, every client shares the proxy's budget: said once.
+    const forwarded = request.headers['x-forwarded-for'] !== undefined;
+    if (!this.warned && forwarded && request.ip === request.socket.remoteAddress) {
+      this.warned = true;
+      this.logger.warn(
+        `X-Forwarded-For from ${request.ip}, which TRUSTED_PROXIES does not list: clients behind it share its address in the limits`,
+      );
+    }
     const key = addressKey(request.ip);
     const state = await this.verification.take(key);
     if (!state.allowed) throw rateLimited(state);
     return () => this.verification.store.undo(key);
-  }
-
-  /** Behind a proxy not in TRUSTED_PROXIES, every client shares the proxy's budget. */
-  private warnIfForwardedIgnored(request: FastifyRequest): void {
-    if (this.warned || request.headers['x-forwarded-for'] === undefined) return;
-    if (request.ip !== request.socket.remoteAddress) return;
-    this.warned = true;
-    this.logger.warn(
-      `X-Forwarded-For from ${request.ip}, which TRUSTED_PROXIES does not list: clients behind it share its address in the limits`,
-    );
   }
 
   onApplicationShutdown(): void {

@@ -4,8 +4,8 @@ import { Counter } from 'prom-client';
 import type { LifecycleState } from '../ops/lifecycle';
 import type { MetricsService } from '../ops/metrics.service';
 import type { RateLimitConfig } from './rate-limit.config';
-import type { WindowCount } from './window-counter';
-import { type CounterStore, processStore } from './window-limit';
+import { type WindowCount, WindowCounter } from './window-counter';
+import type { CounterStore } from './window-limit';
 
 /** One hit; the key's first starts its window and its expiry. Undo: never below zero. */
 const HIT = `local hits = redis.call('INCR', KEYS[1])
@@ -22,10 +22,7 @@ type LimitRedis = Redis & {
 const REDIS_RETRY_AFTER_MS = 1000;
 const REDIS_LOG_INTERVAL_MS = 10_000;
 
-/**
- * `work`, or a rejection once `ms` passed. The rejection waits for the poll phase after the timer:
- * an answer already read from the socket wins over a deadline that a busy event loop overslept.
- */
+/** Rejects after `ms`, in the poll phase: an answer already read wins over an overslept timer. */
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -36,9 +33,8 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * The limits' counters in RATE_LIMIT_REDIS_URL, shared by every replica: one atomic script per
- * hit, keys `rate-limit:<limit>:<key>` expiring with their window. When Redis is not connected,
- * fails or misses the deadline, a hit is counted in the process instead (docs/operations.md).
+ * Counters shared by every replica in RATE_LIMIT_REDIS_URL (one atomic script per hit); when Redis
+ * is down, failing or late, a hit is counted in the process instead (docs/operations.md).
  */
 export class RedisCounters {
   private readonly client: LimitRedis;
@@ -72,7 +68,7 @@ export class RedisCounters {
   }
 
   store(limit: string, windowMs: number): CounterStore {
-    const local = processStore(windowMs);
+    const local = new WindowCounter(windowMs);
     const prefix = `rate-limit:${limit}:`;
     return {
       hit: async (key): Promise<WindowCount> => {

@@ -9,10 +9,7 @@ export interface WindowCount {
   resetInS: number;
 }
 
-/**
- * Events per key in fixed windows of `windowMs`, bounded in keys whatever arrives: when full, the
- * least recently seen key goes. A window that ended restarts from zero as the newest key.
- */
+/** Events per key in fixed windows, bounded in keys: when full, the least recently seen goes. */
 export class WindowCounter {
   private readonly windows: LRUCache<string, { hits: number }>;
 

@@ -1,19 +1,11 @@
 import { ERRORS } from '../errors/api-error';
-import { WindowCounter, type WindowCount } from './window-counter';
+import type { WindowCount } from './window-counter';
 
-/** Where a limit counts: this process, or Redis shared by every replica (redis-store.ts). */
+/** Where a limit counts: a WindowCounter in this process, or RedisCounters (every replica). */
 export interface CounterStore {
-  hit(key: string): Promise<WindowCount>;
+  hit(key: string): WindowCount | Promise<WindowCount>;
   /** Takes one hit back. */
   undo(key: string): void;
-}
-
-export function processStore(windowMs: number): CounterStore {
-  const counter = new WindowCounter(windowMs);
-  return {
-    hit: (key) => Promise.resolve(counter.hit(key)),
-    undo: (key) => counter.undo(key),
-  };
 }
 
 /** `quota` hits per key per fixed window, told in draft-ietf-httpapi-ratelimit-headers' headers. */
