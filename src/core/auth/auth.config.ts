@@ -6,61 +6,48 @@ import { isHttpUrl, isPostgresUrl, POSTGRES_URL, Satisfies } from '../config/val
 import { DatabaseConfig } from '../database/database.config';
 import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 
-/**
- * Names the session table (optionally `schema.table`) and its columns may have: unquoted
- * identifier letters only, at most 63, so quoting them (to keep Better Auth's camelCase) is safe.
- */
+/** Unquoted identifier letters only, at most 63: quoting them (to keep camelCase) is safe. */
 export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const SQL_TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-/** Production secrets shorter than this are refused: HS256 wants a key as long as its hash. */
-export const MIN_PRODUCTION_SECRET_BYTES = 32;
+/** HS256 wants a key as long as its hash. */
+const MIN_PRODUCTION_SECRET_BYTES = 32;
 /** Hosts an http:// JWKS is allowed on in production: nobody else is on the path. */
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 const COLUMN = { message: 'must be a column name (letters, digits, _)' };
 
+/** The variables are described in .env.example. */
 @ConfigSection('auth')
 export class AuthConfig {
-  /** HS256/384/512 secret (at least 32 bytes in production). This or AUTH_JWKS_URL is required. */
   @EnvOptional(IsString())
   AUTH_JWT_SECRET?: string;
 
-  /** JWKS of an identity provider, for RS*, PS*, ES* and EdDSA tokens. */
   @EnvOptional(Satisfies(isHttpUrl, 'must be an http:// or https:// URL'))
   AUTH_JWKS_URL?: string;
 
-  /** When set, the token's `iss` must equal it. */
   @EnvOptional(IsString())
   AUTH_ISSUER?: string;
 
-  /** When set, the token's `aud` must contain it (a comma-separated list accepts any of them). */
   @EnvOptional(IsString())
   AUTH_AUDIENCE?: string;
 
-  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
   @EnvInt(0, 300)
   AUTH_CLOCK_TOLERANCE_S = 30;
 
-  /** Least time between two JWKS fetches (a rotated key waits for the next one); doubled after a failure. */
   @EnvInt(100, 3_600_000)
   AUTH_JWKS_COOLDOWN_MS = 1000;
 
-  /** When set, a token whose `exp` is further than this from now is refused (seconds). */
   @EnvOptionalInt(60, 31_536_000)
   AUTH_MAX_TOKEN_AGE_S?: number;
 
-  /** Keys are refetched after half of this and no longer trusted after all of it. */
   @EnvInt(1000, 86_400_000)
   AUTH_JWKS_MAX_AGE_MS = 300_000;
 
-  /** One JWKS fetch; a failed fetch answers 503. */
   @EnvInt(100, 60_000)
   AUTH_JWKS_TIMEOUT_MS = 5000;
 
-  /** Better Auth's opaque session tokens as bearer tokens, looked up in its `session` table. */
   @EnvBool()
   AUTH_SESSIONS_ENABLED = false;
 
-  /** The database holding Better Auth's tables; unset: DATABASE_URL. */
   @EnvOptional(Satisfies(isPostgresUrl, POSTGRES_URL))
   AUTH_SESSIONS_DATABASE_URL?: string;
 
@@ -78,7 +65,6 @@ export class AuthConfig {
   @Matches(SQL_IDENTIFIER, COLUMN)
   AUTH_SESSIONS_EXPIRES_AT_COLUMN = 'expiresAt';
 
-  /** How long a lookup, found or not, is reused (never past the session's expiry). */
   @EnvInt(0, 60_000)
   AUTH_SESSIONS_CACHE_MS = 5000;
 

@@ -25,10 +25,7 @@ export class TokenRejectedError extends Error {
   }
 }
 
-/**
- * What tokens are checked against (the JWKS, the session store) cannot be reached: nothing is
- * known about the token, so it is a 503, never a 401. The message names the cause, never the token.
- */
+/** The JWKS or the session store cannot be reached: nothing is known about the token, so a 503. */
 export class VerificationUnavailableError extends Error {
   constructor(
     what: string,
@@ -60,18 +57,12 @@ const invalidToken = (description: string) => ({
 const EXPIRED = invalidToken('The access token expired');
 const INVALID = invalidToken('The access token is invalid');
 
-/** 401 for a request without usable bearer credentials. */
 export function missingCredentials(authorization: string | undefined): ApiError {
   const message =
     authorization === undefined
       ? 'Authorization header is missing'
       : 'Authorization header must be "Bearer <token>"';
   return ERRORS.unauthorized.error(message, {}, { 'WWW-Authenticate': CHALLENGE_MISSING });
-}
-
-/** A valid token for another user than the one in the path. */
-export function pathUserMismatch(): ApiError {
-  return ERRORS.forbidden.error('The token does not grant access to this user');
 }
 
 /** The answer to a failed verification; an unexpected error is returned as is (a 500). */

@@ -5,11 +5,7 @@ import { AuthenticationHook } from './authentication.hook';
 import { SessionStore } from './session-store';
 import { TokenVerifier } from './token-verifier';
 
-/**
- * Bearer-token authentication of every route not marked `@Public()`: the token verifier and the
- * Fastify hook that uses it (placed by core/http/pipeline.ts). With AUTH_SESSIONS_ENABLED, Better
- * Auth's session store too, whose pool closes with the app.
- */
+/** Bearer tokens on every route not `@Public()`; core/http/pipeline.ts places the hook. */
 @Module({
   providers: [
     configProvider(AuthConfig),
@@ -19,12 +15,7 @@ import { TokenVerifier } from './token-verifier';
       useFactory: (config: AuthConfig) =>
         config.AUTH_SESSIONS_ENABLED ? new SessionStore(config) : null,
     },
-    {
-      provide: TokenVerifier,
-      inject: [AuthConfig, SessionStore],
-      useFactory: (config: AuthConfig, sessions: SessionStore | null) =>
-        new TokenVerifier(config, sessions ?? undefined),
-    },
+    TokenVerifier,
     AuthenticationHook,
   ],
   exports: [TokenVerifier, AuthenticationHook],

@@ -1,41 +1,33 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ERRORS } from '../errors/api-error';
+import { addRouteHook } from '../http/route-config';
 import {
   missingCredentials,
-  pathUserMismatch,
   VerificationUnavailableError,
   verificationFailure,
 } from './auth.errors';
-import { addRouteHook } from '../http/route-config';
 import { bearerToken } from './bearer';
 import { type AuthenticatedUser, isPublicRoute } from './decorators';
 import { TokenVerifier } from './token-verifier';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set on every route that is not `@Public()` by the authentication hook; read it with `@CurrentUser()`. */
+    /** Set on every route not `@Public()`; read it with `@CurrentUser()`. */
     user: AuthenticatedUser | null;
   }
 }
 
-/** One log line per this interval while the JWKS or session store is unreachable, not one per request. */
+/** While the JWKS or session store is unreachable: one log line per interval, not per request. */
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
-/**
- * Bounds per client the verifications costlier than a signature check (session lookup, JWKS
- * refetch): spent before each starts (rejects with the answer), given back by a valid token.
- */
+/** Per-client bound on costly verifications: spent before each, given back by a valid token. */
 export abstract class VerificationBudget {
   abstract spend(request: FastifyRequest): Promise<() => void>;
 }
 
-/**
- * A valid bearer token on every route not marked `@Public()` (attached per route by `onRoute`, so
- * an unmarked route is protected); sets `request.user`; 403 when the route's `:user_id` is someone
- * else. A hook, not a guard: it answers 401 before the body is read, and the rate limiter (a
- * guard) after it counts per user.
- */
+/** A valid bearer token on every route not `@Public()`; a hook, so 401 comes before the body. */
 @Injectable()
 export class AuthenticationHook {
   private lastOutageLog = 0;
@@ -46,7 +38,6 @@ export class AuthenticationHook {
     @Optional() private readonly budget?: VerificationBudget,
   ) {}
 
-  /** Fastify onRoute: protects the route unless its config says `public`. */
   readonly onRoute = (route: RouteOptions): void => {
     if (isPublicRoute(route.config)) return;
     addRouteHook(route, 'onRequest', this.onRequest);
@@ -87,7 +78,9 @@ export class AuthenticationHook {
 /** undefined when the user may go on (and is now `request.user`), else the 403 to answer. */
 function admit(request: FastifyRequest, user: AuthenticatedUser): Error | undefined {
   const pathUser = (request.params as { user_id?: string } | undefined)?.user_id;
-  if (pathUser !== undefined && pathUser !== user.id) return pathUserMismatch();
+  if (pathUser !== undefined && pathUser !== user.id) {
+    return ERRORS.forbidden.error('The token does not grant access to this user');
+  }
   request.user = user;
   return undefined;
 }

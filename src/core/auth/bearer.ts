@@ -12,9 +12,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * Whether `token` is a compact JWS spelled the one canonical way (RFC 7515): unpadded base64url
- * segments of lengths base64 can end at, unused low bits zero. jose decodes leniently, so else
- * one signed token has thousands of accepted spellings, each a new verified-cache entry.
+ * Whether `token` is a compact JWS spelled the one canonical way (RFC 7515): jose decodes
+ * leniently, so else one signed token has thousands of spellings, each a new cache entry.
  */
 export function isCanonicalCompactJws(token: string): boolean {
   if (!COMPACT_JWS.test(token)) return false;

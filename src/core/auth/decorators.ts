@@ -18,11 +18,9 @@ export function isPublicRoute(config: { public?: boolean } | undefined): boolean
 export const Public = (): ClassDecorator & MethodDecorator => WithRouteConfig(PUBLIC_ROUTE);
 
 /** The request's user (the hook checked it against `:user_id`); none on a `@Public()` route. */
-export function currentUser(_data: unknown, context: ExecutionContext): AuthenticatedUser {
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   // The request is the first handler argument; switchToHttp() would build three closures per call.
   const user = context.getArgByIndex<FastifyRequest>(0).user;
   if (!user) throw new Error('@CurrentUser() used on a @Public() route, which has no user');
   return user;
-}
-
-export const CurrentUser = createParamDecorator(currentUser);
+});

@@ -1,5 +1,2 @@
-/**
- * The secret `.env.example` ships for local development, and what `npm run token` signs with
- * when nothing else is set. It is public, so the config refuses it when NODE_ENV=production.
- */
+/** What `.env.example`, `npm run dev` and `npm run token` use; public, so production refuses it. */
 export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';

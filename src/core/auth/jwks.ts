@@ -6,45 +6,37 @@ import {
   type FlattenedJWSInput,
   type JWKSCacheInput,
   type JWSHeaderParameters,
-  type RemoteJWKSet,
 } from 'jose';
 import type { AuthConfig } from './auth.config';
 import { KeySetUnavailableError } from './auth.errors';
 
 /** A JWKS larger than this is not an identity provider's key set; refused unread. */
 export const JWKS_MAX_BYTES = 512 * 1024;
-export const JWKS_BACKOFF_MAX_MS = 60_000;
+const JWKS_BACKOFF_MAX_MS = 60_000;
 
 /**
  * An identity provider's keys, fetched and cached by jose; this decides when to fetch, which jose
- * cannot: a `kid` missing from a copy older than the request waits for the next allowed fetch (a
- * rotated key works at its first use, no 401); fetches are single-flight, AUTH_JWKS_COOLDOWN_MS
- * apart, doubling after a failure up to JWKS_BACKOFF_MAX_MS (meanwhile a 503 at once); past half
- * AUTH_JWKS_MAX_AGE_MS the copy is refreshed in the background.
+ * cannot: single-flight, AUTH_JWKS_COOLDOWN_MS apart, backing off (docs/security.md).
  */
 export class Jwks {
-  private readonly remote: RemoteJWKSet;
   /** jose records each successful fetch here (`uat`). */
   private readonly loaded: JWKSCacheInput = {};
-  private readonly cooldownMs: number;
-  private readonly maxAgeMs: number;
+  private readonly cooldownMs = this.config.AUTH_JWKS_COOLDOWN_MS;
+  private readonly maxAgeMs = this.config.AUTH_JWKS_MAX_AGE_MS;
+  private readonly remote = createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL!), {
+    timeoutDuration: this.config.AUTH_JWKS_TIMEOUT_MS,
+    cacheMaxAge: this.maxAgeMs,
+    // jose never refetches for an unknown kid on its own: getKey decides (to wait, to back off).
+    cooldownDuration: Infinity,
+    [jwksCache]: this.loaded,
+    [customFetch]: fetchKeySet,
+  });
   private lastAttempt = -Infinity;
   private failures = 0;
   private lastError: unknown;
   private inflight: Promise<void> | undefined;
 
-  constructor(config: AuthConfig) {
-    this.cooldownMs = config.AUTH_JWKS_COOLDOWN_MS;
-    this.maxAgeMs = config.AUTH_JWKS_MAX_AGE_MS;
-    this.remote = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL!), {
-      timeoutDuration: config.AUTH_JWKS_TIMEOUT_MS,
-      cacheMaxAge: this.maxAgeMs,
-      // jose never refetches for an unknown kid on its own: getKey decides (to wait, to back off).
-      cooldownDuration: Infinity,
-      [jwksCache]: this.loaded,
-      [customFetch]: fetchKeySet,
-    });
-  }
+  constructor(private readonly config: AuthConfig) {}
 
   private get fetchedAt(): number {
     return 'uat' in this.loaded ? this.loaded.uat : -Infinity;
@@ -90,11 +82,9 @@ export class Jwks {
       await this.remote.reload();
       this.failures = 0;
     } catch (error) {
-      const unavailable =
-        error instanceof KeySetUnavailableError ? error : new KeySetUnavailableError(error);
       this.failures += 1;
-      this.lastError = unavailable.cause;
-      throw unavailable;
+      this.lastError = error instanceof KeySetUnavailableError ? error.cause : error;
+      throw new KeySetUnavailableError(this.lastError);
     }
   }
 

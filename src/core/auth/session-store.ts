@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
-import { SqlExecutor, type Statement } from '../database/sql-executor';
+import { SqlExecutor } from '../database/sql-executor';
 import { isValidUserId } from '../validation/identifiers';
 import { AuthConfig, SQL_IDENTIFIER, SQL_TABLE_NAME } from './auth.config';
 import { SessionStoreUnavailableError, TokenRejectedError } from './auth.errors';
 import type { AuthenticatedUser } from './decorators';
 
 /** Session tokens longer than this are not looked up (Better Auth's are 32 characters). */
-export const SESSION_TOKEN_MAX_LENGTH = 256;
-export const SESSION_CACHE_MAX_ENTRIES = 10_000;
+const SESSION_TOKEN_MAX_LENGTH = 256;
 /** Distinct tokens being looked up at once; beyond it the store is treated as overloaded (503). */
 export const SESSION_LOOKUPS_MAX_PENDING = 256;
 
@@ -55,34 +54,29 @@ interface SessionRow {
 type Outcome = { user: AuthenticatedUser } | { refused: TokenRejectedError };
 
 /**
- * Better Auth's opaque session tokens, looked up with an unnamed SELECT (it may sit behind a
- * transaction pooler) on a pool of its own. Answers, found or not, are kept for
- * AUTH_SESSIONS_CACHE_MS (never past the session's expiry), one query per token at a time, keyed
- * by SHA-256 so the token is kept nowhere. The store not answering is a 503, never a 401.
+ * Better Auth's session tokens, looked up unnamed (a transaction pooler may be in front), one query
+ * per token at a time; answers cached by the token's SHA-256, so the token is kept nowhere.
  */
 export class SessionStore {
-  private readonly pool: Pool;
-  private readonly sql: SqlExecutor;
-  private readonly statement: Statement;
-  private readonly answers = ttlCache<Outcome>(SESSION_CACHE_MAX_ENTRIES);
+  private readonly statement = { name: 'session_lookup', text: sessionLookupSql(this.config) };
+  private readonly pool = new Pool({
+    connectionString: this.config.sessions.url,
+    max: this.config.AUTH_SESSIONS_POOL_SIZE,
+    connectionTimeoutMillis: this.config.sessions.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+  });
+  private readonly sql = new SqlExecutor(() => this.pool, {
+    deadlineMs: this.config.sessions.deadlineMs,
+    prepared: false,
+  });
+  private readonly answers = ttlCache<Outcome>(10_000);
   private readonly pending = new Map<string, Promise<Outcome>>();
   /** Queries sent, for tests. */
   queries = 0;
 
   constructor(private readonly config: AuthConfig) {
-    this.statement = { name: 'session_lookup', text: sessionLookupSql(config) };
-    this.pool = new Pool({
-      connectionString: config.sessions.url,
-      max: config.AUTH_SESSIONS_POOL_SIZE,
-      connectionTimeoutMillis: config.sessions.connectTimeoutMs,
-      idleTimeoutMillis: 30_000,
-    });
     // An idle connection dropped by the server: the next lookup opens another.
     this.pool.on('error', () => undefined);
-    this.sql = new SqlExecutor(() => this.pool, {
-      deadlineMs: config.sessions.deadlineMs,
-      prepared: false,
-    });
   }
 
   /** `spend` is called before a lookup that no cached answer spares. */
@@ -112,16 +106,13 @@ export class SessionStore {
 
   private async query(key: string, token: string): Promise<Outcome> {
     this.queries += 1;
-    let rows: SessionRow[];
-    try {
-      ({ rows } = await this.sql.run<SessionRow>(this.statement, [token]));
-    } catch (error) {
-      throw new SessionStoreUnavailableError(describePgError(error));
-    }
+    const { rows } = await this.sql.run<SessionRow>(this.statement, [token]).catch(unavailable);
     const now = Date.now();
-    const outcome = judge(rows[0], now);
-    const expiresAt = 'user' in outcome ? sessionExpiry(rows[0]) : Infinity;
-    const until = Math.min(now + this.config.AUTH_SESSIONS_CACHE_MS, expiresAt);
+    // NaN (never valid) when the column holds no date.
+    const expiresAt = rows[0]?.expires_at ? new Date(rows[0].expires_at).getTime() : NaN;
+    const outcome = judge(rows[0], expiresAt, now);
+    const keep = 'user' in outcome ? expiresAt : Infinity;
+    const until = Math.min(now + this.config.AUTH_SESSIONS_CACHE_MS, keep);
     cacheUntil(this.answers, key, outcome, until, now);
     return outcome;
   }
@@ -131,22 +122,18 @@ export class SessionStore {
   }
 }
 
-function judge(row: SessionRow | undefined, now: number): Outcome {
+function judge(row: SessionRow | undefined, expiresAt: number, now: number): Outcome {
   if (row === undefined) return { refused: new TokenRejectedError('unknown_session') };
-  if (!(sessionExpiry(row) > now)) return { refused: new TokenRejectedError('expired') };
+  if (!(expiresAt > now)) return { refused: new TokenRejectedError('expired') };
   if (!isValidUserId(row.user_id)) return { refused: new TokenRejectedError('subject') };
   return { user: { id: row.user_id } };
 }
 
-/** Epoch ms; NaN (never valid) when the column holds no date. */
-function sessionExpiry(row: SessionRow): number {
-  return row.expires_at === null ? NaN : new Date(row.expires_at).getTime();
-}
-
 /** The driver's error without a value: data errors (class 22) quote the token, so only their code. */
-function describePgError(error: unknown): Error {
+function unavailable(error: unknown): never {
   const driver = (error as { cause?: unknown }).cause ?? error;
   const { code, message } = driver as { code?: string; message?: string };
-  if (code === undefined) return new Error(String(message));
-  return new Error(code.startsWith('22') ? `data error (${code})` : `${String(message)} (${code})`);
+  const detail = code?.startsWith('22') ? 'data error' : String(message);
+  const text = code === undefined ? detail : `${detail} (${code})`;
+  throw new SessionStoreUnavailableError(new Error(text));
 }

@@ -10,12 +10,7 @@ const SKIP_RATE_LIMIT = 'skipRateLimit';
 /** A controller never limited (health probes). */
 export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
 
-/**
- * RATE_LIMIT_LIMIT requests per window per authenticated user (the authentication hook has set
- * `request.user`), or per client address when there is none: one budget across all routes. Every
- * answer it admits carries the RateLimit headers; raw Fastify routes (/metrics, /docs) never
- * reach a guard.
- */
+/** RATE_LIMIT_LIMIT requests per window per user, or per address without one; RateLimit headers. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(

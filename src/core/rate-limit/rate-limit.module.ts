@@ -7,15 +7,10 @@ import { LifecycleState } from '../ops/lifecycle';
 import { MetricsService } from '../ops/metrics.service';
 import { RateLimitConfig } from './rate-limit.config';
 import { RateLimitGuard } from './rate-limit.guard';
-import { RateLimits, sharedCounters } from './rate-limits';
+import { RateLimits } from './rate-limits';
 import { RedisCounters } from './redis-store';
 
-/**
- * RATE_LIMIT_LIMIT requests per window per user (a guard: authentication has run), and
- * RATE_LIMIT_REFUSED_LIMIT costly verifications per client address (the authentication hook
- * spends them), in Redis when RATE_LIMIT_REDIS_URL is set. Global, so the hook finds its budget.
- * Disabled, nothing is registered.
- */
+/** Global, so the authentication hook finds its budget; disabled, nothing is registered. */
 @Module({})
 export class RateLimitModule {
   static forRoot(config: RateLimitConfig): DynamicModule {
@@ -30,7 +25,8 @@ export class RateLimitModule {
         {
           provide: RedisCounters,
           inject: [RateLimitConfig, MetricsService, LifecycleState, getLoggerToken('RateLimit')],
-          useFactory: sharedCounters,
+          useFactory: (...args: ConstructorParameters<typeof RedisCounters>) =>
+            args[0].RATE_LIMIT_REDIS_URL === undefined ? null : new RedisCounters(...args),
         },
         RateLimits,
         { provide: APP_GUARD, useClass: RateLimitGuard },

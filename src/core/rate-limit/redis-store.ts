@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
-import type { WindowCount } from './window-counter';
-import { type CounterStore, processStore } from './window-limit';
+import type { PinoLogger } from 'nestjs-pino';
+import { Counter } from 'prom-client';
+import type { LifecycleState } from '../ops/lifecycle';
+import type { MetricsService } from '../ops/metrics.service';
+import type { RateLimitConfig } from './rate-limit.config';
+import { type WindowCount, WindowCounter } from './window-counter';
+import type { CounterStore } from './window-limit';
 
 /** One hit; the key's first starts its window and its expiry. Undo: never below zero. */
 const HIT = `local hits = redis.call('INCR', KEYS[1])
@@ -13,10 +18,11 @@ type LimitRedis = Redis & {
   rateLimitUndo(key: string): Promise<number>;
 };
 
-/**
- * `work`, or a rejection once `ms` passed. The rejection waits for the poll phase after the timer:
- * an answer already read from the socket wins over a deadline that a busy event loop overslept.
- */
+/** After a failure Redis is left alone this long, so an outage costs no request a deadline. */
+const REDIS_RETRY_AFTER_MS = 1000;
+const REDIS_LOG_INTERVAL_MS = 10_000;
+
+/** Rejects after `ms`, in the poll phase: an answer already read wins over an overslept timer. */
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -26,58 +32,58 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** After a failure Redis is left alone this long, so an outage costs no request a deadline. */
-export const REDIS_RETRY_AFTER_MS = 1000;
-
 /**
- * The limits' counters in Redis, shared by every replica: one script per hit (one round trip,
- * atomic), keys `rate-limit:<limit>:<key>` expiring with their window. When Redis is not
- * connected, fails or misses the deadline, a hit is counted in the process's own store instead;
- * Redis is asked again REDIS_RETRY_AFTER_MS after a failure, and ioredis reconnects by itself.
+ * Counters shared by every replica in RATE_LIMIT_REDIS_URL (one atomic script per hit); when Redis
+ * is down, failing or late, a hit is counted in the process instead (docs/operations.md).
  */
 export class RedisCounters {
-  readonly client: LimitRedis;
+  private readonly client: LimitRedis;
+  private readonly fallbacks: Counter;
   private skipUntil = 0;
   private degraded = false;
-  /** Hits counted in the process because Redis could not be used. */
-  fallbacks = 0;
+  private lastLog = -Infinity;
 
   constructor(
-    url: string,
-    private readonly deadlineMs: number,
-    private readonly events: { failed(error: Error): void; recovered(): void },
+    private readonly config: RateLimitConfig,
+    metrics: MetricsService,
+    lifecycle: LifecycleState,
+    private readonly logger: PinoLogger,
   ) {
-    this.client = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-    }) as LimitRedis;
+    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0 };
+    this.client = new Redis(config.RATE_LIMIT_REDIS_URL!, options) as LimitRedis;
     this.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT });
     this.client.defineCommand('rateLimitUndo', { numberOfKeys: 1, lua: UNDO });
-    this.client.on('error', (error: Error) => events.failed(error));
+    this.client.on('error', (error: Error) => this.failed(error));
+    this.fallbacks = new Counter({
+      name: 'rate_limit_store_fallback_total',
+      help: 'Rate-limit hits counted in the process because Redis could not be used',
+      registers: [metrics.registry],
+    });
+    lifecycle.reports.set('rate_limit_store', () => ({ redis: this.usable ? 'up' : 'fallback' }));
   }
 
   /** Connected and not failing: hits go to Redis. */
-  get usable(): boolean {
+  private get usable(): boolean {
     return this.client.status === 'ready' && Date.now() >= this.skipUntil;
   }
 
   store(limit: string, windowMs: number): CounterStore {
-    const local = processStore(windowMs);
+    const local = new WindowCounter(windowMs);
     const prefix = `rate-limit:${limit}:`;
     return {
       hit: async (key): Promise<WindowCount> => {
         if (this.usable) {
           try {
             const hit = this.client.rateLimitHit(prefix + key, windowMs);
-            const [hits, ttl] = await within(hit, this.deadlineMs);
-            if (this.degraded) this.recover();
+            const [hits, ttl] = await within(hit, this.config.RATE_LIMIT_REDIS_TIMEOUT_MS);
+            if (this.degraded) this.recovered();
             return { hits, resetInS: Math.max(1, Math.ceil(ttl / 1000)) };
           } catch (error) {
             this.skipUntil = Date.now() + REDIS_RETRY_AFTER_MS;
-            this.events.failed(error as Error);
+            this.failed(error as Error);
           }
         }
-        this.fallbacks += 1;
+        this.fallbacks.inc();
         this.degraded = true;
         return local.hit(key);
       },
@@ -88,9 +94,16 @@ export class RedisCounters {
     };
   }
 
-  private recover(): void {
+  private failed(error: Error): void {
+    if (Date.now() - this.lastLog < REDIS_LOG_INTERVAL_MS) return;
+    this.lastLog = Date.now();
+    this.logger.warn(`rate limits: Redis unavailable (${error.message}), counting in this process`);
+  }
+
+  private recovered(): void {
     this.degraded = false;
-    this.events.recovered();
+    this.lastLog = -Infinity;
+    this.logger.info('rate limits: Redis is back, counting there again');
   }
 
   close(): void {

@@ -1,10 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
-/**
- * Keys a counter holds at most (~1 MB). A client that keeps sending stays among the most recent
- * keys, so only that many other keys within one of its pauses could push its count out.
- */
-export const WINDOW_KEYS_MAX = 10_000;
+/** About 1 MB; a client that keeps sending stays among the most recent keys. */
+const WINDOW_KEYS_MAX = 10_000;
 
 /** A key's hits in its current window, and the seconds until that window ends, rounded up. */
 export interface WindowCount {
@@ -12,12 +9,7 @@ export interface WindowCount {
   resetInS: number;
 }
 
-/**
- * Events per key in fixed windows of `windowMs`, bounded in keys whatever arrives (a flood of
- * addresses cannot grow the process): when full, the least recently seen key goes. A window that
- * ended restarts from zero as the newest key. Fixed windows let a client send up to twice its
- * limit across a window boundary, acceptable for these budgets.
- */
+/** Events per key in fixed windows, bounded in keys: when full, the least recently seen goes. */
 export class WindowCounter {
   private readonly windows: LRUCache<string, { hits: number }>;
 
@@ -29,7 +21,6 @@ export class WindowCounter {
     return this.windows.size;
   }
 
-  /** Counts one event for `key`. */
   hit(key: string): WindowCount {
     let window = this.windows.get(key);
     if (window === undefined) this.windows.set(key, (window = { hits: 0 }));

@@ -1,8 +1,9 @@
-import { processStore, rateLimited, WindowLimit } from './window-limit';
+import { WindowCounter } from './window-counter';
+import { rateLimited, WindowLimit } from './window-limit';
 
 describe('WindowLimit', () => {
   it('admits `quota` hits per key and window, saying so in the IETF RateLimit headers', async () => {
-    const limit = new WindowLimit('default', 2, 60_000, processStore(60_000));
+    const limit = new WindowLimit('default', 2, 60_000, new WindowCounter(60_000));
     const first = await limit.take('u');
     expect(first).toEqual({
       allowed: true,

@@ -1,27 +1,14 @@
 import { ERRORS } from '../errors/api-error';
-import { WindowCounter, type WindowCount } from './window-counter';
+import type { WindowCount } from './window-counter';
 
-/** Where a limit counts: this process, or Redis shared by every replica (redis-store.ts). */
+/** Where a limit counts: a WindowCounter in this process, or RedisCounters (every replica). */
 export interface CounterStore {
-  /** Counts one hit for `key`: its hits in the current window and the seconds left. */
-  hit(key: string): Promise<WindowCount>;
+  hit(key: string): WindowCount | Promise<WindowCount>;
   /** Takes one hit back. */
   undo(key: string): void;
 }
 
-export function processStore(windowMs: number): CounterStore {
-  const counter = new WindowCounter(windowMs);
-  return {
-    hit: (key) => Promise.resolve(counter.hit(key)),
-    undo: (key) => counter.undo(key),
-  };
-}
-
-/**
- * `quota` hits per key per fixed window, described by the headers of
- * draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy: "default";q=600;w=60` and
- * `RateLimit: "default";r=599;t=42`.
- */
+/** `quota` hits per key per fixed window, told in draft-ietf-httpapi-ratelimit-headers' headers. */
 export class WindowLimit {
   private readonly policy: string;
 
@@ -50,16 +37,10 @@ export class WindowLimit {
 }
 
 /** 429 RATE_LIMITED, with `Retry-After` (when the window ends) and the RateLimit headers. */
-export function rateLimited({
-  resetInS,
-  headers,
-}: {
-  resetInS: number;
-  headers: Record<string, string>;
-}) {
+export function rateLimited(state: { resetInS: number; headers: Record<string, string> }) {
   return ERRORS.rateLimited.error(
     'Too many requests, retry later',
-    { retry_after_s: resetInS },
-    { 'Retry-After': String(resetInS), ...headers },
+    { retry_after_s: state.resetInS },
+    { 'Retry-After': String(state.resetInS), ...state.headers },
   );
 }
