@@ -16,9 +16,8 @@ import { TasksConfig } from './tasks.config';
 const SELECT = 'id, user_id, title, description, completed, created_at, updated_at';
 
 /**
- * One statement: the user's count goes up only while below the quota ($5; 0: none), and the task
- * is inserted only when it did. `ON CONFLICT … DO UPDATE` locks the count row and re-reads its
- * latest value, so concurrent creates at the quota cannot pass it together. No row: over quota.
+ * The count goes up while below the quota ($5; 0: none), then the task is inserted. `ON CONFLICT
+ * … DO UPDATE` locks and re-reads the count row, so concurrent creates cannot pass it together.
  */
 const INSERT: Statement = {
   name: 'tasks_insert_counted',
