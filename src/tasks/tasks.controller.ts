@@ -35,7 +35,7 @@ import {
 } from '../core/openapi/error-responses';
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PAGE_LIMIT_MAX } from '../core/paging/keyset';
-import { PagingConfig } from '../core/paging/paging.config';
+import { PagingConfig } from '../core/paging/paging.module';
 import { sendPage } from '../core/paging/page-response';
 import { ChangesQuery, changesSchema, SYNC_TOKEN_EXPIRED } from '../core/sync/change-feed';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
@@ -60,10 +60,7 @@ function TaskResponse(description: string, ...errors: Parameters<typeof ApiError
   );
 }
 
-/**
- * The tasks of one user. Each handler passes the authenticated user down as the owner; the
- * authentication hook has refused (403) a `{user_id}` that names anyone else.
- */
+/** Handlers pass the user down as the owner; the auth hook refused (403) any other `{user_id}`. */
 @ApiTags('tasks')
 @ApiBearerAuth(BEARER_AUTH)
 @ApiParam({

@@ -10,7 +10,7 @@ import {
   PAGE_LIMIT_MAX,
   rowBytesSql,
 } from '../paging/keyset';
-import { pageJson } from '../paging/page-json';
+import { pageJson } from '../paging/page-response';
 import { IntegerParam } from '../validation/fields';
 import { isUuid } from '../validation/identifiers';
 import { Field } from '../validation/shape';
@@ -98,9 +98,11 @@ export function changesPage<Row>(
   let kept = Math.min(items.length, 1);
   while (kept < items.length && kept < limit && items[kept].fits) kept++;
   const columns = table.select.split(', ');
-  const pick = (row: Record<string, unknown>, keys: string[]) =>
-    Object.fromEntries(keys.map((key) => [key, row[key]]));
-  const out = items.slice(0, kept).map((row) => pick(row, row.deleted_at ? DELETED : columns));
+  const out = items
+    .slice(0, kept)
+    .map((row) =>
+      Object.fromEntries((row.deleted_at ? DELETED : columns).map((key) => [key, row[key]])),
+    );
   const { count } = pageJson(out, maxBytes);
   const [below, next, nextSince] = token.page ?? [rows[0].snap_xmax, rows[0].snap_xmin, now];
   const last = items[count - 1];
