@@ -54,13 +54,10 @@ export class TasksRepository extends OwnedRepository<Task> {
     retention.register(tombstonePurge('task_tombstones', config.SYNC_TOMBSTONE_RETENTION_DAYS));
   }
 
-  get quota(): number {
-    return this.config.TASKS_PER_USER_MAX;
-  }
-
   /** The new task; null when the owner already has as many as the quota allows. */
   create(owner: Owner, task: CreateTaskDto): Promise<Task | null> {
-    const values = [task.title, task.description ?? null, task.completed ?? false, this.quota];
+    const { TASKS_PER_USER_MAX: quota } = this.config;
+    const values = [task.title, task.description ?? null, task.completed ?? false, quota];
     return this.first('create', owner, INSERT, values);
   }
 

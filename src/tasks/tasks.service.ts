@@ -14,7 +14,7 @@ export class TasksService {
 
   async create(owner: Owner, task: CreateTaskDto): Promise<Task> {
     const created = await this.tasks.create(owner, task);
-    if (!created) throw quotaExceeded(this.tasks.quota);
+    if (!created) throw quotaExceeded(this.tasks.config.TASKS_PER_USER_MAX);
     return created;
   }
 

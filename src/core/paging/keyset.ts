@@ -70,11 +70,8 @@ export function keysetQuery(
   filters: Record<string, unknown>,
   page: PageRequest,
 ) {
-  const values: unknown[] = [];
-  const where = Object.entries(filters).map(([column, value]) => {
-    values.push(value);
-    return `${column} = $${values.length}`;
-  });
+  const values = Object.values(filters);
+  const where = Object.keys(filters).map((column, i) => `${column} = $${i + 1}`);
   const dir = page.order === 'desc' ? 'DESC' : 'ASC';
   const sort = table.orderBy.column;
   if (page.after) {
@@ -104,11 +101,8 @@ export function keysetPage<Row extends { id: string }>(
   page: PageRequest,
   budgeted: boolean,
 ): Page<Row> {
-  let kept = Math.min(rows.length, page.limit);
-  if (budgeted) {
-    kept = Math.min(rows.length, 1);
-    while (kept < rows.length && kept < page.limit && rows[kept].fits) kept++;
-  }
+  let kept = Math.min(rows.length, budgeted ? 1 : page.limit);
+  while (kept < rows.length && kept < page.limit && rows[kept].fits) kept++;
   const out = rows.slice(0, kept) as Row[];
   if (budgeted) for (const row of out) delete (row as { fits?: boolean }).fits;
   if (rows.length <= kept) return { rows: out, next: null };

@@ -75,11 +75,8 @@ interface ParamRule<T> {
 }
 
 /** A query parameter of decimal digits only (no sign, exponent or space) within [min, max]. */
-export function IntegerParam({
-  min,
-  max,
-  ...rule
-}: ParamRule<number> & { min: number; max: number }) {
+export function IntegerParam(rule: ParamRule<number> & { min: number; max: number }) {
+  const { min, max } = rule;
   const message = `must be an integer from ${min} to ${max}`;
   return Field({
     default: rule.default,
