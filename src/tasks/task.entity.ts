@@ -5,11 +5,11 @@ import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
 
 export const TITLE_MAX = 255;
 export const DESCRIPTION_MAX = 10_000;
+const TIMESTAMP = { type: String, format: 'date-time' };
 
 /**
- * A task, owned by one user: the table's mapping (the migrations make the schema and
- * `npm run migration:check` compares the two), the rows the repository reads, and the response
- * schema: the SQL executor reads timestamps as ISO-8601 UTC text, so a row is what the API shows.
+ * A task: the table's mapping (`npm run migration:check` compares it with the migrations) and the
+ * response schema; the SQL executor reads timestamps as ISO-8601 text, so a row is what is shown.
  */
 @Entity({ name: 'tasks' })
 @Check('tasks_user_id_not_blank', `btrim("user_id") <> ''`)
@@ -49,18 +49,13 @@ export class Task {
 
   /** Milliseconds, the precision the API shows, so a cursor made from a row addresses it exactly. */
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    description: 'ISO-8601 UTC with milliseconds.',
-  })
+  @ApiProperty({ ...TIMESTAMP, description: 'ISO-8601 UTC with milliseconds.' })
   created_at: string;
 
   /** Set by the `tasks_set_updated_at` trigger on every UPDATE, whatever path made it. */
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   @ApiProperty({
-    type: String,
-    format: 'date-time',
+    ...TIMESTAMP,
     description: 'ISO-8601 UTC with milliseconds; set by the database on every change.',
   })
   updated_at: string;

@@ -19,7 +19,5 @@ export const taskNotFound = () => TASK_ERRORS.notFound.error('Task not found');
 export const quotaExceeded = (max: number) =>
   TASK_ERRORS.quotaExceeded.error(
     `A user can have at most ${max} tasks; delete some to create more`,
-    {
-      max_tasks: max,
-    },
+    { max_tasks: max },
   );

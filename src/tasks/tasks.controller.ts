@@ -35,7 +35,7 @@ import {
 } from '../core/openapi/error-responses';
 import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PAGE_LIMIT_MAX } from '../core/paging/keyset';
-import { PagingConfig } from '../core/paging/paging.config';
+import { PagingConfig } from '../core/paging/paging.module';
 import { sendPage } from '../core/paging/page-response';
 import { ChangesQuery, changesSchema, SYNC_TOKEN_EXPIRED } from '../core/sync/change-feed';
 import { USER_ID_MAX_LENGTH } from '../core/validation/identifiers';
@@ -47,6 +47,7 @@ import { TasksService } from './tasks.service';
 
 const TASK_CHANGES = changesSchema(Task, 'TaskChanges');
 const ONE_TASK_ERRORS = [...BODY_ERRORS, ERRORS.invalidUuid, TASK_ERRORS.notFound];
+const header = (description: string) => ({ description, schema: { type: 'string' } });
 
 function TaskResponse(description: string, ...errors: Parameters<typeof ApiErrors>) {
   return applyDecorators(
@@ -59,10 +60,7 @@ function TaskResponse(description: string, ...errors: Parameters<typeof ApiError
   );
 }
 
-/**
- * The tasks of one user. Each handler passes the authenticated user down as the owner; the
- * authentication hook has refused (403) a `{user_id}` that names anyone else.
- */
+/** Handlers pass the user down as the owner; the auth hook refused (403) any other `{user_id}`. */
 @ApiTags('tasks')
 @ApiBearerAuth(BEARER_AUTH)
 @ApiParam({
@@ -92,19 +90,11 @@ export class TasksController {
     schema: { type: 'array', items: { $ref: getSchemaPath(Task) }, maxItems: PAGE_LIMIT_MAX },
     headers: {
       ...COMMON_RESPONSE_HEADERS,
-      ETag: {
-        description: 'Weak: the same while the page is the same.',
-        schema: { type: 'string' },
-      },
-      Link: {
-        description:
-          'RFC 8288 link to the next page, when there is one: `<…?cursor=…&limit=…>; rel="next"`.',
-        schema: { type: 'string' },
-      },
-      'X-Next-Cursor': {
-        description: 'The cursor of the next page, when there is one.',
-        schema: { type: 'string' },
-      },
+      ETag: header('Weak: the same while the page is the same.'),
+      Link: header(
+        'RFC 8288 link to the next page, when there is one: `<…?cursor=…&limit=…>; rel="next"`.',
+      ),
+      'X-Next-Cursor': header('The cursor of the next page, when there is one.'),
     },
   })
   @ApiErrors(ERRORS.validation)
@@ -134,10 +124,7 @@ export class TasksController {
     headers: {
       ...COMMON_RESPONSE_HEADERS,
       ...ETAG_HEADER,
-      Location: {
-        description: 'Path of the new task: /api/{user_id}/tasks/{id}.',
-        schema: { type: 'string' },
-      },
+      Location: header('Path of the new task: /api/{user_id}/tasks/{id}.'),
     },
   })
   @ApiErrors(...BODY_ERRORS, TASK_ERRORS.quotaExceeded, ...IDEMPOTENT_ERRORS)

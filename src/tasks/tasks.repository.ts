@@ -16,9 +16,8 @@ import { TasksConfig } from './tasks.config';
 const SELECT = 'id, user_id, title, description, completed, created_at, updated_at';
 
 /**
- * One statement: the user's count goes up only while below the quota ($5; 0: none), and the task
- * is inserted only when it did. `ON CONFLICT … DO UPDATE` locks the count row and re-reads its
- * latest value, so concurrent creates at the quota cannot pass it together. No row: over quota.
+ * The count goes up while below the quota ($5; 0: none), then the task is inserted. `ON CONFLICT
+ * … DO UPDATE` locks and re-reads the count row, so concurrent creates cannot pass it together.
  */
 const INSERT: Statement = {
   name: 'tasks_insert_counted',
@@ -55,13 +54,10 @@ export class TasksRepository extends OwnedRepository<Task> {
     retention.register(tombstonePurge('task_tombstones', config.SYNC_TOMBSTONE_RETENTION_DAYS));
   }
 
-  get quota(): number {
-    return this.config.TASKS_PER_USER_MAX;
-  }
-
   /** The new task; null when the owner already has as many as the quota allows. */
   create(owner: Owner, task: CreateTaskDto): Promise<Task | null> {
-    const values = [task.title, task.description ?? null, task.completed ?? false, this.quota];
+    const { TASKS_PER_USER_MAX: quota } = this.config;
+    const values = [task.title, task.description ?? null, task.completed ?? false, quota];
     return this.first('create', owner, INSERT, values);
   }
 

@@ -14,7 +14,7 @@ export class TasksService {
 
   async create(owner: Owner, task: CreateTaskDto): Promise<Task> {
     const created = await this.tasks.create(owner, task);
-    if (!created) throw quotaExceeded(this.tasks.quota);
+    if (!created) throw quotaExceeded(this.tasks.config.TASKS_PER_USER_MAX);
     return created;
   }
 
@@ -37,11 +37,8 @@ export class TasksService {
 
   /** Sets `completed` when given (a retry does not flip it back), toggles it otherwise. */
   async complete(owner: Owner, id: string, completed?: boolean): Promise<Task> {
-    const task =
-      completed === undefined
-        ? await this.tasks.toggle(owner, id)
-        : await this.tasks.update(owner, id, { completed });
-    return found(task);
+    if (completed === undefined) return found(await this.tasks.toggle(owner, id));
+    return found(await this.tasks.update(owner, id, { completed }));
   }
 
   async delete(owner: Owner, id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TaskResponse } from '../../src/tasks/task.entity';
-import { PAGE_BYTES_DEFAULT } from '../../src/core/paging/paging.config';
+import { PAGE_BYTES_DEFAULT } from '../../src/core/paging/paging.module';
 import { type BuiltApp, startBuiltApp } from '../support/built-app';
 import type { HttpClient, HttpResponse } from '../support/http';
 import { startTestApp, type TestApp } from '../support/test-app';

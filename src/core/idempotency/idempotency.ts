@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { applyDecorators, Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../auth/decorators';
@@ -53,11 +53,8 @@ const PURGE = {
 };
 
 /**
- * `Idempotency-Key` on a write: the first request's answer (status, body, Location) is stored per
- * user and key in the transaction of its own writes (they run on the owner's `runner`), a repeat
- * gets it again with `Idempotent-Replayed: true`. Errors roll all back: nothing is remembered.
- * Called by the handler, not an interceptor: any Nest interceptor costs every request of its
- * route (a create lost a third of its throughput), a request without the header pays nothing.
+ * `Idempotency-Key`: the first answer is stored in the transaction of its writes (errors roll both
+ * back) and replayed on a repeat. Called by the handler: an interceptor costs every request.
  */
 @Injectable()
 export class Idempotency {
@@ -87,7 +84,7 @@ export class Idempotency {
     return this.sql
       .transaction(BEGIN, async (tx: SqlRunner): Promise<T> => {
         const { rows } = await tx.run<{ claimed: number }>(CLAIM, [user.id, key, hash, ttl, max]);
-        if (rows[0].claimed === 0) return this.replay<T>(tx, user.id, key, hash, reply);
+        if (rows[0].claimed === 0) return this.replay<T>(tx, [user.id, key], hash, reply);
         const body = await write({ ...user, runner: tx } as AuthenticatedUser);
         const location = reply.getHeader('location') ?? null;
         await tx.run(COMPLETE, [user.id, key, reply.statusCode, JSON.stringify(body), location]);
@@ -103,15 +100,9 @@ export class Idempotency {
       });
   }
 
-  private async replay<T>(
-    tx: SqlRunner,
-    owner: string,
-    key: string,
-    hash: string,
-    reply: FastifyReply,
-  ): Promise<T> {
+  private async replay<T>(tx: SqlRunner, ownerKey: string[], hash: string, reply: FastifyReply) {
     type Row = { request_hash: string; status: number; body: unknown; location: string | null };
-    const [first] = (await tx.run<Row>(FIND, [owner, key])).rows;
+    const [first] = (await tx.run<Row>(FIND, ownerKey)).rows;
     if (first.request_hash !== hash) {
       throw ERRORS.idempotencyKeyMismatch.error(
         'This Idempotency-Key was already used for a different request; use a new key',
@@ -125,19 +116,14 @@ export class Idempotency {
 
 export const IDEMPOTENT_ERRORS = [ERRORS.idempotencyKeyInUse, ERRORS.idempotencyKeyMismatch];
 
-/**
- * Documents `Idempotency-Key` on a route whose handler writes through `Idempotency.once`; list
- * IDEMPOTENT_ERRORS in its `@ApiErrors` (one call per route, or a status's codes are replaced).
- */
+/** Documents the header; list IDEMPOTENT_ERRORS in the same `@ApiErrors` call as the route's. */
 export const Idempotent = (): MethodDecorator =>
-  applyDecorators(
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description:
-        '1 to 255 printable ASCII characters, new per intended change: a retry with the same key and request gets the first answer again (`Idempotent-Replayed: true`) and changes nothing.',
-    }),
-  );
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      '1 to 255 printable ASCII characters, new per intended change: a retry with the same key and request gets the first answer again (`Idempotent-Replayed: true`) and changes nothing.',
+  });
 
 @Global()
 @Module({

@@ -11,7 +11,6 @@ export interface KeysetCursor {
   id: string;
 }
 
-/** What a cursor looks like on the wire (base64url, bounded); the OpenAPI document says so too. */
 export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,96}$/;
 
 /** Opaque to clients: base64url of "<ms>.<id>". */
@@ -19,7 +18,6 @@ export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(`${cursor.at.getTime()}.${cursor.id}`).toString('base64url');
 }
 
-/** The cursor, or undefined when `value` is not one this service made. */
 export function decodeCursor(value: string): KeysetCursor | undefined {
   const decoded = CURSOR_PATTERN.test(value) ? Buffer.from(value, 'base64url').toString() : '';
   const match = /^(\d{1,15})\.(.+)$/.exec(decoded);
@@ -64,23 +62,16 @@ const rowBytesMax = (table: KeysetTable) =>
   table.jsonMinBytes + 4 * Object.values(table.texts).reduce((a, b) => a + b, 0);
 
 /**
- * One page of `table` where every `filters` column equals its value (the owner first), in
- * (orderBy, id) order after `page.after`: limit + 1 rows, the last saying that more follow. When
- * limit + 1 rows could pass the budget, a running sum of each row's least bytes stops the scan at
- * the first row past it (the window streams over the LIMIT, so the index scan still stops after
- * one page; the rows then carry `fits`); otherwise the plain query, which costs PostgreSQL less.
- * The statement is named by its shape, to be prepared once.
+ * limit + 1 rows of `table` after `page.after` (the extra one says more follow). When they could
+ * pass the budget, a running sum of least row bytes (streamed, so the scan still stops) marks `fits`.
  */
 export function keysetQuery(
   table: KeysetTable,
   filters: Record<string, unknown>,
   page: PageRequest,
 ) {
-  const values: unknown[] = [];
-  const where = Object.entries(filters).map(([column, value]) => {
-    values.push(value);
-    return `${column} = $${values.length}`;
-  });
+  const values = Object.values(filters);
+  const where = Object.keys(filters).map((column, i) => `${column} = $${i + 1}`);
   const dir = page.order === 'desc' ? 'DESC' : 'ASC';
   const sort = table.orderBy.column;
   if (page.after) {
@@ -103,21 +94,15 @@ export function keysetQuery(
   return { name, text, values, budgeted };
 }
 
-/**
- * The page out of what keysetQuery read: at most `limit` rows, cut before the first row that does
- * not fit (never before the first row, so every page makes progress), and where to go on.
- */
+/** At most `limit` rows, cut before the first that does not fit but never before the first. */
 export function keysetPage<Row extends { id: string }>(
   table: KeysetTable,
   rows: Array<Row & { fits?: boolean }>,
   page: PageRequest,
   budgeted: boolean,
 ): Page<Row> {
-  let kept = Math.min(rows.length, page.limit);
-  if (budgeted) {
-    kept = Math.min(rows.length, 1);
-    while (kept < rows.length && kept < page.limit && rows[kept].fits) kept++;
-  }
+  let kept = Math.min(rows.length, budgeted ? 1 : page.limit);
+  while (kept < rows.length && kept < page.limit && rows[kept].fits) kept++;
   const out = rows.slice(0, kept) as Row[];
   if (budgeted) for (const row of out) delete (row as { fits?: boolean }).fits;
   if (rows.length <= kept) return { rows: out, next: null };

@@ -1,4 +1,4 @@
-import { pageJson } from './page-json';
+import { pageJson } from './page-response';
 
 const row = (text: string, note: string | null = text) => ({
   id: '0b7f5e3c-6a2d-4f59-9a8e-2f1f3c4d5e6f',

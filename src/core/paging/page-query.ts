@@ -11,19 +11,7 @@ import {
   type SortOrder,
 } from './keyset';
 
-/** An opaque keyset cursor, given to the handler decoded. */
-function CursorParam(description: string): PropertyDecorator {
-  return Field({
-    read: (raw) => decodeCursor(String(raw)) ?? raw,
-    checks: [IsObject({ message: 'must be a cursor this list gave (X-Next-Cursor), unchanged' })],
-    doc: { type: String, pattern: CURSOR_PATTERN.source, description },
-  });
-}
-
-/**
- * The query of a keyset-paged list; a resource extends it with its filters. Validated by the
- * global pipe like a body: unknown parameters are refused.
- */
+/** The query of a keyset-paged list; a resource extends it with its filters. */
 export class PageQuery {
   @IntegerParam({
     min: 1,
@@ -40,7 +28,15 @@ export class PageQuery {
   })
   order: SortOrder;
 
-  @CursorParam('Opaque; from X-Next-Cursor or the next link of the previous page.')
+  @Field({
+    read: (raw) => decodeCursor(String(raw)) ?? raw,
+    checks: [IsObject({ message: 'must be a cursor this list gave (X-Next-Cursor), unchanged' })],
+    doc: {
+      type: String,
+      pattern: CURSOR_PATTERN.source,
+      description: 'Opaque; from X-Next-Cursor or the next link of the previous page.',
+    },
+  })
   cursor?: KeysetCursor;
 
   /** The page to read, within `maxBytes` of JSON. */

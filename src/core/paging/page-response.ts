@@ -1,13 +1,38 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { encodeCursor, type Page } from './keyset';
-import { pageJson } from './page-json';
+
+/** Upper bound of an item's JSON: 6 bytes per UTF-16 unit of text (`\u0001`), 32 per other field. */
+function mostBytes(item: object): number {
+  let bytes = 2;
+  for (const key in item) {
+    const value = (item as Record<string, unknown>)[key];
+    bytes += key.length + 4 + (typeof value === 'string' ? 6 * value.length : 32);
+  }
+  return bytes;
+}
 
 /**
- * Sends one page as a plain JSON array, cut exactly on its JSON to `maxBytes` (the query cut on a
- * lower bound). When more follow: `Link: <…?cursor=…>; rel="next"` (RFC 8288) and `X-Next-Cursor`,
- * with the request's other parameters, so the next page keeps its filters. With `versionField`,
- * a weak ETag.
+ * The JSON array of the first `count` items within `maxBytes` of UTF-8, never fewer than one; one
+ * JSON.stringify when even the worst escaping could not pass the budget, else item by item.
+ */
+export function pageJson(items: readonly object[], maxBytes: number) {
+  const most = items.reduce((sum: number, item) => sum + mostBytes(item) + 1, 2);
+  if (most <= maxBytes) return { json: JSON.stringify(items), count: items.length };
+  const parts: string[] = [];
+  let bytes = 1; // the brackets, less the first item's comma
+  for (const item of items) {
+    const part = JSON.stringify(item);
+    bytes += Buffer.byteLength(part) + 1;
+    if (parts.length > 0 && bytes > maxBytes) break;
+    parts.push(part);
+  }
+  return { json: `[${parts.join()}]`, count: parts.length };
+}
+
+/**
+ * Sends a page as a JSON array cut exactly to `maxBytes` (the query cut on a lower bound); the next
+ * link keeps the request's other parameters. With `versionField`, a weak ETag.
  */
 export function sendPage(
   request: FastifyRequest,

@@ -10,16 +10,12 @@ import {
   PAGE_LIMIT_MAX,
   rowBytesSql,
 } from '../paging/keyset';
-import { pageJson } from '../paging/page-json';
+import { pageJson } from '../paging/page-response';
 import { IntegerParam } from '../validation/fields';
 import { isUuid } from '../validation/identifiers';
 import { Field } from '../validation/shape';
 
-/**
- * Where a client's copy stands (docs/architecture.md): rows stamped `from` or later are sent ('0':
- * all), `since` is when it was read; between the pages of one answer also its bound, the token
- * after it and the last item sent. xids are bigint decimals, times ms.
- */
+/** Rows stamped `from` or later are sent, `since` is when it was read (docs/architecture.md). */
 export interface SyncToken {
   from: string;
   since: number;
@@ -54,7 +50,6 @@ export function encodeSyncToken({ from, since, page }: SyncToken): string {
   return Buffer.from(['1', from, since, ...(page ?? [])].join('.')).toString('base64url');
 }
 
-/** The token, or undefined when `value` is not one this service made. */
 export function decodeSyncToken(value: string): SyncToken | undefined {
   const text = SYNC_TOKEN_PATTERN.test(value) ? Buffer.from(value, 'base64url').toString() : '';
   const m = FORMAT.exec(text);
@@ -64,10 +59,7 @@ export function decodeSyncToken(value: string): SyncToken | undefined {
   if (isUuid(m[7])) return { ...token, page: [m[3], m[4], Number(m[5]), m[6], m[7].toLowerCase()] };
 }
 
-/**
- * One statement: the snapshot's xmin and xmax with the rows and tombstones it sees stamped in
- * [from, below) after the position, two index scans merged and cut as keysetQuery cuts a page.
- */
+/** One statement: the snapshot's xmin and xmax with the rows and tombstones after the position. */
 export function changesQuery(table: KeysetTable & { tombstones?: string }, request: ChangeRequest) {
   const now = Date.now();
   const token = request.since ?? { from: '0', since: now };
@@ -106,9 +98,11 @@ export function changesPage<Row>(
   let kept = Math.min(items.length, 1);
   while (kept < items.length && kept < limit && items[kept].fits) kept++;
   const columns = table.select.split(', ');
-  const pick = (row: Record<string, unknown>, keys: string[]) =>
-    Object.fromEntries(keys.map((key) => [key, row[key]]));
-  const out = items.slice(0, kept).map((row) => pick(row, row.deleted_at ? DELETED : columns));
+  const out = items
+    .slice(0, kept)
+    .map((row) =>
+      Object.fromEntries((row.deleted_at ? DELETED : columns).map((key) => [key, row[key]])),
+    );
   const { count } = pageJson(out, maxBytes);
   const [below, next, nextSince] = token.page ?? [rows[0].snap_xmax, rows[0].snap_xmin, now];
   const last = items[count - 1];

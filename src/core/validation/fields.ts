@@ -3,12 +3,10 @@ import { hasFewerCodePointsThan, hasMoreCodePointsThan } from './identifiers';
 import { Check, Field, type FieldOptions } from './shape';
 
 /**
- * A JSON string, its lengths in code points as PostgreSQL counts them. Controls are refused (text
- * cannot hold a NUL; any other is a 6-byte escape in a page of JSON), and so are lone surrogates,
- * which have no UTF-8 form: what was stored would not be what the client sent.
+ * A JSON string, lengths in code points. Controls are refused (no NUL in text; others are 6-byte
+ * escapes in a page's JSON), and so are lone surrogates, which have no UTF-8 form.
  */
 export interface TextRule {
-  /** White space around the text is removed before it is checked and stored. */
   trim?: boolean;
   minLength?: number;
   maxLength: number;
@@ -34,17 +32,14 @@ export function TextField(rule: TextRule, options: FieldOptions = {}): PropertyD
   const filled = (v: string) => !hasFewerCodePointsThan(v, minLength);
   const fits = (v: string) => !hasMoreCodePointsThan(v, maxLength);
   const clean = (v: string) => !control.test(v);
+  const wellFormed = (v: string) => v.isWellFormed();
   const checks = [
     IsString({ message: nullable ? 'must be a string or null' : 'must be a string' }),
-  ];
-  if (minLength > 0) checks.push(Check('minCodePoints', short, filled));
-  checks.push(
+    ...(minLength > 0 ? [Check('minCodePoints', short, filled)] : []),
     Check('maxCodePoints', `at most ${maxLength} characters`, fits),
     Check('noControls', `must not contain control characters${other}`, clean),
-    Check('wellFormed', 'must be valid Unicode (no lone surrogates)', (v: string) =>
-      v.isWellFormed(),
-    ),
-  );
+    Check('wellFormed', 'must be valid Unicode (no lone surrogates)', wellFormed),
+  ];
   return Field({
     ...options,
     nullable,
@@ -80,11 +75,8 @@ interface ParamRule<T> {
 }
 
 /** A query parameter of decimal digits only (no sign, exponent or space) within [min, max]. */
-export function IntegerParam({
-  min,
-  max,
-  ...rule
-}: ParamRule<number> & { min: number; max: number }) {
+export function IntegerParam(rule: ParamRule<number> & { min: number; max: number }) {
+  const { min, max } = rule;
   const message = `must be an integer from ${min} to ${max}`;
   return Field({
     default: rule.default,

@@ -1,7 +1,4 @@
-/**
- * Whether `text` has more than `max` characters as PostgreSQL counts them (code points, so an
- * emoji is one). The UTF-16 length is never below that count, so the walk is done only when needed.
- */
+/** Code points, as PostgreSQL counts; the UTF-16 length bounds them, so the walk is rarely needed. */
 export function hasMoreCodePointsThan(text: string, max: number): boolean {
   return text.length > max && [...text].length > max;
 }
@@ -20,10 +17,7 @@ export function isUuid(value: unknown): value is string {
 /** In code points; bounds the token subject, the `{user_id}` segment and the column alike. */
 export const USER_ID_MAX_LENGTH = 255;
 
-/**
- * The one user id rule, applied by authentication and by the data layer, so an id that passes
- * one never fails the other. The problems are a fixed vocabulary, safe to show.
- */
+/** The user id rule of both authentication and the data layer; the problems are safe to show. */
 export function userIdProblem(id: unknown): 'missing' | 'blank' | 'too_long' | 'nul' | undefined {
   if (typeof id !== 'string' || id === '') return 'missing';
   if (id.trim() === '') return 'blank';

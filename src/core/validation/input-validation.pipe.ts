@@ -3,10 +3,7 @@ import { validateSync, type ValidatorOptions } from 'class-validator';
 import { type ApiError, type FieldErrors, validationError } from '../errors/api-error';
 import { shapeOf } from './shape';
 
-/**
- * No input of the API nests at all; refusing deep ones first keeps every later step safe from a
- * 5,000-level array, which fits in a body.
- */
+/** No input nests; refusing deep ones first keeps later steps safe from a 5,000-level array. */
 export const MAX_INPUT_DEPTH = 16;
 
 /** An answer lists this many unknown fields at most, names cut short, and counts them all. */
@@ -19,11 +16,8 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 };
 
 /**
- * Validates every `@Body()` and `@Query()` against its class (an `@InputShape` of field
- * decorators) with class-validator, and gives the handler a new instance holding only the
- * declared fields: read (trimmed, parsed), checked, defaults filled in. Refuses (400
- * VALIDATION_ERROR) anything but an object, deep nesting and unknown fields, naming each field
- * and what is wrong. A body or query of an undeclared class is a programming error (500).
+ * Checks every `@Body()` and `@Query()` against its input class and gives the handler a new
+ * instance of the declared fields only (read, checked, defaulted); anything else is 400.
  */
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
@@ -64,10 +58,8 @@ export class InputValidationPipe implements PipeTransform {
     if (sent === 0 && shape.options.atLeastOne) {
       throw refusal({ body: [`must set at least one of ${[...shape.fields.keys()].join(', ')}`] });
     }
-    for (const field of shape.fields.values()) {
-      if (input[field.name] === undefined && field.default !== undefined) {
-        input[field.name] = field.default;
-      }
+    for (const { name, default: value } of shape.fields.values()) {
+      if (value !== undefined && input[name] === undefined) input[name] = value;
     }
     return input;
   }

@@ -9,9 +9,8 @@ import { refusal } from './input-validation.pipe';
 const QUERY_ARGUMENT = `${RouteParamtypes.QUERY}:`;
 
 /**
- * A query parameter on a route without `@Query()` is refused as an unknown body field is (the pipe
- * refuses those a query class lacks). Not on public routes (health): probes and monitors add
- * cache-busting ones, and a 400 there would take a replica out.
+ * A query parameter on a route without `@Query()` is refused like an unknown field; not on public
+ * routes, where probes add cache-busting ones and a 400 would take a replica out.
  */
 @Injectable()
 export class UndeclaredQueryGuard implements CanActivate {
