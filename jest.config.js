@@ -24,12 +24,8 @@ module.exports = {
   // Test files share one PostgreSQL server but each makes its own database; two workers keep the
   // 2-core machine busy without starving the server under test.
   maxWorkers: 2,
-  // How long a worker may take to exit once the run is over before jest kills it and warns of a
-  // leak. Jest's 500 ms is too short here. At that point the workers hold no handle or timer, and
-  // their 'exit' event fires within 5 ms. The process then spends the time freeing its V8 heap
-  // (Isolate::Delete munmaps every page, several hundred MB after a full run). On a 2-core VM
-  // under load that took 520-800 ms, so jest killed the worker and blamed the tests. A real leak
-  // never exits, so it still gets the warning, 5 s later.
+  // Freeing a worker's 300-500 MB heap took up to 0.8 s on the loaded VM, past jest's 500 ms; a
+  // handle left open is still reported, and named by test/support/worker-exit-probe.cjs.
   workerGracefulExitTimeout: 5_000,
   collectCoverage: true,
   // Process entry points run only as child processes (test/ops), where jest cannot count them; so

@@ -1,6 +1,8 @@
 // Provides the PostgreSQL server the tests make their databases on, as TEST_ADMIN_DATABASE_URL:
 // TEST_DATABASE_URL when given (CI against a real server), otherwise an embedded PostgreSQL in a
 // temporary folder, so `npm test` passes on a laptop with nothing installed.
+// Every jest worker preloads worker-exit-probe.cjs, which names what a worker still holds when
+// the run ends; global-teardown.mjs prints it.
 // Tests only ever connect to databases they created (test/support/test-database.ts).
 // It also builds dist/ when it is incomplete or older than its sources, for the tests that run
 // `node dist/main.js`; the build runs while the server starts.
@@ -90,7 +92,15 @@ async function startServer() {
   process.env.TEST_EMBEDDED_PG_DATA = join(dir, 'data');
 }
 
+async function preloadWorkerExitProbe() {
+  process.env.WORKER_EXIT_PROBE_DIR = await mkdtemp(join(tmpdir(), 'tasks-api-worker-exit-'));
+  const probe = join(root, 'test', 'support', 'worker-exit-probe.cjs');
+  // Workers are forked after the global setup, with this process's environment.
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(probe)}`;
+}
+
 export default async function globalSetup() {
+  await preloadWorkerExitProbe();
   const [build, server] = await Promise.allSettled([buildDistIfStale(root), startServer()]);
   const failure =
     server.status === 'rejected'
