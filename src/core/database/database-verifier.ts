@@ -19,26 +19,16 @@ type ServerTimeouts = DatabaseConfig['serverTimeouts'];
 
 /** The startup log line about the timeouts in effect on a server connection. */
 export function describeServerTimeouts(found: ServerTimeouts, env: DatabaseConfig) {
-  const wanted = env.serverTimeouts;
+  const wanted = env.serverTimeouts.statementTimeoutMs;
   const deadline = env.deadlineMs;
-  const fields = { ...found, clientDeadlineMs: deadline };
-  const report = (level: 'info' | 'warn', message: string) => ({ level, fields, message });
+  const level: 'info' | 'warn' = found.statementTimeoutMs === wanted ? 'info' : 'warn';
+  let message = `server-side timeouts in effect: statement_timeout ${found.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${found.idleInTransactionTimeoutMs} ms; client deadline ${deadline} ms per call`;
   if (found.statementTimeoutMs === 0) {
-    return report(
-      'warn',
-      `no server-side statement_timeout: only the client deadline (${deadline} ms per call) bounds a query; the migration step (npm run migration:run:prod) sets it as a default of the app role`,
-    );
+    message = `no server-side statement_timeout: only the client deadline (${deadline} ms per call) bounds a query; the migration step (npm run migration:run:prod) sets it as a default of the app role`;
+  } else if (level === 'warn') {
+    message = `server-side statement_timeout is ${found.statementTimeoutMs} ms but DATABASE_STATEMENT_TIMEOUT_MS is ${wanted}: run the migration step with the same value (the client deadline, ${deadline} ms per call, holds either way)`;
   }
-  if (found.statementTimeoutMs !== wanted.statementTimeoutMs) {
-    return report(
-      'warn',
-      `server-side statement_timeout is ${found.statementTimeoutMs} ms but DATABASE_STATEMENT_TIMEOUT_MS is ${wanted.statementTimeoutMs}: run the migration step with the same value (the client deadline, ${deadline} ms per call, holds either way)`,
-    );
-  }
-  return report(
-    'info',
-    `server-side timeouts in effect: statement_timeout ${found.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${found.idleInTransactionTimeoutMs} ms; client deadline ${deadline} ms per call`,
-  );
+  return { level, fields: { ...found, clientDeadlineMs: deadline }, message };
 }
 
 /** At startup: the database answers in time; logs the timeouts in effect (a pooler may drop some). */
