@@ -37,13 +37,12 @@ export function sessionLookupSql(config: AuthConfig): string {
     config.AUTH_SESSIONS_EXPIRES_AT_COLUMN,
     config.AUTH_SESSIONS_TOKEN_COLUMN,
   ];
+  const table = config.AUTH_SESSIONS_TABLE;
   if (!columns.every((c) => SQL_IDENTIFIER.test(c))) throw new Error('invalid session column name');
-  if (!SQL_TABLE_NAME.test(config.AUTH_SESSIONS_TABLE)) {
-    throw new Error('invalid session table name');
-  }
+  if (!SQL_TABLE_NAME.test(table)) throw new Error('invalid session table name');
   const [userId, expiresAt, token] = columns.map(quoted);
   return `SELECT ${userId}::text AS user_id, ${expiresAt} AS expires_at
-    FROM ${quoted(config.AUTH_SESSIONS_TABLE)} WHERE ${token} = $1 LIMIT 1`;
+    FROM ${quoted(table)} WHERE ${token} = $1 LIMIT 1`;
 }
 
 interface SessionRow {
