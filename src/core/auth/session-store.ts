@@ -92,14 +92,13 @@ export class SessionStore {
   }
 
   private shared(key: string, token: string): Promise<Outcome> {
-    let query = this.pending.get(key);
-    if (query === undefined) {
-      if (this.pending.size >= SESSION_LOOKUPS_MAX_PENDING) {
-        throw new SessionStoreUnavailableError(new Error('too many session lookups waiting'));
-      }
-      query = this.query(key, token).finally(() => this.pending.delete(key));
-      this.pending.set(key, query);
+    const pending = this.pending.get(key);
+    if (pending !== undefined) return pending;
+    if (this.pending.size >= SESSION_LOOKUPS_MAX_PENDING) {
+      throw new SessionStoreUnavailableError(new Error('too many session lookups waiting'));
     }
+    const query = this.query(key, token).finally(() => this.pending.delete(key));
+    this.pending.set(key, query);
     return query;
   }
 
@@ -118,6 +117,11 @@ export class SessionStore {
 
   close(): Promise<void> {
     return this.pool.end();
+  }
+
+  /** Nest calls it after the HTTP server stopped taking requests, as it ends the main pool. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 }
 

@@ -76,7 +76,11 @@ export class RedisCounters {
           try {
             const hit = this.client.rateLimitHit(prefix + key, windowMs);
             const [hits, ttl] = await within(hit, this.config.RATE_LIMIT_REDIS_TIMEOUT_MS);
-            if (this.degraded) this.recovered();
+            if (this.degraded) {
+              this.degraded = false;
+              this.lastLog = -Infinity;
+              this.logger.info('rate limits: Redis is back, counting there again');
+            }
             return { hits, resetInS: secondsLeft(ttl) };
           } catch (error) {
             this.skipUntil = Date.now() + REDIS_RETRY_AFTER_MS;
@@ -98,12 +102,6 @@ export class RedisCounters {
     if (Date.now() - this.lastLog < REDIS_LOG_INTERVAL_MS) return;
     this.lastLog = Date.now();
     this.logger.warn(`rate limits: Redis unavailable (${error.message}), counting in this process`);
-  }
-
-  private recovered(): void {
-    this.degraded = false;
-    this.lastLog = -Infinity;
-    this.logger.info('rate limits: Redis is back, counting there again');
   }
 
   close(): void {
