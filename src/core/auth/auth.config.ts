@@ -114,9 +114,7 @@ export class AuthConfig {
 
   /** The accepted audiences, or undefined for any. */
   get audiences(): string[] | undefined {
-    const list = this.AUTH_AUDIENCE?.split(',')
-      .map((a) => a.trim())
-      .filter((a) => a !== '');
+    const list = this.AUTH_AUDIENCE?.split(',').flatMap((a) => a.trim() || []);
     return list?.length ? list : undefined;
   }
 }

@@ -18,9 +18,7 @@ export class TokenRejectedError extends Error {
     /** For `claims`: which claim (`iss`, `aud`, …). */
     readonly claim?: string,
   ) {
-    super(
-      claim === undefined ? `token rejected: ${reason}` : `token rejected: ${reason} (${claim})`,
-    );
+    super(`token rejected: ${reason}${claim === undefined ? '' : ` (${claim})`}`);
     this.name = 'TokenRejectedError';
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { configProvider } from '../config/config';
 import { AuthConfig } from './auth.config';
 import { AuthenticationHook } from './authentication.hook';
@@ -20,11 +20,4 @@ import { TokenVerifier } from './token-verifier';
   ],
   exports: [TokenVerifier, AuthenticationHook],
 })
-export class AuthModule implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(SessionStore) private readonly sessions: SessionStore | null) {}
-
-  /** After the HTTP server stopped taking requests (the lifecycle's order), like the main pool. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.sessions?.close();
-  }
-}
+export class AuthModule {}

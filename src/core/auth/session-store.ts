@@ -37,13 +37,12 @@ export function sessionLookupSql(config: AuthConfig): string {
     config.AUTH_SESSIONS_EXPIRES_AT_COLUMN,
     config.AUTH_SESSIONS_TOKEN_COLUMN,
   ];
+  const table = config.AUTH_SESSIONS_TABLE;
   if (!columns.every((c) => SQL_IDENTIFIER.test(c))) throw new Error('invalid session column name');
-  if (!SQL_TABLE_NAME.test(config.AUTH_SESSIONS_TABLE)) {
-    throw new Error('invalid session table name');
-  }
+  if (!SQL_TABLE_NAME.test(table)) throw new Error('invalid session table name');
   const [userId, expiresAt, token] = columns.map(quoted);
   return `SELECT ${userId}::text AS user_id, ${expiresAt} AS expires_at
-    FROM ${quoted(config.AUTH_SESSIONS_TABLE)} WHERE ${token} = $1 LIMIT 1`;
+    FROM ${quoted(table)} WHERE ${token} = $1 LIMIT 1`;
 }
 
 interface SessionRow {
@@ -93,14 +92,13 @@ export class SessionStore {
   }
 
   private shared(key: string, token: string): Promise<Outcome> {
-    let query = this.pending.get(key);
-    if (query === undefined) {
-      if (this.pending.size >= SESSION_LOOKUPS_MAX_PENDING) {
-        throw new SessionStoreUnavailableError(new Error('too many session lookups waiting'));
-      }
-      query = this.query(key, token).finally(() => this.pending.delete(key));
-      this.pending.set(key, query);
+    const pending = this.pending.get(key);
+    if (pending !== undefined) return pending;
+    if (this.pending.size >= SESSION_LOOKUPS_MAX_PENDING) {
+      throw new SessionStoreUnavailableError(new Error('too many session lookups waiting'));
     }
+    const query = this.query(key, token).finally(() => this.pending.delete(key));
+    this.pending.set(key, query);
     return query;
   }
 
@@ -119,6 +117,11 @@ export class SessionStore {
 
   close(): Promise<void> {
     return this.pool.end();
+  }
+
+  /** Nest calls it after the HTTP server stopped taking requests, as it ends the main pool. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
 import type { LifecycleState } from '../ops/lifecycle';
 import type { MetricsService } from '../ops/metrics.service';
 import type { RateLimitConfig } from './rate-limit.config';
-import { type WindowCount, WindowCounter } from './window-counter';
+import { secondsLeft, type WindowCount, WindowCounter } from './window-counter';
 import type { CounterStore } from './window-limit';
 
 /** One hit; the key's first starts its window and its expiry. Undo: never below zero. */
@@ -76,8 +76,12 @@ export class RedisCounters {
           try {
             const hit = this.client.rateLimitHit(prefix + key, windowMs);
             const [hits, ttl] = await within(hit, this.config.RATE_LIMIT_REDIS_TIMEOUT_MS);
-            if (this.degraded) this.recovered();
-            return { hits, resetInS: Math.max(1, Math.ceil(ttl / 1000)) };
+            if (this.degraded) {
+              this.degraded = false;
+              this.lastLog = -Infinity;
+              this.logger.info('rate limits: Redis is back, counting there again');
+            }
+            return { hits, resetInS: secondsLeft(ttl) };
           } catch (error) {
             this.skipUntil = Date.now() + REDIS_RETRY_AFTER_MS;
             this.failed(error as Error);
@@ -98,12 +102,6 @@ export class RedisCounters {
     if (Date.now() - this.lastLog < REDIS_LOG_INTERVAL_MS) return;
     this.lastLog = Date.now();
     this.logger.warn(`rate limits: Redis unavailable (${error.message}), counting in this process`);
-  }
-
-  private recovered(): void {
-    this.degraded = false;
-    this.lastLog = -Infinity;
-    this.logger.info('rate limits: Redis is back, counting there again');
   }
 
   close(): void {

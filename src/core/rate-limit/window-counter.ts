@@ -9,6 +9,8 @@ export interface WindowCount {
   resetInS: number;
 }
 
+export const secondsLeft = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+
 /** Events per key in fixed windows, bounded in keys: when full, the least recently seen goes. */
 export class WindowCounter {
   private readonly windows: LRUCache<string, { hits: number }>;
@@ -25,22 +27,12 @@ export class WindowCounter {
     let window = this.windows.get(key);
     if (window === undefined) this.windows.set(key, (window = { hits: 0 }));
     window.hits += 1;
-    return { hits: window.hits, resetInS: this.resetInS(key) };
+    return { hits: window.hits, resetInS: secondsLeft(this.windows.getRemainingTTL(key)) };
   }
 
   /** Takes one event back (none once the window ended). */
   undo(key: string): void {
     const window = this.windows.peek(key);
     if (window !== undefined && window.hits > 0) window.hits -= 1;
-  }
-
-  /** The key's count without counting (it still becomes the most recent key); none once ended. */
-  current(key: string): WindowCount | undefined {
-    const window = this.windows.get(key);
-    return window && { hits: window.hits, resetInS: this.resetInS(key) };
-  }
-
-  private resetInS(key: string): number {
-    return Math.max(1, Math.ceil(this.windows.getRemainingTTL(key) / 1000));
   }
 }

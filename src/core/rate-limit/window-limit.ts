@@ -4,7 +4,6 @@ import type { WindowCount } from './window-counter';
 /** Where a limit counts: a WindowCounter in this process, or RedisCounters (every replica). */
 export interface CounterStore {
   hit(key: string): WindowCount | Promise<WindowCount>;
-  /** Takes one hit back. */
   undo(key: string): void;
 }
 
@@ -21,7 +20,6 @@ export class WindowLimit {
     this.policy = `"${name}";q=${quota};w=${Math.ceil(windowMs / 1000)}`;
   }
 
-  /** Counts a hit: whether it is within the quota, the seconds left, the headers saying so. */
   async take(key: string) {
     const { hits, resetInS } = await this.store.hit(key);
     const remaining = Math.max(0, this.quota - hits);
