@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Module } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../auth/decorators';
@@ -130,14 +130,9 @@ export const Idempotent = (): MethodDecorator =>
   providers: [configProvider(IdempotencyConfig), Idempotency],
   exports: [IdempotencyConfig, Idempotency],
 })
-export class IdempotencyModule implements OnModuleInit {
-  constructor(
-    private readonly retention: RetentionService,
-    private readonly config: IdempotencyConfig,
-  ) {}
-
-  onModuleInit(): void {
-    const everyMs = Math.min(this.config.IDEMPOTENCY_KEY_TTL_S, 600) * 1000;
-    this.retention.register({ statement: PURGE, values: () => [], everyMs });
+export class IdempotencyModule {
+  constructor(retention: RetentionService, config: IdempotencyConfig) {
+    const everyMs = Math.min(config.IDEMPOTENCY_KEY_TTL_S, 600) * 1000;
+    retention.register({ statement: PURGE, values: () => [], everyMs });
   }
 }
