@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { DOCS_PATH } from '../openapi/openapi.constants';
 
-/** The header that carries a request's id, both ways. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 export const REQUEST_ID_MAX_LENGTH = 128;
 /** Bounded and boring: what a proxy or a client library would send, nothing a log could choke on. */
