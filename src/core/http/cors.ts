@@ -7,12 +7,9 @@ type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[
 
 /** An origin exactly as a browser sends it: scheme, host and port only, no path or slash. */
 function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 }
 
 /** What CORS_ORIGINS may hold: empty, `*` alone, or a list of origins. */

@@ -45,9 +45,7 @@ export function helmetHeaders(): Record<string, string> {
 /** Per-user data stays out of shared and browser caches (contract). */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
-const isDocsUrl = (url: string) =>
-  url.startsWith(DOCS_PATH) &&
-  (url.length === DOCS_PATH.length || '/?#'.includes(url[DOCS_PATH.length]));
+const DOCS_URL = new RegExp(`^${DOCS_PATH}([/?#]|$)`);
 
 /** onRequest, first: the request id and the security headers, so every answer carries them. */
 @Injectable()
@@ -60,7 +58,7 @@ export class ResponseHeadersHook {
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void => {
-    reply.headers(isDocsUrl(request.url) ? this.docsHeaders : this.headers);
+    reply.headers(DOCS_URL.test(request.url) ? this.docsHeaders : this.headers);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   };
