@@ -4,13 +4,10 @@ import { BODY_LIMIT_BYTES } from '../http/json-body-parser';
 import { ApiError, type ErrorDef, type ErrorDetails, ERRORS, RETRY_AFTER_S } from './api-error';
 import type { ErrorBodyDto } from './error-body.dto';
 
-export interface ErrorResponse {
+export type ErrorResponse = Pick<ErrorBodyDto, 'code' | 'message' | 'details'> & {
   status: number;
-  code: string;
-  message: string;
-  details: ErrorDetails;
   headers?: Record<string, string>;
-}
+};
 
 /** The contract's fixed texts for what the framework refuses (its own texts are for developers). */
 const BY_STATUS: Partial<Record<number, [ErrorDef, string]>> = {
@@ -68,7 +65,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
 
 /** The body of an error answer, for the filter and the server's own answers. */
 export function errorBody(
-  { code, message, details }: Pick<ErrorResponse, 'code' | 'message' | 'details'>,
+  { code, message, details }: Pick<ErrorBodyDto, 'code' | 'message' | 'details'>,
   requestId: string,
 ): ErrorBodyDto {
   return { code, message, detail: message, details, request_id: requestId };

@@ -1,18 +1,12 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { commaList } from './client-address';
 import type { HttpConfig } from './http.config';
 import { REQUEST_ID_HEADER } from './response-headers.hook';
 
-type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[0]>;
-
 /** An origin exactly as a browser sends it: scheme, host and port only, no path or slash. */
 function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 }
 
 /** What CORS_ORIGINS may hold: empty, `*` alone, or a list of origins. */
@@ -24,7 +18,7 @@ export function isCorsOrigins(value: unknown): boolean {
 }
 
 /** CORS for browser frontends, from CORS_ORIGINS and CORS_CREDENTIALS; undefined when off. */
-export function corsOptions(env: HttpConfig): CorsOptions | undefined {
+export function corsOptions(env: HttpConfig) {
   const origins = commaList(env.CORS_ORIGINS);
   if (origins.length === 0) return undefined;
   return {

@@ -3,7 +3,6 @@ import type { preParsingHookHandler, RouteOptions } from 'fastify';
 import type { Server } from 'node:http';
 import { addRouteHook } from './route-config';
 
-/** Methods whose requests carry a body the API reads. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** `100 Continue` only once authenticated (Node sends it at once): a 401 saves sending the body. */

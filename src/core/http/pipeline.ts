@@ -24,11 +24,10 @@ import { answerWrongMethods, recordClientAborts, runOnServerErrors } from './ser
  */
 export function installPipeline(app: NestFastifyApplication, config: Config): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const expectContinue = app.get(ExpectContinueHook);
 
   // 0. The connection (server.ts bounds its phases): capped, silent ones reset, 100-continue held.
   holdConnections(fastify.server, config.get(HttpConfig));
-  expectContinue.deferContinue(fastify.server);
+  app.get(ExpectContinueHook).deferContinue(fastify.server);
 
   // 1. CORS, the adapter's first hook: a preflight ends here; every answer carries its headers.
   const cors = corsOptions(config.get(HttpConfig));
@@ -46,7 +45,7 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   //    if awaited, the JSON body (415, 413, 400); on @Conditional routes If-Match, ETag and 304.
   fastify.decorateRequest('user', null);
   fastify.addHook('onRoute', app.get(AuthenticationHook).onRoute);
-  fastify.addHook('onRoute', expectContinue.onRoute);
+  fastify.addHook('onRoute', app.get(ExpectContinueHook).onRoute);
   registerJsonBodyParser(fastify);
   fastify.addHook('onRoute', app.get(ConditionalHook).onRoute);
 

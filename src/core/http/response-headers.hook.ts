@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { DOCS_PATH } from '../openapi/openapi.constants';
 
-/** The header that carries a request's id, both ways. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 export const REQUEST_ID_MAX_LENGTH = 128;
 /** Bounded and boring: what a proxy or a client library would send, nothing a log could choke on. */
@@ -46,9 +45,7 @@ export function helmetHeaders(): Record<string, string> {
 /** Per-user data stays out of shared and browser caches (contract). */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
-const isDocsUrl = (url: string) =>
-  url.startsWith(DOCS_PATH) &&
-  (url.length === DOCS_PATH.length || '/?#'.includes(url[DOCS_PATH.length]));
+const DOCS_URL = new RegExp(`^${DOCS_PATH}([/?#]|$)`);
 
 /** onRequest, first: the request id and the security headers, so every answer carries them. */
 @Injectable()
@@ -61,7 +58,7 @@ export class ResponseHeadersHook {
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void => {
-    reply.headers(isDocsUrl(request.url) ? this.docsHeaders : this.headers);
+    reply.headers(DOCS_URL.test(request.url) ? this.docsHeaders : this.headers);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   };

@@ -15,19 +15,14 @@ declare module 'fastify' {
  * onRoute hooks. Merged, as `@RouteConfig` is not: write `@RouteConfig` below, or it replaces it.
  */
 export function WithRouteConfig(config: object): ClassDecorator & MethodDecorator {
-  const decorate = (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    if (descriptor) {
-      merge(descriptor.value as object, config);
-      return descriptor;
-    }
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) return merge(descriptor.value as object, config);
     const prototype = (target as { prototype: object }).prototype;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
       if (name !== 'constructor' && typeof method === 'function') merge(method, config);
     }
-    return undefined;
   };
-  return decorate as ClassDecorator & MethodDecorator;
 }
 
 function merge(handler: object, config: object): void {

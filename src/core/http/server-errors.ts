@@ -14,6 +14,7 @@ import {
   clientAborted,
   errorBody,
   type ErrorResponse,
+  toErrorResponse,
 } from '../errors/error-response';
 import { helmetHeaders, NO_STORE, REQUEST_ID_HEADER } from './response-headers.hook';
 
@@ -29,8 +30,8 @@ export function runOnServerErrors(fastify: FastifyInstance, hooks: ServerErrorHo
   hooksOf.set(fastify, hooks);
 }
 
-function refusal(status: number, message: string, code = ERRORS.validation.code): ErrorResponse {
-  return { status, code, message, details: {} };
+function refusal(status: number, message: string): ErrorResponse {
+  return { status, code: ERRORS.validation.code, message, details: {} };
 }
 
 // The path is never echoed: it is what the client got wrong, and may be 8 KB of anything.
@@ -38,7 +39,6 @@ const ROUTER_ANSWERS: Record<string, ErrorResponse> = {
   FST_ERR_BAD_URL: refusal(400, 'The URL is not validly encoded'),
   FST_ERR_MAX_PARAM_LENGTH: refusal(414, 'A path segment is too long'),
 };
-const INTERNAL = refusal(500, 'Internal server error', ERRORS.internal.code);
 
 const noop = () => undefined;
 
@@ -53,7 +53,7 @@ export function answerRouterError(
   reply.raw.once('finish', () => {
     for (const hook of hooks?.onResponse ?? []) hook(request, reply, noop);
   });
-  const answer = ROUTER_ANSWERS[error.code] ?? INTERNAL;
+  const answer = ROUTER_ANSWERS[error.code] ?? toErrorResponse(error); // any other: a 500
   void reply
     .code(answer.status)
     .type('application/json; charset=utf-8')
