@@ -4,7 +4,7 @@ import { AuthenticationHook } from '../auth/authentication.hook';
 import { PUBLIC_ROUTE } from '../auth/decorators';
 import { loadAppConfig } from '../../app.module';
 import { RequestLogHook } from '../ops/request-log.hook';
-import { MetricsHook } from '../ops/metrics.hook';
+import { MetricsService } from '../ops/metrics.service';
 import { serveDocs } from '../openapi/docs';
 import { ConnectionCloseHook } from './connection-close.hook';
 import { ConditionalHook } from './conditional';
@@ -46,7 +46,7 @@ function recordingApp() {
   hooks.get(ExpectContinueHook)!.deferContinue = () => added.push('checkContinue deferred');
   labelled(ConnectionCloseHook, 'onSend');
   labelled(RequestLogHook, 'onResponse');
-  labelled(MetricsHook, 'onResponse', 'scrape');
+  labelled(MetricsService, 'onResponse', 'scrape');
   const app = {
     getHttpAdapter: () => ({ getInstance: () => fastify }),
     get: (type: unknown) => hooks.get(type),
@@ -76,7 +76,7 @@ describe('installPipeline', () => {
       'onRoute: ConditionalHook.onRoute',
       'onSend: ConnectionCloseHook.onSend',
       'onResponse: RequestLogHook.onResponse',
-      'onResponse: MetricsHook.onResponse',
+      'onResponse: MetricsService.onResponse',
       'onError: recordClientAbort',
       'GET /metrics (public)',
     ]);

@@ -4,8 +4,8 @@ import { PUBLIC_ROUTE } from '../auth/decorators';
 import type { Config } from '../config/config';
 import { serveDocs } from '../openapi/docs';
 import { buildOpenApiDocument } from '../openapi/openapi';
-import { MetricsHook } from '../ops/metrics.hook';
 import { METRICS_PATH } from '../ops/metrics.server';
+import { MetricsService } from '../ops/metrics.service';
 import { OpsConfig } from '../ops/ops.config';
 import { RequestLogHook } from '../ops/request-log.hook';
 import { ConditionalHook } from './conditional';
@@ -57,14 +57,14 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
 
   // 7. onResponse: the log line, the metrics; also for the router's own refusals (which run no
   //    hook) and for a client that hung up mid-body.
-  const onResponse = [app.get(RequestLogHook).onResponse, app.get(MetricsHook).onResponse];
+  const onResponse = [app.get(RequestLogHook).onResponse, app.get(MetricsService).onResponse];
   for (const hook of onResponse) fastify.addHook('onResponse', hook);
   runOnServerErrors(fastify, { onRequest: [responseHeaders], onResponse });
   recordClientAborts(fastify, onResponse);
 
   // Raw routes, public: /metrics here unless it has a port of its own; /docs.
   if (config.get(OpsConfig).metricsPort === undefined) {
-    fastify.get(METRICS_PATH, { config: PUBLIC_ROUTE }, app.get(MetricsHook).scrape);
+    fastify.get(METRICS_PATH, { config: PUBLIC_ROUTE }, app.get(MetricsService).scrape);
   }
   serveDocs(fastify, buildOpenApiDocument(app));
 }

@@ -45,8 +45,9 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         res.writeHead(404).end();
         return;
       }
-      this.metrics.scrape().then(
-        ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+      const { registry } = this.metrics;
+      registry.metrics().then(
+        (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
         () => res.writeHead(500).end(),
       );
     });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 import { SqlExecutor } from '../database/sql-executor';
 
@@ -109,12 +110,22 @@ export class MetricsService {
     });
   }
 
-  /** One answered request; `route` is the route template, undefined when none matched. */
-  observe(route: string | undefined, method: string, status: number, elapsedMs: number): void {
-    this.requests.observe(route, method, status, elapsedMs / 1000);
-  }
+  /** The onResponse hook: each answer under its route template (undefined when none matched). */
+  readonly onResponse = (
+    { routeOptions, method }: FastifyRequest,
+    { statusCode, elapsedTime }: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    this.requests.observe(routeOptions.url, method, statusCode, elapsedTime / 1000);
+    done();
+  };
 
-  async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
+  /** Serves the raw `/metrics` route of the API port (no Nest guard runs). */
+  readonly scrape = async (
+    _request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> => {
+    const body = await this.registry.metrics();
+    return reply.header('Content-Type', this.registry.contentType).send(body);
+  };
 }

@@ -4,12 +4,11 @@ import { configProvider } from '../config/config';
 import { DatabaseHealthIndicator } from './database.health';
 import { HealthController } from './health.controller';
 import { LifecycleState } from './lifecycle';
-import { MetricsHook } from './metrics.hook';
 import { MetricsServer } from './metrics.server';
 import { MetricsService } from './metrics.service';
 import { OpsConfig } from './ops.config';
 
-const EXPORTED = [LifecycleState, MetricsService, MetricsServer, MetricsHook];
+const EXPORTED = [LifecycleState, MetricsService, MetricsServer];
 
 /** `/health*` (terminus), the shutdown state, Prometheus metrics and their own listener. */
 @Global()
