@@ -33,7 +33,6 @@ import {
   BODY_ERRORS,
   COMMON_RESPONSE_HEADERS,
 } from '../core/openapi/error-responses';
-import { BEARER_AUTH } from '../core/openapi/openapi.constants';
 import { PAGE_LIMIT_MAX } from '../core/paging/keyset';
 import { PagingConfig } from '../core/paging/paging.module';
 import { sendPage } from '../core/paging/page-response';
@@ -62,7 +61,7 @@ function TaskResponse(description: string, ...errors: Parameters<typeof ApiError
 
 /** Handlers pass the user down as the owner; the auth hook refused (403) any other `{user_id}`. */
 @ApiTags('tasks')
-@ApiBearerAuth(BEARER_AUTH)
+@ApiBearerAuth()
 @ApiParam({
   name: 'user_id',
   description: 'The owner of the tasks; must equal the token subject (`sub`).',

@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { DOCS_PATH } from '../openapi/openapi.constants';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 export const REQUEST_ID_MAX_LENGTH = 128;
@@ -45,6 +44,8 @@ export function helmetHeaders(): Record<string, string> {
 /** Per-user data stays out of shared and browser caches (contract). */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
+/** Where Swagger UI is served (openapi/docs.ts), under a CSP of its own. */
+export const DOCS_PATH = '/docs';
 const DOCS_URL = new RegExp(`^${DOCS_PATH}([/?#]|$)`);
 
 /** onRequest, first: the request id and the security headers, so every answer carries them. */

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PUBLIC_ROUTE } from '../auth/decorators';
-import { DOCS_PATH } from './openapi.constants';
+import { DOCS_PATH } from '../http/response-headers.hook';
 import { serializeOpenApiDocument } from './openapi';
 
 export const OPENAPI_JSON_PATH = `${DOCS_PATH}/openapi.json`;

@@ -10,7 +10,6 @@ import { APP_INFO } from '../ops/lifecycle';
 import { METRICS_PATH } from '../ops/metrics.server';
 import { errorCodes } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS } from './error-responses';
-import { BEARER_AUTH } from './openapi.constants';
 import { optionalBodySchemas } from '../validation/shape';
 
 /** /metrics is a plain Fastify route, which Nest's scanner cannot see. */
@@ -46,15 +45,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('tasks', "A user's tasks; bearer token required, `sub` must equal `{user_id}`.")
     .addTag('health', 'Probes for Kubernetes and operators; no authentication.')
     .addTag('operations', 'For operators and their tools; no authentication.')
-    .addBearerAuth(
-      {
-        type: 'http',
-        scheme: 'bearer',
-        description:
-          'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id). Locally: `npm run -s token -- alice`.',
-      },
-      BEARER_AUTH,
-    )
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id). Locally: `npm run -s token -- alice`.',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
