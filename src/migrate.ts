@@ -4,10 +4,9 @@ import { dirname } from 'node:path';
 import { AppConfig } from './core/config/app.config';
 import { ConfigValidationError, loadConfig, loadEnvFile } from './core/config/config';
 import { DatabaseConfig } from './core/database/database.config';
-import { parsePostgresUrl } from './core/database/connection-url';
+import { explainDatabaseStartupError } from './core/database/connection-url';
 import { MIGRATIONS_GLOB } from './core/database/data-source-options';
 import { runMigrationsLocked } from './core/database/migration-runner';
-import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { createRootLogger } from './core/ops/logging.module';
 
 /** `npm run migration:run:prod`, for a Kubernetes Job: exit 0 when the schema is up to date. */
@@ -41,7 +40,7 @@ async function main(): Promise<number> {
     const { code, query } = (error ?? {}) as { code?: unknown; query?: unknown };
     const reason =
       typeof code === 'string' && code !== '' && query === undefined
-        ? explainDatabaseStartupError(error, parsePostgresUrl(url))
+        ? explainDatabaseStartupError(error, url)
         : ((error as Error)?.message ?? String(error));
     logger.error({ reason }, 'migrations failed');
     return 1;
