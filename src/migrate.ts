@@ -35,12 +35,11 @@ async function main(): Promise<number> {
     await runMigrationsLocked(env, logger);
     return 0;
   } catch (error) {
-    const url = env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL;
     // A failing migration's SQL error reads as is; a connection failure gets the operator's sentence.
     const { code, query } = (error ?? {}) as { code?: unknown; query?: unknown };
     const reason =
       typeof code === 'string' && code !== '' && query === undefined
-        ? explainDatabaseStartupError(error, url)
+        ? explainDatabaseStartupError(error, env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL)
         : ((error as Error)?.message ?? String(error));
     logger.error({ reason }, 'migrations failed');
     return 1;
