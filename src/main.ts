@@ -2,7 +2,7 @@ import './tracing';
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
-import { Config, ConfigValidationError, loadEnvFile } from './core/config/config';
+import { Config, loadConfigOrExit } from './core/config/config';
 import { loadAppConfig } from './app.module';
 import { AuthConfig } from './core/auth/auth.config';
 import { explainDatabaseStartupError, redactUrl } from './core/database/connection-url';
@@ -22,18 +22,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function configFromEnvironment(): Config {
-  loadEnvFile();
-  try {
-    return loadAppConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) fail(error.message);
-    throw error;
-  }
-}
-
 async function bootstrap(): Promise<void> {
-  const config = configFromEnvironment();
+  const config = loadConfigOrExit(loadAppConfig);
   const http = config.get(HttpConfig);
   try {
     // Built, not started: nothing touches the database until listen() initialises the app.

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppConfig } from './core/config/app.config';
-import { ConfigValidationError, loadConfig, loadEnvFile } from './core/config/config';
+import { loadConfig, loadConfigOrExit } from './core/config/config';
 import { DatabaseConfig } from './core/database/database.config';
 import { explainDatabaseStartupError } from './core/database/connection-url';
 import { MIGRATIONS_GLOB } from './core/database/data-source-options';
@@ -11,15 +11,7 @@ import { createRootLogger } from './core/ops/logging.module';
 
 /** `npm run migration:run:prod`, for a Kubernetes Job: exit 0 when the schema is up to date. */
 async function main(): Promise<number> {
-  loadEnvFile();
-  let config;
-  try {
-    config = loadConfig(process.env, [AppConfig, DatabaseConfig]);
-  } catch (error) {
-    if (!(error instanceof ConfigValidationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const config = loadConfigOrExit((raw) => loadConfig(raw, [AppConfig, DatabaseConfig]));
   const env = config.get(DatabaseConfig);
   const logger = createRootLogger(config.get(AppConfig)).child({ context: 'Migrations' });
   const dir = dirname(MIGRATIONS_GLOB);
