@@ -124,7 +124,7 @@ function requireSources() {
 function ensureDevelopmentTokenSecret() {
   if (process.env.AUTH_JWT_SECRET?.trim() || process.env.AUTH_JWKS_URL?.trim()) return;
   requireSources();
-  const { DEVELOPMENT_JWT_SECRET } = require('../src/core/auth/development-secret.ts');
+  const { DEVELOPMENT_JWT_SECRET } = require('../src/core/auth/auth.config.ts');
   process.env.AUTH_JWT_SECRET = DEVELOPMENT_JWT_SECRET;
   log(
     'AUTH_JWT_SECRET is not set: using the development secret (`npm run token -- <user>` signs with it)',

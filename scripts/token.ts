@@ -1,7 +1,7 @@
 // `npm run token -- <user_id> [--ttl 1h]`: prints an HS256 bearer token for local use, signed
 // with AUTH_JWT_SECRET from the environment or `.env` (as the app reads it).
 import { SignJWT } from 'jose';
-import { DEVELOPMENT_JWT_SECRET } from '../src/core/auth/development-secret';
+import { DEVELOPMENT_JWT_SECRET } from '../src/core/auth/auth.config';
 import { loadEnvFile } from '../src/core/config/config';
 import { hasMoreCodePointsThan, USER_ID_MAX_LENGTH } from '../src/core/validation/identifiers';
 

@@ -2,14 +2,13 @@ import './tracing';
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { AppConfig } from './core/config/app.config';
-import { Config, ConfigValidationError, loadEnvFile } from './core/config/config';
+import { Config, loadConfigOrExit } from './core/config/config';
 import { loadAppConfig } from './app.module';
 import { AuthConfig } from './core/auth/auth.config';
-import { parsePostgresUrl, redactUrl } from './core/database/connection-url';
+import { explainDatabaseStartupError, redactUrl } from './core/database/connection-url';
 import { DatabaseConfig } from './core/database/database.config';
 import { DatabaseStartupError } from './core/database/database-verifier';
 import { runMigrationsLocked } from './core/database/migration-runner';
-import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { HttpConfig } from './core/http/http.config';
 import { contextLogger } from './core/ops/logging.module';
 import { stopTracing } from './core/ops/tracing';
@@ -23,18 +22,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function configFromEnvironment(): Config {
-  loadEnvFile();
-  try {
-    return loadAppConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) fail(error.message);
-    throw error;
-  }
-}
-
 async function bootstrap(): Promise<void> {
-  const config = configFromEnvironment();
+  const config = loadConfigOrExit(loadAppConfig);
   const http = config.get(HttpConfig);
   try {
     // Built, not started: nothing touches the database until listen() initialises the app.
@@ -86,20 +75,18 @@ function describe(config: Config): string {
 function describeStartupError(error: unknown, config: Config): string {
   if (error instanceof DatabaseStartupError) return error.message;
   const { code, syscall, port } = (error ?? {}) as Record<string, unknown>;
-  const http = config.get(HttpConfig);
   if (syscall === 'listen' && typeof code === 'string') {
+    const reason = code === 'EADDRINUSE' ? 'address already in use' : code;
     const ops = config.get(OpsConfig);
-    const metrics = ops.metricsPort !== undefined && port === ops.metricsPort;
-    const setting = !metrics
-      ? 'the API port, PORT'
-      : `the metrics port, METRICS_PORT${ops.METRICS_PORT === undefined ? ' (9464 by default in production)' : ''}`;
-    return `cannot listen on ${http.HOST}:${metrics ? ops.metricsPort : http.PORT}, ${setting} (${code === 'EADDRINUSE' ? 'address already in use' : code})`;
+    if (ops.metricsPort !== undefined && port === ops.metricsPort) {
+      const byDefault = ops.METRICS_PORT === undefined ? ' (9464 by default in production)' : '';
+      return `cannot listen on ${ops.metricsHost}:${ops.metricsPort}, the metrics port, METRICS_PORT${byDefault} (${reason})`;
+    }
+    const http = config.get(HttpConfig);
+    return `cannot listen on ${http.HOST}:${http.PORT}, the API port, PORT (${reason})`;
   }
   if (typeof code === 'string' && code !== '') {
-    return explainDatabaseStartupError(
-      error,
-      parsePostgresUrl(config.get(DatabaseConfig).DATABASE_URL),
-    );
+    return explainDatabaseStartupError(error, config.get(DatabaseConfig).DATABASE_URL);
   }
   return (error as Error)?.message ?? String(error);
 }

@@ -2,25 +2,16 @@ import 'reflect-metadata';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppConfig } from './core/config/app.config';
-import { ConfigValidationError, loadConfig, loadEnvFile } from './core/config/config';
+import { loadConfig, loadConfigOrExit } from './core/config/config';
 import { DatabaseConfig } from './core/database/database.config';
-import { parsePostgresUrl } from './core/database/connection-url';
+import { explainDatabaseStartupError } from './core/database/connection-url';
 import { MIGRATIONS_GLOB } from './core/database/data-source-options';
 import { runMigrationsLocked } from './core/database/migration-runner';
-import { explainDatabaseStartupError } from './core/database/startup-errors';
 import { createRootLogger } from './core/ops/logging.module';
 
 /** `npm run migration:run:prod`, for a Kubernetes Job: exit 0 when the schema is up to date. */
 async function main(): Promise<number> {
-  loadEnvFile();
-  let config;
-  try {
-    config = loadConfig(process.env, [AppConfig, DatabaseConfig]);
-  } catch (error) {
-    if (!(error instanceof ConfigValidationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const config = loadConfigOrExit((raw) => loadConfig(raw, [AppConfig, DatabaseConfig]));
   const env = config.get(DatabaseConfig);
   const logger = createRootLogger(config.get(AppConfig)).child({ context: 'Migrations' });
   const dir = dirname(MIGRATIONS_GLOB);
@@ -36,12 +27,11 @@ async function main(): Promise<number> {
     await runMigrationsLocked(env, logger);
     return 0;
   } catch (error) {
-    const url = env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL;
     // A failing migration's SQL error reads as is; a connection failure gets the operator's sentence.
     const { code, query } = (error ?? {}) as { code?: unknown; query?: unknown };
     const reason =
       typeof code === 'string' && code !== '' && query === undefined
-        ? explainDatabaseStartupError(error, parsePostgresUrl(url))
+        ? explainDatabaseStartupError(error, env.DATABASE_MIGRATIONS_URL ?? env.DATABASE_URL)
         : ((error as Error)?.message ?? String(error));
     logger.error({ reason }, 'migrations failed');
     return 1;

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { parseTokenArgs, runTokenCommand } from '../../scripts/token';
-import { DEVELOPMENT_JWT_SECRET } from '../../src/core/auth/development-secret';
+import { DEVELOPMENT_JWT_SECRET } from '../../src/core/auth/auth.config';
 import { readFileSync } from 'node:fs';
 
 describe('npm run token', () => {

@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { parsePostgresUrl } from '../../src/core/database/connection-url';
-import { explainDatabaseStartupError } from '../../src/core/database/startup-errors';
+import { explainDatabaseStartupError } from '../../src/core/database/connection-url';
 import { runNode, startBuiltApp } from '../support/built-app';
 import { expectCleanFailure } from '../support/child-process';
 import { TEST_JWT_SECRET } from '../support/tokens';
@@ -93,7 +92,7 @@ describeWithPgBouncer(
         code: '08P01',
         message: 'unsupported startup parameter: statement_timeout',
       });
-      expect(explainDatabaseStartupError(error, parsePostgresUrl(pooled))).toBe(
+      expect(explainDatabaseStartupError(error, pooled)).toBe(
         `database server at 127.0.0.1:${bouncer.pooler.port} answered FATAL 08P01: unsupported startup parameter: statement_timeout`,
       );
     });

@@ -2,8 +2,7 @@ import { loadAppConfig } from '../../app.module';
 import { AppConfig } from '../config/app.config';
 import { ConfigValidationError, loadConfig } from '../config/config';
 import { DatabaseConfig } from '../database/database.config';
-import { AuthConfig } from './auth.config';
-import { DEVELOPMENT_JWT_SECRET } from './development-secret';
+import { AuthConfig, DEVELOPMENT_JWT_SECRET } from './auth.config';
 
 const base = { DATABASE_URL: 'postgres://u@localhost/tasks' };
 const auth = (raw: Record<string, string>) => loadAppConfig({ ...base, ...raw }).get(AuthConfig);

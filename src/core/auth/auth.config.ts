@@ -4,8 +4,9 @@ import { Config, ConfigSection } from '../config/config';
 import { EnvBool, EnvInt, EnvOptional, EnvOptionalInt } from '../config/env.decorators';
 import { isHttpUrl, isPostgresUrl, POSTGRES_URL, Satisfies } from '../config/validators';
 import { DatabaseConfig } from '../database/database.config';
-import { DEVELOPMENT_JWT_SECRET } from './development-secret';
 
+/** What `.env.example`, `npm run dev` and `npm run token` use; public, so production refuses it. */
+export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 /** Unquoted identifier letters only, at most 63: quoting them (to keep camelCase) is safe. */
 export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const SQL_TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;

@@ -40,6 +40,18 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/** `.env`, then the environment; invalid configuration is its problems on stderr and exit code 1. */
+export function loadConfigOrExit(load: (raw: EnvironmentInput) => Config): Config {
+  loadEnvFile();
+  try {
+    return load(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 export class Config {
   constructor(private readonly values: ReadonlyMap<Type, object>) {}
 

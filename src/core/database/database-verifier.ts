@@ -2,10 +2,9 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { DatabaseConfig } from './database.config';
-import { parsePostgresUrl } from './connection-url';
+import { explainDatabaseStartupError } from './connection-url';
 import { MIGRATIONS_TABLE } from './data-source-options';
 import { withTimeout } from './pg-errors';
-import { explainDatabaseStartupError } from './startup-errors';
 
 export class DatabaseStartupError extends Error {
   override name = 'DatabaseStartupError';
@@ -54,9 +53,7 @@ export class DatabaseVerifier implements OnApplicationBootstrap {
       this.logger[report.level](report.fields, report.message);
       await this.logMigrationState();
     } catch (error) {
-      throw new DatabaseStartupError(
-        explainDatabaseStartupError(error, parsePostgresUrl(this.env.DATABASE_URL)),
-      );
+      throw new DatabaseStartupError(explainDatabaseStartupError(error, this.env.DATABASE_URL));
     }
   }
 
