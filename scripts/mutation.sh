@@ -3,7 +3,8 @@
 # the break threshold on its own: a weak file cannot hide behind a strong one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=$(node --input-type=module -e "console.log((await import('./stryker.config.mjs')).default.mutate.join(' '))")
+# `npm run mutation -- src/core/auth/bearer.ts` runs one file; no argument: every configured file.
+files=${*:-$(node --input-type=module -e "console.log((await import('./stryker.config.mjs')).default.mutate.join(' '))")}
 status=0
 for file in $files; do
   echo "== mutation testing $file"
