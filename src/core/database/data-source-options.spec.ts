@@ -26,14 +26,14 @@ describe('buildDataSourceOptions', () => {
       password: 'pw',
       database: 'tasks',
       ssl: { rejectUnauthorized: false },
-      synchronize: false,
-      migrationsRun: false,
       migrationsTableName: MIGRATIONS_TABLE,
       migrations: [MIGRATIONS_GLOB],
       poolSize: 7,
       connectTimeoutMS: 5000,
       applicationName: 'tasks-api',
     });
+    // TypeORM's defaults: no schema synchronisation, no migrations at startup, no query logging.
+    expect(options.synchronize || options.migrationsRun || options.logging).toBeFalsy();
     // Nothing session-scoped in the startup packet (a transaction pooler refuses it), and the
     // client-side deadline is SqlExecutor's own, not pg's query_timeout.
     for (const parameter of [

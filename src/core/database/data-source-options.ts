@@ -26,12 +26,9 @@ export function buildDataSourceOptions(
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
-    synchronize: false,
     // gen_random_uuid() is built in (PostgreSQL 13+): no CREATE EXTENSION for a least-privilege role.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    migrationsRun: false,
-    logging: false,
     poolSize: migrations ? 1 : config.DATABASE_POOL_SIZE,
     connectTimeoutMS: config.DATABASE_CONNECT_TIMEOUT_MS,
     applicationName: migrations ? 'tasks-api-migrations' : 'tasks-api',

@@ -29,10 +29,8 @@ export async function runMigrationsLocked(
     logger.info({ waitedMs: Math.round(performance.now() - started) }, 'migration lock acquired');
     let applied;
     try {
-      const executor = new MigrationExecutor(dataSource, runner);
-      // 'all' inside a transaction that is already open: TypeORM neither begins nor commits.
-      executor.transaction = 'all';
-      applied = await executor.executePendingMigrations();
+      // Its default mode, 'all', in a transaction already open: TypeORM neither begins nor commits.
+      applied = await new MigrationExecutor(dataSource, runner).executePendingMigrations();
       await setRoleTimeouts(runner, env, logger);
       await runner.commitTransaction();
     } catch (error) {
