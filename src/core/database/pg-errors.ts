@@ -68,11 +68,14 @@ export function mapPgError(error: unknown): DataLayerError {
 export const timeoutError = (message: string) =>
   Object.assign(new Error(message), { code: 'ETIMEDOUT' });
 
-/** `work`, or an ETIMEDOUT rejection after `ms`; the work is not cancelled. */
-export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/**
+ * `work`, or an ETIMEDOUT rejection after `ms`; the work is not cancelled. Rejects after the poll
+ * phase: an answer already read wins over an overslept timer.
+ */
+export function withTimeout<T>(work: Promise<T>, ms: number, message = 'timeout'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeoutError('timeout')), ms);
+    timer = setTimeout(() => setImmediate(() => reject(timeoutError(message))), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

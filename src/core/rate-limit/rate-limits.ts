@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { VerificationBudget } from '../auth/authentication.hook';
@@ -13,7 +13,7 @@ import { rateLimited, WindowLimit } from './window-limit';
  * verifications: taken before each starts (pipelining cannot overshoot), refunded by a valid token.
  */
 @Injectable()
-export class RateLimits extends VerificationBudget implements OnApplicationShutdown {
+export class RateLimits extends VerificationBudget {
   /** Requests per user (or per address without a user). */
   readonly user: WindowLimit;
   readonly verification: WindowLimit;
@@ -22,7 +22,7 @@ export class RateLimits extends VerificationBudget implements OnApplicationShutd
   constructor(
     config: RateLimitConfig,
     @InjectPinoLogger('RateLimit') private readonly logger: PinoLogger,
-    @Optional() @Inject(RedisCounters) private readonly redis?: RedisCounters | null,
+    @Optional() @Inject(RedisCounters) redis?: RedisCounters | null,
   ) {
     super();
     const ttl = config.RATE_LIMIT_TTL_MS;
@@ -45,9 +45,5 @@ export class RateLimits extends VerificationBudget implements OnApplicationShutd
     const state = await this.verification.take(key);
     if (!state.allowed) throw rateLimited(state);
     return () => this.verification.store.undo(key);
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.close();
   }
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { PinoLogger } from 'nestjs-pino';
 import { Counter } from 'prom-client';
+import { withTimeout } from '../database/pg-errors';
 import type { LifecycleState } from '../ops/lifecycle';
 import type { MetricsService } from '../ops/metrics.service';
 import type { RateLimitConfig } from './rate-limit.config';
@@ -22,16 +23,6 @@ type LimitRedis = Redis & {
 const REDIS_RETRY_AFTER_MS = 1000;
 const REDIS_LOG_INTERVAL_MS = 10_000;
 
-/** Rejects after `ms`, in the poll phase: an answer already read wins over an overslept timer. */
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    const fail = () => reject(new Error(`no answer within ${ms} ms`));
-    timer = setTimeout(() => setImmediate(fail), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Counters shared by every replica in RATE_LIMIT_REDIS_URL (one atomic script per hit); when Redis
  * is down, failing or late, a hit is counted in the process instead (docs/operations.md).
@@ -42,6 +33,8 @@ export class RedisCounters {
   private skipUntil = 0;
   private degraded = false;
   private lastLog = -Infinity;
+  private readonly timeoutMs = this.config.RATE_LIMIT_REDIS_TIMEOUT_MS;
+  private readonly late = `no answer within ${this.timeoutMs} ms`;
 
   constructor(
     private readonly config: RateLimitConfig,
@@ -75,7 +68,7 @@ export class RedisCounters {
         if (this.usable) {
           try {
             const hit = this.client.rateLimitHit(prefix + key, windowMs);
-            const [hits, ttl] = await within(hit, this.config.RATE_LIMIT_REDIS_TIMEOUT_MS);
+            const [hits, ttl] = await withTimeout(hit, this.timeoutMs, this.late);
             if (this.degraded) {
               this.degraded = false;
               this.lastLog = -Infinity;
@@ -104,7 +97,7 @@ export class RedisCounters {
     this.logger.warn(`rate limits: Redis unavailable (${error.message}), counting in this process`);
   }
 
-  close(): void {
+  onApplicationShutdown(): void {
     this.client.disconnect();
   }
 }
