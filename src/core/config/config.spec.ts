@@ -74,7 +74,6 @@ describe('loadConfig', () => {
     expect(config.get(HttpConfig)).toMatchObject({ PORT: 8080, HOST: '127.0.0.1' });
     expect(config.get(DatabaseConfig)).toMatchObject({
       DATABASE_MIGRATIONS_URL: 'postgres://u@direct/db',
-      migrationsUrl: 'postgres://u@direct/db',
       DATABASE_POOL_SIZE: 3,
       DATABASE_CONNECT_TIMEOUT_MS: 250,
       DATABASE_STATEMENT_TIMEOUT_MS: 60000,

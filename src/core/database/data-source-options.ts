@@ -18,7 +18,7 @@ export function buildDataSourceOptions(
   entities: DataSourceOptions['entities'] = [],
 ): PostgresDataSourceOptions {
   const migrations = purpose === 'migrations';
-  const url = migrations ? config.migrationsUrl : config.DATABASE_URL;
+  const url = (migrations && config.DATABASE_MIGRATIONS_URL) || config.DATABASE_URL;
   return {
     type: 'postgres',
     ...parsePostgresUrl(url),

@@ -41,8 +41,4 @@ export class DatabaseConfig {
     const statementTimeoutMs = this.DATABASE_STATEMENT_TIMEOUT_MS;
     return { statementTimeoutMs, idleInTransactionTimeoutMs: statementTimeoutMs * 2 };
   }
-
-  get migrationsUrl(): string {
-    return this.DATABASE_MIGRATIONS_URL ?? this.DATABASE_URL;
-  }
 }
