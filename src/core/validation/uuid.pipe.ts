@@ -3,23 +3,21 @@ import { ApiParam } from '@nestjs/swagger';
 import { ERRORS } from '../errors/api-error';
 import { isUuid } from './identifiers';
 
-/** Any RFC 4122 shaped id, lower-cased; anything else is 400 INVALID_UUID before a query runs. */
-export class UuidPipe implements PipeTransform<string, string> {
-  constructor(private readonly name: string) {}
-
-  transform(value: string): string {
-    if (!isUuid(value)) {
-      throw ERRORS.invalidUuid.error(`${this.name}: must be a UUID`, {
-        fields: { [this.name]: ['must be a UUID'] },
-      });
-    }
-    return value.toLowerCase();
-  }
-}
-
-/** The path parameter `name`, a UUID (checked, lower-cased) and documented as one. */
+/**
+ * The path parameter `name`, a UUID and documented as one: any RFC 4122 shaped id, lower-cased;
+ * anything else is 400 INVALID_UUID before a query runs.
+ */
 export function UuidParam(name: string): ParameterDecorator {
-  const pipe = new UuidPipe(name);
+  const pipe: PipeTransform<string, string> = {
+    transform(value) {
+      if (!isUuid(value)) {
+        throw ERRORS.invalidUuid.error(`${name}: must be a UUID`, {
+          fields: { [name]: ['must be a UUID'] },
+        });
+      }
+      return value.toLowerCase();
+    },
+  };
   return (target, key, index) => {
     Param(name, pipe)(target, key, index);
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
