@@ -1,10 +1,4 @@
-import {
-  DynamicModule,
-  Inject,
-  INestApplicationContext,
-  Module,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
@@ -59,25 +53,6 @@ export function createRootLogger(env: AppConfig, destination?: DestinationStream
   return pino({ ...options, transport: { target: 'pino-pretty', options: pretty } });
 }
 
-/** Makes the root logger injectable, and writes out what it holds when the app closes. */
-@Module({
-  providers: [
-    {
-      provide: ROOT_LOGGER,
-      inject: [AppConfig],
-      useFactory: (env: AppConfig) => createRootLogger(env),
-    },
-  ],
-  exports: [ROOT_LOGGER],
-})
-class RootLoggerModule implements OnApplicationShutdown {
-  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
-
-  onApplicationShutdown(): void {
-    this.logger.flush();
-  }
-}
-
 /**
  * One way to log: `@InjectPinoLogger('Context')` (outside a provider, `contextLogger`). Request
  * lines are RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware.
@@ -89,9 +64,8 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       imports: [
-        RootLoggerModule,
         LoggerModule.forRootAsync({
-          imports: [RootLoggerModule],
+          providers: [{ provide: ROOT_LOGGER, inject: [AppConfig], useFactory: createRootLogger }],
           inject: [ROOT_LOGGER],
           useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
         }),
