@@ -16,12 +16,6 @@ import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
 
-/** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(loadAppConfig);
   const http = config.get(HttpConfig);
@@ -49,7 +43,9 @@ async function bootstrap(): Promise<void> {
     await app.listen({ port: http.PORT, host: http.HOST });
     logger.info(`listening on port ${http.PORT}`);
   } catch (error) {
-    fail(`Startup failed: ${describeStartupError(error, config)}`);
+    // A startup failure is one clear line on stderr and exit code 1: no stack, no secret.
+    process.stderr.write(`Startup failed: ${describeStartupError(error, config)}\n`);
+    process.exit(1);
   }
 }
 
