@@ -43,7 +43,7 @@ describe('ConnectionCloseHook', () => {
     const serving = run(hook);
     expect(serving.reply.header).not.toHaveBeenCalled();
     expect(serving.done).toHaveBeenCalledWith(null, 'body');
-    lifecycle.markShuttingDown();
+    lifecycle.isShuttingDown = true;
     const draining = run(hook);
     expect(draining.reply.header).toHaveBeenCalledWith('Connection', 'close');
     expect(draining.done).toHaveBeenCalledWith(null, 'body');
