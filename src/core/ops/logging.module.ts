@@ -1,8 +1,7 @@
-import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
-import { RequestLogHook } from './request-log.hook';
 import { traceLogFields } from './tracing';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -55,25 +54,15 @@ export function createRootLogger(env: AppConfig, destination?: DestinationStream
 
 /**
  * One way to log: `@InjectPinoLogger('Context')` (outside a provider, `contextLogger`). Request
- * lines are RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware.
+ * lines are RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware. A function:
+ * nestjs-pino registers what `@InjectPinoLogger` asked for once every class is loaded.
  */
-@Module({})
-export class LoggingModule {
-  /** A function: nestjs-pino registers what `@InjectPinoLogger` asked for once every class is loaded. */
-  static forRoot(): DynamicModule {
-    return {
-      module: LoggingModule,
-      imports: [
-        LoggerModule.forRootAsync({
-          providers: [{ provide: ROOT_LOGGER, inject: [AppConfig], useFactory: createRootLogger }],
-          inject: [ROOT_LOGGER],
-          useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
-        }),
-      ],
-      providers: [RequestLogHook],
-      exports: [RequestLogHook],
-    };
-  }
+export function loggingModule(): DynamicModule {
+  return LoggerModule.forRootAsync({
+    providers: [{ provide: ROOT_LOGGER, inject: [AppConfig], useFactory: createRootLogger }],
+    inject: [ROOT_LOGGER],
+    useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
+  });
 }
 
 /** What `@InjectPinoLogger(context)` would give, for code that is not a provider. */
