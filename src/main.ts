@@ -10,7 +10,8 @@ import { DatabaseConfig } from './core/database/database.config';
 import { DatabaseStartupError } from './core/database/database-verifier';
 import { runMigrationsLocked } from './core/database/migration-runner';
 import { HttpConfig } from './core/http/http.config';
-import { contextLogger } from './core/ops/logging.module';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from './core/ops/logging.module';
 import { stopTracing } from './core/ops/tracing';
 import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
@@ -22,11 +23,12 @@ async function bootstrap(): Promise<void> {
   try {
     // Built, not started: nothing touches the database until listen() initialises the app.
     const app = await createApp(config);
-    const logger = await contextLogger(app, 'Bootstrap');
+    const root = app.get<Logger>(ROOT_LOGGER);
+    const logger = root.child({ context: 'Bootstrap' });
     logger.info(`configuration loaded (${describe(config)})`);
     if (config.get(DatabaseConfig).MIGRATIONS_RUN_ON_STARTUP) {
       // Same lock as the migration Job: replicas starting together apply each migration once.
-      await runMigrationsLocked(config.get(DatabaseConfig), await contextLogger(app, 'Migrations'));
+      await runMigrationsLocked(config.get(DatabaseConfig), root.child({ context: 'Migrations' }));
     }
     // Our own signal handling: readiness must flip and the drain delay pass before anything closes.
     const ops = config.get(OpsConfig);
@@ -36,7 +38,7 @@ async function bootstrap(): Promise<void> {
         close: () => app.close().then(stopTracing),
       },
       app.get(LifecycleState),
-      await contextLogger(app, 'Shutdown'),
+      root.child({ context: 'Shutdown' }),
       { drainDelayMs: ops.drainDelayMs, timeoutMs: ops.SHUTDOWN_TIMEOUT_MS },
       (code) => process.exit(code),
     ).install();

@@ -1,5 +1,5 @@
-import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
-import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
 import { traceLogFields } from './tracing';
@@ -53,9 +53,10 @@ export function createRootLogger(env: AppConfig, destination?: DestinationStream
 }
 
 /**
- * One way to log: `@InjectPinoLogger('Context')` (outside a provider, `contextLogger`). Request
- * lines are RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware. A function:
- * nestjs-pino registers what `@InjectPinoLogger` asked for once every class is loaded.
+ * One way to log: `@InjectPinoLogger('Context')`; outside a provider, ROOT_LOGGER's child with that
+ * `context` (the same line). Request lines are RequestLogHook's: `forRoutes: []` mounts none of
+ * nestjs-pino's middleware. A function: nestjs-pino registers what `@InjectPinoLogger` asked for
+ * once every class is loaded.
  */
 export function loggingModule(): DynamicModule {
   return LoggerModule.forRootAsync({
@@ -63,14 +64,4 @@ export function loggingModule(): DynamicModule {
     inject: [ROOT_LOGGER],
     useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
   });
-}
-
-/** What `@InjectPinoLogger(context)` would give, for code that is not a provider. */
-export async function contextLogger(
-  app: INestApplicationContext,
-  context: string,
-): Promise<PinoLogger> {
-  const logger = await app.resolve(PinoLogger);
-  logger.setContext(context);
-  return logger;
 }
