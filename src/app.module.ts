@@ -7,7 +7,7 @@ import { DatabaseModule } from './core/database/database.module';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { HttpModule } from './core/http/http.module';
 import { IdempotencyModule } from './core/idempotency/idempotency';
-import { LoggingModule } from './core/ops/logging.module';
+import { loggingModule } from './core/ops/logging.module';
 import { OpsModule } from './core/ops/ops.module';
 import { PagingModule } from './core/paging/paging.module';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
@@ -27,7 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule.forRoot(),
+        loggingModule(),
         DatabaseModule,
         OpsModule,
         HttpModule,

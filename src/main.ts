@@ -10,17 +10,12 @@ import { DatabaseConfig } from './core/database/database.config';
 import { DatabaseStartupError } from './core/database/database-verifier';
 import { runMigrationsLocked } from './core/database/migration-runner';
 import { HttpConfig } from './core/http/http.config';
-import { contextLogger } from './core/ops/logging.module';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from './core/ops/logging.module';
 import { stopTracing } from './core/ops/tracing';
 import { GracefulShutdown, LifecycleState } from './core/ops/lifecycle';
 import { OpsConfig } from './core/ops/ops.config';
 import { RateLimitConfig } from './core/rate-limit/rate-limit.config';
-
-/** A startup failure is one clear line on stderr and exit code 1: no stack, no secret. */
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(loadAppConfig);
@@ -28,11 +23,12 @@ async function bootstrap(): Promise<void> {
   try {
     // Built, not started: nothing touches the database until listen() initialises the app.
     const app = await createApp(config);
-    const logger = await contextLogger(app, 'Bootstrap');
+    const root = app.get<Logger>(ROOT_LOGGER);
+    const logger = root.child({ context: 'Bootstrap' });
     logger.info(`configuration loaded (${describe(config)})`);
     if (config.get(DatabaseConfig).MIGRATIONS_RUN_ON_STARTUP) {
       // Same lock as the migration Job: replicas starting together apply each migration once.
-      await runMigrationsLocked(config.get(DatabaseConfig), await contextLogger(app, 'Migrations'));
+      await runMigrationsLocked(config.get(DatabaseConfig), root.child({ context: 'Migrations' }));
     }
     // Our own signal handling: readiness must flip and the drain delay pass before anything closes.
     const ops = config.get(OpsConfig);
@@ -42,14 +38,16 @@ async function bootstrap(): Promise<void> {
         close: () => app.close().then(stopTracing),
       },
       app.get(LifecycleState),
-      await contextLogger(app, 'Shutdown'),
+      root.child({ context: 'Shutdown' }),
       { drainDelayMs: ops.drainDelayMs, timeoutMs: ops.SHUTDOWN_TIMEOUT_MS },
       (code) => process.exit(code),
     ).install();
     await app.listen({ port: http.PORT, host: http.HOST });
     logger.info(`listening on port ${http.PORT}`);
   } catch (error) {
-    fail(`Startup failed: ${describeStartupError(error, config)}`);
+    // A startup failure is one clear line on stderr and exit code 1: no stack, no secret.
+    process.stderr.write(`Startup failed: ${describeStartupError(error, config)}\n`);
+    process.exit(1);
   }
 }
 

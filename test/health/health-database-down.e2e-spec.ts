@@ -95,7 +95,7 @@ describe('when the database goes away and comes back', () => {
   });
 
   it('reports not ready while shutting down, even with the database up', async () => {
-    app.get(LifecycleState).markShuttingDown();
+    app.get(LifecycleState).isShuttingDown = true;
     const ready = await get('/health/ready');
     expect(ready).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
     const overall = await get('/health');

@@ -39,8 +39,7 @@ function response(def: ErrorDef, message: string, details: ErrorDetails = {}): E
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof ApiError) {
     const { code, details, headers } = error;
-    const answer = { status: error.getStatus(), code, message: error.message, details };
-    return headers ? { ...answer, headers } : answer;
+    return { status: error.getStatus(), code, message: error.message, details, headers };
   }
   if (error instanceof InvalidInputError) {
     const fields = error.field ? { [error.field]: [error.message] } : {};

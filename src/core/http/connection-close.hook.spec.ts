@@ -43,7 +43,7 @@ describe('ConnectionCloseHook', () => {
     const serving = run(hook);
     expect(serving.reply.header).not.toHaveBeenCalled();
     expect(serving.done).toHaveBeenCalledWith(null, 'body');
-    lifecycle.markShuttingDown();
+    lifecycle.isShuttingDown = true;
     const draining = run(hook);
     expect(draining.reply.header).toHaveBeenCalledWith('Connection', 'close');
     expect(draining.done).toHaveBeenCalledWith(null, 'body');
@@ -69,6 +69,19 @@ describe('ConnectionCloseHook', () => {
     expect(run(hook, 200, raw({}), buffer).setTimeout).toHaveBeenCalledTimes(1);
     expect(run(hook, 200, raw({}), 'small').setTimeout).not.toHaveBeenCalled();
     expect(run(hook, 200, raw({}), undefined).setTimeout).not.toHaveBeenCalled();
+  });
+
+  it('allows a large write less silence than a request, never more', () => {
+    const fast = loadAppConfig({
+      DATABASE_URL: 'postgres://u@h/db',
+      AUTH_JWT_SECRET: 's',
+      AUTH_JWKS_TIMEOUT_MS: '100',
+      DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+    }).get(HttpConfig);
+    expect(fast.socketTimeoutMs).toBeLessThan(WRITE_STALL_TIMEOUT_MS);
+    const hook = new ConnectionCloseHook(new LifecycleState(), fast);
+    const big = 'x'.repeat(LARGE_RESPONSE_CHARS + 1);
+    expect(run(hook, 200, raw({}), big).setTimeout).toHaveBeenCalledWith(fast.socketTimeoutMs);
   });
 });
 

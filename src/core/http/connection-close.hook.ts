@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { HttpConfig } from './http.config';
 import { LifecycleState } from '../ops/lifecycle';
-import { LARGE_RESPONSE_CHARS, writeStallTimeoutMs } from './connection-limits';
+import { LARGE_RESPONSE_CHARS, WRITE_STALL_TIMEOUT_MS } from './connection-limits';
 
 /** The request announced a body nobody read to its end (refused before parsing, or cut off). */
 export function bodyLeftUnread(raw: IncomingMessage): boolean {
@@ -35,7 +35,7 @@ export function lingerOnClose(raw: IncomingMessage): void {
  */
 @Injectable()
 export class ConnectionCloseHook {
-  private readonly stallTimeoutMs = writeStallTimeoutMs(this.env);
+  private readonly stallTimeoutMs = Math.min(WRITE_STALL_TIMEOUT_MS, this.env.socketTimeoutMs);
 
   constructor(
     private readonly lifecycle: LifecycleState,

@@ -9,8 +9,6 @@ import {
   HEADERS_TIMEOUT_MS,
   holdConnections,
   REQUEST_TIMEOUT_MS,
-  WRITE_STALL_TIMEOUT_MS,
-  writeStallTimeoutMs,
 } from './connection-limits';
 
 const env = (extra: Record<string, string> = {}) =>
@@ -23,12 +21,6 @@ describe('connection limits', () => {
     expect(env().socketTimeoutMs).toBe(5000 + 5000 + 1000 + 2000);
     const slow = env({ AUTH_JWKS_TIMEOUT_MS: '10000', DATABASE_STATEMENT_TIMEOUT_MS: '30000' });
     expect(slow.socketTimeoutMs).toBe(10_000 + 31_000 + 2000);
-  });
-
-  it('allows a large write less silence than a request, never more', () => {
-    expect(writeStallTimeoutMs(env())).toBe(WRITE_STALL_TIMEOUT_MS);
-    const fast = env({ AUTH_JWKS_TIMEOUT_MS: '100', DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
-    expect(writeStallTimeoutMs(fast)).toBe(fast.socketTimeoutMs);
   });
 
   it('bounds every phase: headers, the whole request, silence, idle keep-alive', () => {

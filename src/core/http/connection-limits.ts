@@ -20,10 +20,6 @@ export const LARGE_RESPONSE_CHARS = 64 * 1024;
 /** Silence while a large response is written means the client stopped reading; slow is fine. */
 export const WRITE_STALL_TIMEOUT_MS = 5_000;
 
-export function writeStallTimeoutMs(env: HttpConfig): number {
-  return Math.min(WRITE_STALL_TIMEOUT_MS, env.socketTimeoutMs);
-}
-
 export function connectionTimeouts(env: HttpConfig) {
   return {
     connectionTimeout: env.socketTimeoutMs,

@@ -16,7 +16,7 @@ import { ExpectContinueHook } from './expect-continue.hook';
 import { HttpConfig } from './http.config';
 import { registerJsonBodyParser } from './json-body-parser';
 import { ResponseHeadersHook } from './response-headers.hook';
-import { answerWrongMethods, recordClientAborts, runOnServerErrors } from './server-errors';
+import { answerWrongMethods, runOnServerErrors } from './server-errors';
 
 /**
  * THE request path, in the order a request meets it. Nest's own steps (guards, pipe, controller,
@@ -60,7 +60,6 @@ export function installPipeline(app: NestFastifyApplication, config: Config): vo
   const onResponse = [app.get(RequestLogHook).onResponse, app.get(MetricsService).onResponse];
   for (const hook of onResponse) fastify.addHook('onResponse', hook);
   runOnServerErrors(fastify, { onRequest: [responseHeaders], onResponse });
-  recordClientAborts(fastify, onResponse);
 
   // Raw routes, public: /metrics here unless it has a port of its own; /docs.
   if (config.get(OpsConfig).metricsPort === undefined) {

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { answerClientError, answerRouterError, runOnServerErrors } from './server-errors';
 
 function routerError(code: string, hooked = true) {
-  const server = {} as FastifyInstance;
+  const server = { addHook: jest.fn() } as unknown as FastifyInstance;
   const order: string[] = [];
   if (hooked) {
     runOnServerErrors(server, {

@@ -24,10 +24,21 @@ type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDone
 type ServerErrorHooks = Record<'onRequest' | 'onResponse', Hook[]>;
 
 const hooksOf = new WeakMap<FastifyInstance, ServerErrorHooks>();
+const noop = () => undefined;
 
-/** Called by installPipeline: the router's errors then get the same headers, line and count. */
+/**
+ * Called by installPipeline: the router's errors then get the same headers, line and count; a
+ * client that hung up mid-body gets no answer, so no onResponse: its line and count, as 499.
+ */
 export function runOnServerErrors(fastify: FastifyInstance, hooks: ServerErrorHooks): void {
   hooksOf.set(fastify, hooks);
+  fastify.addHook('onError', function recordClientAbort(request, reply, error, done) {
+    if (clientAborted(error)) {
+      void reply.code(CLIENT_CLOSED_REQUEST);
+      for (const hook of hooks.onResponse) hook(request, reply, noop);
+    }
+    done();
+  });
 }
 
 function refusal(status: number, message: string): ErrorResponse {
@@ -39,8 +50,6 @@ const ROUTER_ANSWERS: Record<string, ErrorResponse> = {
   FST_ERR_BAD_URL: refusal(400, 'The URL is not validly encoded'),
   FST_ERR_MAX_PARAM_LENGTH: refusal(414, 'A path segment is too long'),
 };
-
-const noop = () => undefined;
 
 /** Fastify's `frameworkErrors`: the router's refusals reach no route, so the hooks run here. */
 export function answerRouterError(
@@ -80,17 +89,6 @@ export function answerWrongMethods(fastify: FastifyInstance): void {
     const allow = [...allowed].sort().join(', ');
     const message = `${request.method} is not allowed here; allowed: ${allow}`;
     done(ERRORS.methodNotAllowed.error(message, {}, { Allow: allow }));
-  });
-}
-
-/** A client that hung up mid-body gets no answer, so no onResponse: its line and count, as 499. */
-export function recordClientAborts(fastify: FastifyInstance, onResponse: Hook[]): void {
-  fastify.addHook('onError', function recordClientAbort(request, reply, error, done) {
-    if (clientAborted(error)) {
-      void reply.code(CLIENT_CLOSED_REQUEST);
-      for (const hook of onResponse) hook(request, reply, noop);
-    }
-    done();
   });
 }
 

@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, Get, NotFoundException, Res, Type } from '@nestjs/common';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
@@ -61,7 +61,6 @@ export class HealthController {
     'Ready to serve.',
     'Not ready: the database does not answer in time, or the process is shutting down.',
   )
-  @HealthCheck({ swaggerDocumentation: false })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     if (this.lifecycle.isShuttingDown) {
       unavailable(reply);

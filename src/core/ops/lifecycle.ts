@@ -12,10 +12,6 @@ export class LifecycleState {
   isShuttingDown = false;
   /** Parts readiness reports on but never fails for (e.g. the rate-limit store), by name. */
   readonly reports = new Map<string, () => Record<string, unknown>>();
-
-  markShuttingDown(): void {
-    this.isShuttingDown = true;
-  }
 }
 
 /** Fastify's close (waits for in-flight requests), then Nest's (its hooks end the pool). */
@@ -36,7 +32,7 @@ export class GracefulShutdown {
 
   constructor(
     private readonly app: Closable,
-    private readonly lifecycle: { markShuttingDown(): void },
+    private readonly lifecycle: { isShuttingDown: boolean },
     private readonly logger: ShutdownLogger,
     private readonly options: { drainDelayMs: number; timeoutMs: number },
     private readonly exit: (code: number) => void,
@@ -58,7 +54,7 @@ export class GracefulShutdown {
       return;
     }
     this.startedAt = performance.now();
-    this.lifecycle.markShuttingDown();
+    this.lifecycle.isShuttingDown = true;
     const { drainDelayMs, timeoutMs } = this.options;
     this.logger.info(
       `${signal} received: readiness now 503; serving for a ${drainDelayMs} ms drain delay`,

@@ -1,27 +1,8 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
-import {
-  contextLogger,
-  createRootLogger,
-  stdoutDestination,
-  TURN_BUFFER_BYTES,
-} from './logging.module';
-
-describe('contextLogger', () => {
-  it('resolves a new PinoLogger from the app and gives it the context', async () => {
-    const logger = { setContext: jest.fn() };
-    const app = { resolve: jest.fn().mockResolvedValue(logger) };
-    await expect(
-      contextLogger(app as unknown as INestApplicationContext, 'Bootstrap'),
-    ).resolves.toBe(logger);
-    expect(app.resolve).toHaveBeenCalledWith(PinoLogger);
-    expect(logger.setContext).toHaveBeenCalledWith('Bootstrap');
-  });
-});
+import { createRootLogger, stdoutDestination, TURN_BUFFER_BYTES } from './logging.module';
 
 describe('stdoutDestination', () => {
   let dir: string;

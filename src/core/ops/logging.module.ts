@@ -1,14 +1,7 @@
-import {
-  DynamicModule,
-  Inject,
-  INestApplicationContext,
-  Module,
-  OnApplicationShutdown,
-} from '@nestjs/common';
-import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AppConfig } from '../config/app.config';
-import { RequestLogHook } from './request-log.hook';
 import { traceLogFields } from './tracing';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -59,55 +52,16 @@ export function createRootLogger(env: AppConfig, destination?: DestinationStream
   return pino({ ...options, transport: { target: 'pino-pretty', options: pretty } });
 }
 
-/** Makes the root logger injectable, and writes out what it holds when the app closes. */
-@Module({
-  providers: [
-    {
-      provide: ROOT_LOGGER,
-      inject: [AppConfig],
-      useFactory: (env: AppConfig) => createRootLogger(env),
-    },
-  ],
-  exports: [ROOT_LOGGER],
-})
-class RootLoggerModule implements OnApplicationShutdown {
-  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
-
-  onApplicationShutdown(): void {
-    this.logger.flush();
-  }
-}
-
 /**
- * One way to log: `@InjectPinoLogger('Context')` (outside a provider, `contextLogger`). Request
- * lines are RequestLogHook's: `forRoutes: []` mounts none of nestjs-pino's middleware.
+ * One way to log: `@InjectPinoLogger('Context')`; outside a provider, ROOT_LOGGER's child with that
+ * `context` (the same line). Request lines are RequestLogHook's: `forRoutes: []` mounts none of
+ * nestjs-pino's middleware. A function: nestjs-pino registers what `@InjectPinoLogger` asked for
+ * once every class is loaded.
  */
-@Module({})
-export class LoggingModule {
-  /** A function: nestjs-pino registers what `@InjectPinoLogger` asked for once every class is loaded. */
-  static forRoot(): DynamicModule {
-    return {
-      module: LoggingModule,
-      imports: [
-        RootLoggerModule,
-        LoggerModule.forRootAsync({
-          imports: [RootLoggerModule],
-          inject: [ROOT_LOGGER],
-          useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
-        }),
-      ],
-      providers: [RequestLogHook],
-      exports: [RequestLogHook],
-    };
-  }
-}
-
-/** What `@InjectPinoLogger(context)` would give, for code that is not a provider. */
-export async function contextLogger(
-  app: INestApplicationContext,
-  context: string,
-): Promise<PinoLogger> {
-  const logger = await app.resolve(PinoLogger);
-  logger.setContext(context);
-  return logger;
+export function loggingModule(): DynamicModule {
+  return LoggerModule.forRootAsync({
+    providers: [{ provide: ROOT_LOGGER, inject: [AppConfig], useFactory: createRootLogger }],
+    inject: [ROOT_LOGGER],
+    useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
+  });
 }

@@ -7,15 +7,16 @@ import { LifecycleState } from './lifecycle';
 import { MetricsServer } from './metrics.server';
 import { MetricsService } from './metrics.service';
 import { OpsConfig } from './ops.config';
+import { RequestLogHook } from './request-log.hook';
 
 const EXPORTED = [LifecycleState, MetricsService, MetricsServer];
 
-/** `/health*` (terminus), the shutdown state, Prometheus metrics and their own listener. */
+/** `/health*` (terminus), the shutdown state, Prometheus metrics and listener, the access log. */
 @Global()
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [configProvider(OpsConfig), DatabaseHealthIndicator, ...EXPORTED],
+  providers: [configProvider(OpsConfig), DatabaseHealthIndicator, RequestLogHook, ...EXPORTED],
   exports: EXPORTED,
 })
 export class OpsModule {}
