@@ -65,9 +65,6 @@ export class Task {
   change_xid?: string;
 }
 
-/** A task as a client receives it: the row itself. */
-export type TaskResponse = Task;
-
 /** Each user's task count for the quota: raised by the create statement, lowered by a trigger. */
 @Entity({ name: 'task_counts' })
 @Check('task_counts_tasks_not_negative', `"tasks" >= 0`)

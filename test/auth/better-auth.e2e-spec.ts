@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { SessionStore } from '../../src/core/auth/session-store';
 import { BetterAuthServer, BetterAuthUser, startBetterAuth } from '../support/better-auth';
 import type { HttpClient, HttpResponse } from '../support/http';
@@ -35,17 +35,17 @@ async function msUntilStatus(
 /** The whole task life cycle a person goes through in the frontend, as `user`. */
 async function crud(api: HttpClient, userId: string): Promise<void> {
   const tasks = `/api/${encodeURIComponent(userId)}/tasks`;
-  const created = await api.post<TaskResponse>(tasks, { title: 'Buy milk' });
+  const created = await api.post<Task>(tasks, { title: 'Buy milk' });
   expect(created.status).toBe(201);
   expect(created.body.user_id).toBe(userId);
   const task = `${tasks}/${created.body.id}`;
-  const listed = await api.get<TaskResponse[]>(tasks);
+  const listed = await api.get<Task[]>(tasks);
   expect(listed.status).toBe(200);
   expect(listed.body.map((t) => t.id)).toEqual([created.body.id]);
-  expect((await api.get<TaskResponse>(task)).body.title).toBe('Buy milk');
-  const edited = await api.put<TaskResponse>(task, { title: 'Buy oat milk', description: 'x' });
+  expect((await api.get<Task>(task)).body.title).toBe('Buy milk');
+  const edited = await api.put<Task>(task, { title: 'Buy oat milk', description: 'x' });
   expect(edited.body).toMatchObject({ title: 'Buy oat milk', description: 'x' });
-  const toggled = await api.patch<TaskResponse>(`${task}/complete`);
+  const toggled = await api.patch<Task>(`${task}/complete`);
   expect(toggled.body.completed).toBe(true);
   expect((await api.delete(task)).status).toBe(204);
   expect((await api.get(task)).status).toBe(404);
@@ -95,13 +95,13 @@ describe('Better Auth session tokens as bearer tokens (the frontend unchanged)',
   it('keeps a second user apart: 403 on the other’s path, 404 for the other’s task', async () => {
     const alice = await auth.signUp(email(), PASSWORD);
     const bob = await auth.signUp(email(), PASSWORD);
-    const task = await api(alice).post<TaskResponse>(`/api/${alice.userId}/tasks`, {
+    const task = await api(alice).post<Task>(`/api/${alice.userId}/tasks`, {
       title: 'mine',
     });
     const asBob = api(bob);
     expect((await asBob.get(`/api/${alice.userId}/tasks`)).status).toBe(403);
     expect((await asBob.get(`/api/${bob.userId}/tasks/${task.body.id}`)).status).toBe(404);
-    expect((await asBob.get<TaskResponse[]>(`/api/${bob.userId}/tasks`)).body).toEqual([]);
+    expect((await asBob.get<Task[]>(`/api/${bob.userId}/tasks`)).body).toEqual([]);
   });
 
   it('refuses the token within the cache time after sign-out', async () => {

@@ -1,4 +1,4 @@
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import type { ErrorResponseBody } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
@@ -76,7 +76,7 @@ describe('the tasks API behind authentication', () => {
 
   it("runs the README's session: create, list, get, update, complete, delete", async () => {
     const auth = await authHeaders('alice');
-    const created = await send<TaskResponse>('POST', '/api/alice/tasks', auth, {
+    const created = await send<Task>('POST', '/api/alice/tasks', auth, {
       title: 'Buy milk',
       description: '2 litres',
     });
@@ -85,7 +85,7 @@ describe('the tasks API behind authentication', () => {
     expect(task.user_id).toBe('alice');
     expect(created.headers.get('location')).toBe(`/api/alice/tasks/${task.id}`);
 
-    const list = await send<TaskResponse[]>('GET', '/api/alice/tasks', auth);
+    const list = await send<Task[]>('GET', '/api/alice/tasks', auth);
     expect(list.body.map((t) => t.id)).toEqual([task.id]);
     expect((await send('GET', `/api/alice/tasks/${task.id}`, auth)).status).toBe(200);
 

@@ -1,5 +1,5 @@
 import { MetricsServer } from '../../src/core/ops/metrics.server';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { HttpClient } from '../support/http';
 import { sample } from '../support/prometheus';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -70,7 +70,7 @@ describe('metrics', () => {
       const base = `/api/${user}/tasks`;
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await api.post<TaskResponse>(base, { title: `t${i}` });
+        const res = await api.post<Task>(base, { title: `t${i}` });
         expect(res.status).toBe(201);
         ids.push(res.body.id);
       }

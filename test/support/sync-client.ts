@@ -1,15 +1,15 @@
 import type { Changes } from '../../src/core/sync/change-feed';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import type { HttpClient } from './http';
 
-export type TaskChanges = Changes<TaskResponse>;
+export type TaskChanges = Changes<Task>;
 
 /**
  * A client's local copy kept by the change feed, as docs/frontend.md tells a client to: apply each
  * answer, follow `has_more`, keep `next`. `answers` counts the requests of the last sync.
  */
 export class SyncedCopy {
-  readonly tasks = new Map<string, TaskResponse>();
+  readonly tasks = new Map<string, Task>();
   token: string | undefined;
   answers = 0;
 
@@ -36,7 +36,7 @@ export class SyncedCopy {
   }
 
   /** The copy as sorted JSON, to compare with the server's rows. */
-  sorted(): TaskResponse[] {
+  sorted(): Task[] {
     return [...this.tasks.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 }

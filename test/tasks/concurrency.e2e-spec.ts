@@ -1,4 +1,4 @@
-import type { TaskResponse as TaskBody } from '../../src/tasks/task.entity';
+import type { Task as TaskBody } from '../../src/tasks/task.entity';
 import type { HttpClient } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';

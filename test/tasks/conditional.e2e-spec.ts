@@ -1,4 +1,4 @@
-import type { TaskResponse as Task } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { startTestApp, type TestApp, type TestUser } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';
 

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'; // its asymmetric matchers are typed: test/README.md
 import { randomUUID } from 'node:crypto';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import type { HttpClient } from '../support/http';
 import { proxyInFrontOf, TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -32,7 +32,7 @@ describe('tasks API while the database is unreachable', () => {
       },
     });
     api = await app.http.asUser(userId);
-    const created = await api.post<TaskResponse>(tasks, { title: 'before the outage' });
+    const created = await api.post<Task>(tasks, { title: 'before the outage' });
     expect(created.status).toBe(201);
     taskPath = `${tasks}/${created.body.id}`;
   });

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { TaskResponse as Task } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, NO_RATE_LIMIT, type TestDatabase } from '../support/test-database';
 

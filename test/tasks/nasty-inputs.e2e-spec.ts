@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TaskResponse as TaskBody } from '../../src/tasks/task.entity';
+import type { Task as TaskBody } from '../../src/tasks/task.entity';
 import type { ErrorResponseBody, HttpClient, HttpResponse } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { PAGE_BYTES_DEFAULT } from '../../src/core/paging/paging.module';
 import { type BuiltApp, startBuiltApp } from '../support/built-app';
 import type { HttpClient, HttpResponse } from '../support/http';
@@ -62,12 +62,12 @@ describe('list pages under hostile data (built app, heap capped like a 512 MiB p
     const pageDone: number[] = [];
     const pages = Array.from({ length: 8 }, () =>
       heavy
-        .get<TaskResponse[]>(`/api/${HEAVY}/tasks?limit=500`, { timeoutMs: 30_000 })
+        .get<Task[]>(`/api/${HEAVY}/tasks?limit=500`, { timeoutMs: 30_000 })
         .finally(() => pageDone.push(Date.now())),
     );
     // Another user's request while the eight are being served: answered in normal time.
     const started = Date.now();
-    const other = await calm.get<TaskResponse[]>(`/api/${CALM}/tasks`, { timeoutMs: 30_000 });
+    const other = await calm.get<Task[]>(`/api/${CALM}/tasks`, { timeoutMs: 30_000 });
     const otherDone = Date.now();
     const otherMs = otherDone - started;
     const answered = await Promise.all(pages);
@@ -138,7 +138,7 @@ describe('following next links across pages cut by the byte budget', () => {
       let path: string | undefined = `${tasks}?${query}`;
       let pages = 0;
       while (path !== undefined && pages++ < 400) {
-        const page: HttpResponse<TaskResponse[]> = await api.get<TaskResponse[]>(path);
+        const page: HttpResponse<Task[]> = await api.get<Task[]>(path);
         expect(page.status).toBe(200);
         expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(BUDGET);
         expect(page.body.length).toBeGreaterThan(0);

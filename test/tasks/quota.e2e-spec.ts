@@ -1,4 +1,4 @@
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';
 
@@ -29,7 +29,7 @@ describe('per-user task quota (TASKS_PER_USER_MAX)', () => {
   it('20 concurrent creates by a new user: exactly 5 stored, the rest 409 QUOTA_EXCEEDED', async () => {
     const { api, userId, tasks } = await app.newUser();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api.post<TaskResponse>(tasks, { title: `t${i}` })),
+      Array.from({ length: 20 }, (_, i) => api.post<Task>(tasks, { title: `t${i}` })),
     );
     const statuses = answers.map((res) => res.status).sort();
     expect(statuses).toEqual([...Array<number>(5).fill(201), ...Array<number>(15).fill(409)]);
@@ -41,9 +41,8 @@ describe('per-user task quota (TASKS_PER_USER_MAX)', () => {
 
   it('a delete gives the place back; another user is not affected', async () => {
     const { api, userId, tasks } = await app.newUser();
-    const created: TaskResponse[] = [];
-    for (let i = 0; i < MAX; i++)
-      created.push((await api.post<TaskResponse>(tasks, { title: 'x' })).body);
+    const created: Task[] = [];
+    for (let i = 0; i < MAX; i++) created.push((await api.post<Task>(tasks, { title: 'x' })).body);
     expect((await api.post(tasks, { title: 'one too many' })).status).toBe(409);
     expect((await api.delete(`${tasks}/${created[0].id}`)).status).toBe(204);
     expect((await api.post(tasks, { title: 'fits again' })).status).toBe(201);

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { SyncedCopy } from '../support/sync-client';
 import { startTestApp, type TestApp, type TestUser } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';
@@ -32,8 +32,8 @@ describe('sync under concurrent writers', () => {
   const pick = <T>(items: T[]): T | undefined => items[Math.floor(Math.random() * items.length)];
   const forget = (ids: string[], id: string) => ids.includes(id) && ids.splice(ids.indexOf(id), 1);
 
-  async function serverTasks(user: TestUser): Promise<TaskResponse[]> {
-    const res = await user.api.get<TaskResponse[]>(`${user.tasks}?limit=500`);
+  async function serverTasks(user: TestUser): Promise<Task[]> {
+    const res = await user.api.get<Task[]>(`${user.tasks}?limit=500`);
     expect(res.headers.get('x-next-cursor')).toBeNull();
     return res.body.sort((a, b) => a.id.localeCompare(b.id));
   }
@@ -43,7 +43,7 @@ describe('sync under concurrent writers', () => {
       const id = pick(ids);
       const op = Math.random();
       if (op < 0.35 || !id) {
-        const res = await user.api.post<TaskResponse>(user.tasks, { title: `new ${i}` });
+        const res = await user.api.post<Task>(user.tasks, { title: `new ${i}` });
         ids.push(res.body.id);
       } else if (op < 0.7) {
         await user.api.patch(`${user.tasks}/${id}`, { title: `edit ${i}`, completed: i % 2 === 0 });
@@ -81,7 +81,7 @@ describe('sync under concurrent writers', () => {
       const user = await app.newUser();
       const ids: string[] = [];
       for (let i = 0; i < 15; i++)
-        ids.push((await user.api.post<TaskResponse>(user.tasks, { title: `seed ${i}` })).body.id);
+        ids.push((await user.api.post<Task>(user.tasks, { title: `seed ${i}` })).body.id);
       const copy = new SyncedCopy(user.api, user.tasks, 4);
       let done = false;
       const syncing = (async () => {

@@ -1,7 +1,7 @@
 import { RetentionService } from '../../src/core/database/retention';
 import { tombstonePurge } from '../../src/core/sync/change-feed';
 import { decodeSyncToken, encodeSyncToken } from '../../src/core/sync/change-feed';
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import type { HttpClient } from '../support/http';
 import { SyncedCopy, type TaskChanges } from '../support/sync-client';
 import { startTestApp, type TestApp, type TestUser } from '../support/test-app';
@@ -22,27 +22,27 @@ describe('sync: GET /api/{user_id}/tasks/changes', () => {
   });
 
   /** Every task of the user by the list route, page after page. */
-  async function serverTasks(user: TestUser): Promise<TaskResponse[]> {
-    const all: TaskResponse[] = [];
+  async function serverTasks(user: TestUser): Promise<Task[]> {
+    const all: Task[] = [];
     for (let cursor: string | null = ''; cursor !== null;) {
       const query: string = cursor ? `&cursor=${cursor}` : '';
-      const res = await user.api.get<TaskResponse[]>(`${user.tasks}?limit=500${query}`);
+      const res = await user.api.get<Task[]>(`${user.tasks}?limit=500${query}`);
       all.push(...res.body);
       cursor = res.headers.get('x-next-cursor');
     }
     return all.sort((a, b) => a.id.localeCompare(b.id));
   }
-  const ids = (tasks: TaskResponse[]) => tasks.map((t) => `${t.id} ${t.updated_at}`);
+  const ids = (tasks: Task[]) => tasks.map((t) => `${t.id} ${t.updated_at}`);
 
   const create = async (user: TestUser, title: string, description: string | null = null) =>
-    (await user.api.post<TaskResponse>(user.tasks, { title, description })).body;
+    (await user.api.post<Task>(user.tasks, { title, description })).body;
 
   const changes = (api: HttpClient, path: string, query: string) =>
     api.get<TaskChanges>(`${path}/changes?${query}`);
 
   it('a snapshot in pages, then deltas with what was created, changed and deleted', async () => {
     const user = await app.newUser();
-    const made: TaskResponse[] = [];
+    const made: Task[] = [];
     for (let i = 0; i < 5; i++) made.push(await create(user, `task ${i}`));
     const copy = new SyncedCopy(user.api, user.tasks, 2);
     await copy.sync();
@@ -114,7 +114,7 @@ describe('sync: GET /api/{user_id}/tasks/changes', () => {
 
   it('changes made between the pages of one sync are not lost', async () => {
     const user = await app.newUser();
-    const made: TaskResponse[] = [];
+    const made: Task[] = [];
     for (let i = 0; i < 9; i++) made.push(await create(user, `t${i}`));
     const first = await changes(user.api, user.tasks, 'limit=3');
     const seen = new Set(first.body.changes.map((t) => t.id));

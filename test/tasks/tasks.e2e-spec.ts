@@ -2,7 +2,7 @@ import { expect } from '@jest/globals'; // its asymmetric matchers are typed: te
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskResponse as TaskBody } from '../../src/tasks/task.entity';
+import type { Task as TaskBody } from '../../src/tasks/task.entity';
 import { startTestApp, TestApp } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';
 

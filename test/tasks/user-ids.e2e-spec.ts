@@ -1,4 +1,4 @@
-import type { TaskResponse } from '../../src/tasks/task.entity';
+import type { Task } from '../../src/tasks/task.entity';
 import { startTestApp, TestApp } from '../support/test-app';
 import { NO_RATE_LIMIT } from '../support/test-database';
 
@@ -22,16 +22,16 @@ describe('user ids up to the contract limit work on every route', () => {
   ])('%s: create, list, get, update, complete, delete', async (_name, userId) => {
     const api = await app.http.asUser(userId);
     const tasks = `/api/${encodeURIComponent(userId)}/tasks`;
-    const created = await api.post<TaskResponse>(tasks, { title: 'long id' });
+    const created = await api.post<Task>(tasks, { title: 'long id' });
     expect(created.status).toBe(201);
     expect(created.body.user_id).toBe(userId);
     const one = `${tasks}/${created.body.id}`;
-    const list = await api.get<TaskResponse[]>(tasks);
+    const list = await api.get<Task[]>(tasks);
     expect(list.status).toBe(200);
     expect(list.body.map((t) => t.id)).toEqual([created.body.id]);
-    expect((await api.get<TaskResponse>(one)).body.title).toBe('long id');
-    expect((await api.put<TaskResponse>(one, { title: 'renamed' })).body.title).toBe('renamed');
-    expect((await api.patch<TaskResponse>(`${one}/complete`)).body.completed).toBe(true);
+    expect((await api.get<Task>(one)).body.title).toBe('long id');
+    expect((await api.put<Task>(one, { title: 'renamed' })).body.title).toBe('renamed');
+    expect((await api.patch<Task>(`${one}/complete`)).body.completed).toBe(true);
     expect((await api.delete(one)).status).toBe(204);
     expect((await api.get(one)).status).toBe(404);
   });
