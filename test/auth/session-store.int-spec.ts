@@ -32,7 +32,7 @@ describe('SessionStore against PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(stores.map((s) => s.close()));
+    await Promise.all(stores.map((s) => s.onApplicationShutdown()));
     await db?.drop();
   });
 

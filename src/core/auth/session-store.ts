@@ -115,13 +115,9 @@ export class SessionStore {
     return outcome;
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
-  }
-
   /** Nest calls it after the HTTP server stopped taking requests, as it ends the main pool. */
   onApplicationShutdown(): Promise<void> {
-    return this.close();
+    return this.pool.end();
   }
 }
 
