@@ -19,7 +19,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -33,6 +32,7 @@ import {
   BODY_ERRORS,
   COMMON_RESPONSE_HEADERS,
 } from '../core/openapi/error-responses';
+import { ApiTag } from '../core/openapi/schema.decorator';
 import { PAGE_LIMIT_MAX } from '../core/paging/keyset';
 import { PagingConfig } from '../core/paging/paging.module';
 import { sendPage } from '../core/paging/page-response';
@@ -60,7 +60,7 @@ function TaskResponse(description: string, ...errors: Parameters<typeof ApiError
 }
 
 /** Handlers pass the user down as the owner; the auth hook refused (403) any other `{user_id}`. */
-@ApiTags('tasks')
+@ApiTag('tasks', "A user's tasks; bearer token required, `sub` must equal `{user_id}`.")
 @ApiBearerAuth()
 @ApiParam({
   name: 'user_id',

@@ -10,6 +10,7 @@ import { APP_INFO } from '../ops/lifecycle';
 import { METRICS_PATH } from '../ops/metrics.server';
 import { errorCodes } from '../errors/api-error';
 import { COMMON_RESPONSE_HEADERS } from './error-responses';
+import { FEATURE_TAGS } from './schema.decorator';
 import { optionalBodySchemas } from '../validation/shape';
 
 /** /metrics is a plain Fastify route, which Nest's scanner cannot see. */
@@ -28,6 +29,11 @@ const METRICS_OPERATION: OperationObject = {
   },
 };
 
+const CORE_TAGS = [
+  ['health', 'Probes for Kubernetes and operators; no authentication.'],
+  ['operations', 'For operators and their tools; no authentication.'],
+];
+
 const TOP_LEVEL_ORDER = ['openapi', 'info', 'servers', 'tags', 'paths', 'components'];
 
 /**
@@ -42,9 +48,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .addServer('/', 'This service: paths are relative to where this document is served from.')
     .setVersion(APP_INFO.version)
-    .addTag('tasks', "A user's tasks; bearer token required, `sub` must equal `{user_id}`.")
-    .addTag('health', 'Probes for Kubernetes and operators; no authentication.')
-    .addTag('operations', 'For operators and their tools; no authentication.')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
@@ -52,6 +55,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'A JWT (HS256/384/512 with the shared secret, or a key from AUTH_JWKS_URL; `sub` is the user id), or, when enabled, a Better Auth session token (its `userId` is the user id). Locally: `npm run -s token -- alice`.',
     })
     .build();
+  config.tags = [...FEATURE_TAGS, ...CORE_TAGS].map(([name, description]) => ({
+    name,
+    description,
+  }));
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });

@@ -1,4 +1,4 @@
-import { ApiSchema, type SchemaObject } from '@nestjs/swagger';
+import { ApiSchema, ApiTags, type SchemaObject } from '@nestjs/swagger';
 
 /**
  * `@ApiSchema` plus the schema-level keywords it has no option for: @nestjs/swagger copies every
@@ -17,4 +17,13 @@ export function OpenApiSchema(options: {
   if (closed) keywords.additionalProperties = false;
   if (minProperties !== undefined) keywords.minProperties = minProperties;
   return ApiSchema({ name, description, ...keywords });
+}
+
+/** Each feature's tag and its description, for the document's `tags` (features first). */
+export const FEATURE_TAGS = new Map<string, string>();
+
+/** `@ApiTags(name)` and the tag's description: each feature documents its own group. */
+export function ApiTag(name: string, description: string): ClassDecorator {
+  FEATURE_TAGS.set(name, description);
+  return ApiTags(name);
 }
